@@ -1,0 +1,21 @@
+using System.IO;
+using System.Text;
+
+namespace MiniDocker.Engine
+{
+    /// <summary>Writes that are all-or-nothing: temp file, fsync, rename.</summary>
+    public static class AtomicFile
+    {
+        public static void WriteAllText(string path, string content)
+        {
+            string tmp = path + ".tmp";
+            using (var fs = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None))
+            {
+                byte[] bytes = Encoding.UTF8.GetBytes(content);
+                fs.Write(bytes, 0, bytes.Length);
+                fs.Flush(flushToDisk: true);
+            }
+            File.Move(tmp, path, overwrite: true);
+        }
+    }
+}

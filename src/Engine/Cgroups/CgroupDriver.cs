@@ -1,0 +1,14 @@
+namespace MiniDocker.Engine.Cgroups
+{
+    public static class CgroupDriver
+    {
+        /// <summary>The driver for this host, chosen by what /sys/fs/cgroup really is.</summary>
+        public static ICgroupDriver ForHost(string? parentOption)
+        {
+            var layout = CgroupLayout.Detect();
+            return layout.Mode == CgroupMode.Unified
+                ? new CgroupV2Driver(layout, parentOption)
+                : new CgroupV1Driver(layout, parentOption);
+        }
+    }
+}

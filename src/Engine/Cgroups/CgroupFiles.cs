@@ -1,0 +1,83 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading;
+
+namespace MiniDocker.Engine.Cgroups
+{
+    /// <summary>Reading and writing cgroupfs files with errors that name the file.</summary>
+    internal static class CgroupFiles
+    {
+        public static void Write(string dir, string file, string value)
+        {
+            string path = Path.Combine(dir, file);
+            try { File.WriteAllText(path, value); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new MiniDockerException("CgroupWriteFailed", FailureKind.WriteError,
+                    $"Could not write '{value}' to {path}: {e.Message}", path, e);
+            }
+        }
+
+        public static string? Read(string dir, string file)
+        {
+            try { return File.ReadAllText(Path.Combine(dir, file)); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
+        }
+
+        /// <summary>The value of KEY in a flat-keyed file such as memory.events or memory.oom_control.</summary>
+        public static long? ReadKey(string dir, string file, string key)
+        {
+            string? text = Read(dir, file);
+            if (text == null) return null;
+            foreach (var line in text.Split('\n'))
+            {
+                var f = line.Split(' ');
+                if (f.Length == 2 && f[0] == key && long.TryParse(f[1], out var v)) return v;
+            }
+            return null;
+        }
+
+        public static IEnumerable<int> Pids(string dir) =>
+            (Read(dir, "cgroup.procs") ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                .Select(s => int.TryParse(s, out var p) ? p : 0).Where(p => p > 0);
+
+        /// <summary>rmdir a cgroup; the kernel refuses while a dying process is still charged, so retry briefly.</summary>
+        public static void RemoveDirectory(string dir)
+        {
+            for (int attempt = 0; ; attempt++)
+            {
+                try { Directory.Delete(dir, recursive: false); return; }
+                catch (DirectoryNotFoundException) { return; }
+                catch (IOException) when (attempt < 100) { Thread.Sleep(10); }
+                catch (IOException e)
+                {
+                    throw new MiniDockerException("CgroupBusy", FailureKind.ResourceUnavailable,
+                        $"Could not remove cgroup {dir}: {e.Message}. Processes still in it: {string.Join(",", Pids(dir))}.", dir, e);
+                }
+            }
+        }
+
+        /// <summary>Removes the shared parent directory when no container uses it any more (EBUSY otherwise: fine).</summary>
+        public static void RemoveIfEmpty(string dir)
+        {
+            try
+            {
+                if (Directory.Exists(dir) && !Directory.EnumerateDirectories(dir).Any())
+                    Directory.Delete(dir, recursive: false);
+            }
+            catch (IOException) { }
+        }
+
+        public static string Join(string mount, string cgroupPath, string child) =>
+            Path.Combine(mount, cgroupPath.TrimStart('/'), child);
+
+        /// <summary>Parent cgroup path inside one hierarchy, per EngineOptions.CgroupParent.</summary>
+        public static string ResolveParent(string? option, string ownPath, string defaultParent)
+        {
+            string p = option ?? defaultParent;
+            return p.StartsWith('/') ? p : (ownPath.TrimEnd('/') + "/" + p);
+        }
+    }
+}

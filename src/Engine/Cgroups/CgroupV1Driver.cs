@@ -1,0 +1,162 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading;
+
+namespace MiniDocker.Engine.Cgroups
+{
+    /// <summary>cgroup v1 (legacy or hybrid hosts): one directory per controller hierarchy.</summary>
+    public sealed class CgroupV1Driver : ICgroupDriver
+    {
+        /// <summary>The hierarchies a container joins; the ones a host lacks are skipped.</summary>
+        private static readonly string[] Controllers = { "memory", "pids", "cpu", "cpuacct", "cpuset", "freezer" };
+
+        private readonly CgroupLayout _layout;
+        private readonly string? _parentOption;
+
+        public CgroupV1Driver(CgroupLayout layout, string? parentOption)
+        {
+            _layout = layout;
+            _parentOption = parentOption;
+            foreach (var required in new[] { "memory", "pids", "freezer" })
+                if (!layout.V1.ContainsKey(required))
+                    throw new MiniDockerException("CgroupControllerMissing", FailureKind.NotInstalled,
+                        $"The cgroup v1 '{required}' controller is not mounted under /sys/fs/cgroup; mount it (mount -t cgroup -o {required} cgroup /sys/fs/cgroup/{required}).", required);
+        }
+
+        public CgroupMode Mode => _layout.Mode;
+
+        /// <summary>controller → (parent dir, container dir); controllers sharing a mount appear once.</summary>
+        private IEnumerable<(string Controller, string Parent, string Dir)> Places(string id)
+        {
+            var seen = new HashSet<string>();
+            foreach (var c in Controllers)
+            {
+                if (!_layout.V1.TryGetValue(c, out var h) || !seen.Add(h.Mount)) continue;
+                string parent = Path.Combine(h.Mount, CgroupFiles.ResolveParent(_parentOption, h.OwnPath, "minidocker").TrimStart('/'));
+                yield return (c, parent, Path.Combine(parent, id));
+            }
+        }
+
+        public ContainerCgroup Create(string containerId, ResourceLimits limits)
+        {
+            var created = new List<string>();
+            try
+            {
+                foreach (var (controller, parent, dir) in Places(containerId))
+                {
+                    CreateChain(controller, parent);
+                    Directory.CreateDirectory(dir);
+                    created.Add(dir);
+                    if (controller == "cpuset") InheritCpuset(dir);
+                }
+                var cg = new ContainerCgroup(created);
+                Apply(cg, limits);
+                return cg;
+            }
+            catch
+            {
+                Remove(new ContainerCgroup(created));
+                throw;
+            }
+        }
+
+        /// <summary>mkdir -p the parent; a new cpuset directory starts empty and must inherit cpus/mems to be usable.</summary>
+        private static void CreateChain(string controller, string parent)
+        {
+            if (Directory.Exists(parent)) return;
+            var missing = new Stack<string>();
+            for (string? d = parent; d != null && !Directory.Exists(d); d = Path.GetDirectoryName(d)) missing.Push(d);
+            while (missing.Count > 0)
+            {
+                string d = missing.Pop();
+                Directory.CreateDirectory(d);
+                if (controller == "cpuset") InheritCpuset(d);
+            }
+        }
+
+        private static void InheritCpuset(string dir)
+        {
+            string parent = Path.GetDirectoryName(dir)!;
+            foreach (var f in new[] { "cpuset.cpus", "cpuset.mems" })
+                if ((CgroupFiles.Read(dir, f) ?? "").Trim() == "")
+                    CgroupFiles.Write(dir, f, (CgroupFiles.Read(parent, f) ?? "").Trim());
+        }
+
+        private string? DirOf(ContainerCgroup cg, string controller)
+        {
+            if (!_layout.V1.TryGetValue(controller, out var h)) return null;
+            return cg.Directories.FirstOrDefault(d => d.StartsWith(h.Mount + "/", StringComparison.Ordinal));
+        }
+
+        public void Apply(ContainerCgroup cg, ResourceLimits limits)
+        {
+            if (DirOf(cg, "memory") is string mem)
+            {
+                if (limits.MemoryBytes is long m)
+                {
+                    // memsw must stay >= memory: raise memsw first when growing, memory first when shrinking.
+                    long memsw = limits.MemorySwapBytes ?? m;
+                    bool hasMemsw = File.Exists(Path.Combine(mem, "memory.memsw.limit_in_bytes"));
+                    TryInOrder(
+                        () => CgroupFiles.Write(mem, "memory.limit_in_bytes", m.ToString()),
+                        () => { if (hasMemsw) CgroupFiles.Write(mem, "memory.memsw.limit_in_bytes", memsw.ToString()); });
+                }
+            }
+            if (DirOf(cg, "pids") is string pids)
+                CgroupFiles.Write(pids, "pids.max", limits.PidsLimit is long pl ? pl.ToString() : "max");
+            if (DirOf(cg, "cpu") is string cpu)
+            {
+                if (limits.Cpus is double cpus)
+                {
+                    CgroupFiles.Write(cpu, "cpu.cfs_period_us", "100000");
+                    CgroupFiles.Write(cpu, "cpu.cfs_quota_us", ((long)Math.Round(cpus * 100000)).ToString());
+                }
+                if (limits.CpuShares is long shares) CgroupFiles.Write(cpu, "cpu.shares", shares.ToString());
+            }
+            if (DirOf(cg, "cpuset") is string cpuset && limits.CpusetCpus is string set)
+                CgroupFiles.Write(cpuset, "cpuset.cpus", set);
+        }
+
+        /// <summary>Writes A then B; if that order is refused (limit ordering), B then A.</summary>
+        private static void TryInOrder(Action a, Action b)
+        {
+            try { a(); b(); }
+            catch (MiniDockerException) { b(); a(); }
+        }
+
+        public IReadOnlyList<string> ProcsFiles(ContainerCgroup cg) =>
+            cg.Directories.Select(d => Path.Combine(d, "cgroup.procs")).ToList();
+
+        public void KillAll(ContainerCgroup cg)
+        {
+            // Freeze first so nothing can fork while we kill; thaw so the SIGKILLs are delivered.
+            string? freezer = DirOf(cg, "freezer");
+            string? any = freezer ?? cg.Directories.FirstOrDefault();
+            if (any == null || !Directory.Exists(any)) return;
+            if (freezer != null) Freeze(freezer);
+            foreach (int pid in CgroupFiles.Pids(any)) Syscalls.Kill(pid, Syscalls.SIGKILL_);
+            if (freezer != null) CgroupFiles.Write(freezer, "freezer.state", "THAWED");
+        }
+
+        private static void Freeze(string freezer)
+        {
+            CgroupFiles.Write(freezer, "freezer.state", "FROZEN");
+            for (int i = 0; i < 200 && (CgroupFiles.Read(freezer, "freezer.state") ?? "").Trim() == "FREEZING"; i++)
+                Thread.Sleep(5);
+        }
+
+        public long OomKillCount(ContainerCgroup cg) =>
+            DirOf(cg, "memory") is string mem ? CgroupFiles.ReadKey(mem, "memory.oom_control", "oom_kill") ?? 0 : 0;
+
+        public void Remove(ContainerCgroup cg)
+        {
+            foreach (var dir in cg.Directories)
+            {
+                CgroupFiles.RemoveDirectory(dir);
+                CgroupFiles.RemoveIfEmpty(Path.GetDirectoryName(dir)!);
+            }
+        }
+    }
+}

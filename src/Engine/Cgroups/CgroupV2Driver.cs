@@ -1,0 +1,112 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+
+namespace MiniDocker.Engine.Cgroups
+{
+    /// <summary>cgroup v2 (unified): one directory per container under a parent with controllers delegated.</summary>
+    public sealed class CgroupV2Driver : ICgroupDriver
+    {
+        private static readonly string[] WantedControllers = { "cpu", "memory", "pids", "cpuset" };
+        private static readonly string[] RequiredControllers = { "memory", "pids" };
+
+        private readonly string _mount;
+        private readonly string _parentDir;
+
+        public CgroupV2Driver(CgroupLayout layout, string? parentOption)
+        {
+            _mount = layout.UnifiedMount ?? CgroupLayout.DefaultRoot;
+            // v2 forbids processes in a cgroup that delegates controllers: the default parent is a sibling of
+            // the caller's cgroup (the caller's own cgroup has processes), or /minidocker when the caller is at the root.
+            string own = layout.UnifiedOwnPath;
+            string defaultParent = own == "/" ? "/minidocker" : ((Path.GetDirectoryName(own.TrimEnd('/')) ?? "/").TrimEnd('/') + "/minidocker");
+            string parent = parentOption == null ? defaultParent : CgroupFiles.ResolveParent(parentOption, own, "minidocker");
+            _parentDir = Path.Combine(_mount, parent.TrimStart('/'));
+        }
+
+        public CgroupMode Mode => CgroupMode.Unified;
+
+        public ContainerCgroup Create(string containerId, ResourceLimits limits)
+        {
+            EnsureParent();
+            string dir = Path.Combine(_parentDir, containerId);
+            Directory.CreateDirectory(dir);
+            var cg = new ContainerCgroup(new[] { dir });
+            try { Apply(cg, limits); }
+            catch { Remove(cg); throw; }
+            return cg;
+        }
+
+        /// <summary>Creates the parent chain and enables the controllers in each level's subtree_control.</summary>
+        private void EnsureParent()
+        {
+            string available = (CgroupFiles.Read(_mount, "cgroup.controllers") ?? "");
+            foreach (var c in RequiredControllers)
+                if (!available.Split(' ', '\n').Contains(c))
+                    throw new MiniDockerException("CgroupControllerMissing", FailureKind.NotInstalled,
+                        $"The cgroup v2 '{c}' controller is not available in {_mount}/cgroup.controllers ('{available.Trim()}'). " +
+                        "On WSL, make sure no v1 hierarchy claims it (hybrid mode) and that the distro runs with cgroup v2 only.", c);
+
+            var chain = new List<string>();
+            for (string d = _parentDir; d.Length > _mount.Length; d = Path.GetDirectoryName(d)!) chain.Add(d);
+            chain.Add(_mount);
+            chain.Reverse(); // mount, ..., parent
+            for (int i = 0; i < chain.Count; i++)
+            {
+                string d = chain[i];
+                Directory.CreateDirectory(d);
+                string have = CgroupFiles.Read(d, "cgroup.controllers") ?? "";
+                string enabled = CgroupFiles.Read(d, "cgroup.subtree_control") ?? "";
+                var toEnable = WantedControllers.Where(c => have.Split(' ', '\n').Contains(c) && !enabled.Split(' ', '\n').Contains(c)).ToList();
+                if (toEnable.Count == 0) continue;
+                try { CgroupFiles.Write(d, "cgroup.subtree_control", string.Join(" ", toEnable.Select(c => "+" + c))); }
+                catch (MiniDockerException e)
+                {
+                    throw new MiniDockerException("CgroupDelegationFailed", FailureKind.PermissionDenied,
+                        $"Could not enable controllers {string.Join(",", toEnable)} in {d}/cgroup.subtree_control ({e.InnerException?.Message}). " +
+                        "cgroup v2 refuses this while processes live directly in that cgroup; set MINIDOCKER_CGROUP_PARENT to a cgroup without processes of its own.", d, e);
+                }
+            }
+        }
+
+        public void Apply(ContainerCgroup cg, ResourceLimits limits)
+        {
+            string dir = cg.Directories[0];
+            if (limits.MemoryBytes is long m)
+            {
+                CgroupFiles.Write(dir, "memory.max", m.ToString());
+                if (File.Exists(Path.Combine(dir, "memory.swap.max")))
+                    CgroupFiles.Write(dir, "memory.swap.max", Math.Max(0, (limits.MemorySwapBytes ?? m) - m).ToString());
+            }
+            CgroupFiles.Write(dir, "pids.max", limits.PidsLimit is long pl ? pl.ToString() : "max");
+            if (limits.Cpus is double cpus) CgroupFiles.Write(dir, "cpu.max", $"{(long)Math.Round(cpus * 100000)} 100000");
+            if (limits.CpuShares is long shares) CgroupFiles.Write(dir, "cpu.weight", SharesToWeight(shares).ToString());
+            if (limits.CpusetCpus is string set) CgroupFiles.Write(dir, "cpuset.cpus", set);
+        }
+
+        /// <summary>crun's mapping of v1 shares [2, 262144] onto v2 weight [1, 10000]: 1024 → 100 (approximately).</summary>
+        public static long SharesToWeight(long shares) => shares == 0 ? 100 : 1 + ((shares - 2) * 9999) / 262142;
+
+        public IReadOnlyList<string> ProcsFiles(ContainerCgroup cg) => new[] { Path.Combine(cg.Directories[0], "cgroup.procs") };
+
+        public void KillAll(ContainerCgroup cg)
+        {
+            string dir = cg.Directories[0];
+            if (!Directory.Exists(dir)) return;
+            if (File.Exists(Path.Combine(dir, "cgroup.kill"))) { CgroupFiles.Write(dir, "cgroup.kill", "1"); return; }
+            // Kernels before 5.14: freeze, kill, thaw.
+            CgroupFiles.Write(dir, "cgroup.freeze", "1");
+            foreach (int pid in CgroupFiles.Pids(dir)) Syscalls.Kill(pid, Syscalls.SIGKILL_);
+            CgroupFiles.Write(dir, "cgroup.freeze", "0");
+        }
+
+        public long OomKillCount(ContainerCgroup cg) => CgroupFiles.ReadKey(cg.Directories[0], "memory.events", "oom_kill") ?? 0;
+
+        public void Remove(ContainerCgroup cg)
+        {
+            foreach (var dir in cg.Directories) CgroupFiles.RemoveDirectory(dir);
+            CgroupFiles.RemoveIfEmpty(_parentDir);
+        }
+    }
+}

@@ -1,0 +1,315 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using System.Threading;
+using MiniDocker.Engine.Cgroups;
+
+namespace MiniDocker.Engine
+{
+    /// <summary>
+    /// The container lifecycle as a plain .NET API: create, start, stop, remove, wait, logs.
+    /// Every state change holds the container's lock; every read reconciles the record with the kernel.
+    /// </summary>
+    public sealed class ContainerEngine
+    {
+        private const int ENOENT = 2, EACCES = 13, ENOTDIR = 20;
+        private static readonly Regex ValidHostname = new("^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,62})$", RegexOptions.Compiled);
+
+        private readonly EngineOptions _options;
+        private readonly ContainerStore _store;
+        private ICgroupDriver? _cgroups;
+
+        public ContainerEngine(EngineOptions? options = null)
+        {
+            _options = options ?? new EngineOptions();
+            _store = new ContainerStore(_options.ContainersRoot);
+        }
+
+        public EngineOptions Options => _options;
+
+        /// <summary>Detected on first use, so commands that need no cgroup work on any host.</summary>
+        public ICgroupDriver Cgroups => _cgroups ??= CgroupDriver.ForHost(_options.CgroupParent);
+
+        // ---------------------------------------------------------------- create
+
+        public Container Create(ContainerSpec spec)
+        {
+            if (spec.Command.Length == 0 || string.IsNullOrEmpty(spec.Command[0]))
+                throw new MiniDockerException("EmptyCommand", FailureKind.InvalidArgument, "The command is empty: give the program to run, e.g. -Command /bin/sh,-c,'echo hi'.", spec.Command);
+            if (spec.Command.Any(a => a.Contains('\0')))
+                throw new MiniDockerException("InvalidCommand", FailureKind.InvalidArgument, "A command argument contains a NUL character.", spec.Command);
+            string rootfs = Path.GetFullPath(spec.RootFs);
+            if (!Directory.Exists(rootfs))
+                throw new MiniDockerException("RootFsNotFound", FailureKind.ObjectNotFound, $"Root filesystem folder '{rootfs}' does not exist.", rootfs);
+            foreach (var kv in spec.Environment)
+                if (kv.Key.Length == 0 || kv.Key.Contains('=') || kv.Key.Contains('\0') || kv.Value.Contains('\0'))
+                    throw new MiniDockerException("InvalidEnvironment", FailureKind.InvalidArgument, $"Environment variable '{kv.Key}' is not valid: names must be non-empty without '=' and nothing may contain NUL.", kv.Key);
+            string workdir = spec.WorkingDirectory ?? "/";
+            if (!workdir.StartsWith('/'))
+                throw new MiniDockerException("InvalidWorkingDirectory", FailureKind.InvalidArgument, $"Working directory '{workdir}' must be an absolute path inside the container.", workdir);
+
+            var env = new Dictionary<string, string>(spec.Environment);
+            string searchPath = env.TryGetValue("PATH", out var p) ? p : ContainerPlan.DefaultPath;
+            if (RootfsPath.FindCommand(rootfs, spec.Command[0], searchPath) == null)
+                throw new MiniDockerException("CommandNotFound", FailureKind.ObjectNotFound,
+                    $"Command '{spec.Command[0]}' not found in rootfs {rootfs}" + (spec.Command[0].Contains('/') ? "." : $" (searched PATH {searchPath})."), spec.Command[0]);
+
+            string id = Convert.ToHexString(RandomNumberGenerator.GetBytes(32)).ToLowerInvariant();
+            string hostname = spec.Hostname ?? id.Substring(0, 12);
+            if (!ValidHostname.IsMatch(hostname))
+                throw new MiniDockerException("InvalidHostname", FailureKind.InvalidArgument, $"Hostname '{hostname}' is not valid: 1-63 letters, digits, '.' or '-', starting with a letter or digit.", hostname);
+            if (spec.Name != null) ContainerStore.ValidateName(spec.Name);
+
+            var c = new Container
+            {
+                Id = id,
+                RootFs = rootfs,
+                Command = spec.Command.ToArray(),
+                Hostname = hostname,
+                Environment = env,
+                WorkingDirectory = workdir,
+                Init = spec.Init,
+                Limits = spec.Limits.Clone(),
+                Created = DateTime.UtcNow,
+                State = ContainerState.Created,
+            };
+            using (_store.Lock())
+            {
+                var taken = _store.Ids().Select(_store.Load).Where(x => x != null).Select(x => x!.Name).ToHashSet();
+                if (spec.Name != null && taken.Contains(spec.Name))
+                    throw new MiniDockerException("ContainerNameInUse", FailureKind.ResourceExists, $"A container named '{spec.Name}' already exists; remove it or choose another name.", spec.Name);
+                c.Name = spec.Name ?? ContainerNames.Generate(taken);
+                string dir = _store.DirectoryOf(id);
+                Directory.CreateDirectory(dir);
+                try { _store.Save(c); }
+                catch { Directory.Delete(dir, true); throw; }
+            }
+            return c;
+        }
+
+        // ---------------------------------------------------------------- read
+
+        /// <summary>All containers, reconciled with the kernel, oldest first.</summary>
+        public IReadOnlyList<Container> List() =>
+            _store.Ids().Select(Get).Where(c => c != null).Cast<Container>().OrderBy(c => c.Created).ToList();
+
+        /// <summary>The container with this exact id, reconciled; null if there is none.</summary>
+        public Container? Get(string id)
+        {
+            if (_store.Load(id) is not Container c) return null;
+            if (c.State is ContainerState.Running or ContainerState.Paused)
+                using (_store.Lock(id)) return Reconcile(_store.Load(id));
+            return c;
+        }
+
+        /// <summary>The container whose id starts with PREFIX; an error when none or several match.</summary>
+        public Container GetByIdPrefix(string prefix)
+        {
+            var matches = _store.Ids().Where(i => i.StartsWith(prefix.ToLowerInvariant(), StringComparison.Ordinal)).ToList();
+            if (prefix.Length == 0 || matches.Count == 0)
+                throw new MiniDockerException("ContainerNotFound", FailureKind.ObjectNotFound, $"No container has an id starting with '{prefix}'.", prefix);
+            if (matches.Count > 1)
+                throw new MiniDockerException("AmbiguousContainerId", FailureKind.InvalidArgument, $"Id prefix '{prefix}' matches {matches.Count} containers; give more characters.", prefix);
+            return Get(matches[0]) ?? throw new MiniDockerException("ContainerNotFound", FailureKind.ObjectNotFound, $"Container '{prefix}' was removed.", prefix);
+        }
+
+        /// <summary>Brings a Running/Paused record in line with reality. Caller holds the container's lock.</summary>
+        private Container? Reconcile(Container? c)
+        {
+            if (c == null || c.State is not (ContainerState.Running or ContainerState.Paused)) return c;
+            string exitPath = _store.ExitPath(c.Id);
+            if (File.Exists(exitPath))
+            {
+                c.ExitCode = int.TryParse(File.ReadAllText(exitPath).Trim(), out var code) ? code : -1;
+                c.FinishedAt = File.GetLastWriteTimeUtc(exitPath);
+                c.State = ContainerState.Exited;
+            }
+            else if (!ProcessInfo.IsSame(c.MonitorPid, c.MonitorStartTime) && !ProcessInfo.IsSame(c.Pid, c.PidStartTime))
+            {
+                c.State = ContainerState.Dead;
+                c.FinishedAt = DateTime.UtcNow;
+                c.Error = "The container's monitor and init are gone without recording an exit status.";
+            }
+            else return c;
+            // The OOM counter lives in the cgroup: read it before the cgroup goes.
+            ReleaseCgroup(c);
+            c.Pid = null;
+            c.MonitorPid = null;
+            _store.Save(c);
+            return c;
+        }
+
+        private void ReleaseCgroup(Container c)
+        {
+            if (c.CgroupPaths.Count == 0) return;
+            var cg = new ContainerCgroup(c.CgroupPaths);
+            if (c.CgroupPaths.Any(Directory.Exists))
+            {
+                c.OomKilled = Cgroups.OomKillCount(cg) > 0;
+                Cgroups.KillAll(cg);
+                Cgroups.Remove(cg);
+            }
+            c.CgroupPaths = new List<string>();
+        }
+
+        // ---------------------------------------------------------------- start
+
+        public Container Start(string id)
+        {
+            using var _ = _store.Lock(id);
+            var c = Reconcile(_store.Load(id)) ?? throw NotFound(id);
+            if (c.State is ContainerState.Running or ContainerState.Paused)
+                throw new MiniDockerException("ContainerAlreadyRunning", FailureKind.InvalidOperation, $"Container '{c.Name}' is already {c.State.ToString().ToLowerInvariant()}.", c);
+            if (!Directory.Exists(c.RootFs))
+                throw new MiniDockerException("RootFsNotFound", FailureKind.ObjectNotFound, $"Root filesystem folder '{c.RootFs}' of container '{c.Name}' no longer exists.", c);
+
+            string dir = _store.DirectoryOf(c.Id);
+            PrepareOverlayDirectories(dir, c.RootFs);
+            File.Delete(_store.ExitPath(c.Id));
+
+            var cg = Cgroups.Create(c.Id, c.Limits);
+            try
+            {
+                var plan = ContainerPlan.Build(c, dir, Cgroups.ProcsFiles(cg), _store.LogPath(c.Id), _store.ExitPath(c.Id));
+                var report = Helper.Launch(_options.HelperPath, plan);
+                if (!report.Ok) throw StartFailure(c, report);
+                c.MonitorPid = report.MonitorPid;
+                c.MonitorStartTime = ProcessInfo.StartTime(report.MonitorPid);
+                c.Pid = report.InitPid;
+                c.PidStartTime = ProcessInfo.StartTime(report.InitPid);
+                c.State = ContainerState.Running;
+                c.StartedAt = DateTime.UtcNow;
+                c.FinishedAt = null;
+                c.ExitCode = null;
+                c.OomKilled = false;
+                c.Error = null;
+                c.CgroupPaths = cg.Directories.ToList();
+                _store.Save(c);
+                return c;
+            }
+            catch
+            {
+                Cgroups.KillAll(cg);
+                Cgroups.Remove(cg);
+                throw;
+            }
+        }
+
+        /// <summary>lower → the rootfs folder (a short relative name for the overlay options), a fresh work dir.</summary>
+        private static void PrepareOverlayDirectories(string dir, string rootfs)
+        {
+            Directory.CreateDirectory(Path.Combine(dir, "upper"));
+            Directory.CreateDirectory(Path.Combine(dir, "rootfs"));
+            string work = Path.Combine(dir, "work");
+            if (Directory.Exists(work)) Directory.Delete(work, recursive: true);
+            Directory.CreateDirectory(work);
+            string lower = Path.Combine(dir, "lower");
+            if (File.Exists(lower) || Directory.Exists(lower)) File.Delete(lower);
+            File.CreateSymbolicLink(lower, rootfs);
+        }
+
+        private static MiniDockerException StartFailure(Container c, HelperReport r)
+        {
+            string cause = r.Errno != 0 ? Marshal.GetPInvokeErrorMessage(r.Errno) : "failed";
+            return (r.Step, r.Errno) switch
+            {
+                ("exec", ENOENT) => new MiniDockerException("CommandNotFound", FailureKind.ObjectNotFound,
+                    $"Command '{r.Argument}' not found in rootfs {c.RootFs}.", c),
+                ("exec", EACCES) => new MiniDockerException("CommandNotExecutable", FailureKind.PermissionDenied,
+                    $"Command '{r.Argument}' in rootfs {c.RootFs} is not executable.", c),
+                ("cwd", ENOENT or ENOTDIR) => new MiniDockerException("WorkingDirectoryNotFound", FailureKind.ObjectNotFound,
+                    $"Working directory '{r.Argument}' does not exist in container '{c.Name}'.", c),
+                _ => new MiniDockerException("ContainerStartFailed", FailureKind.InvalidOperation,
+                    $"Container '{c.Name}' failed to start at step '{r.Step}' ({r.Argument}): {cause}.", c),
+            };
+        }
+
+        // ---------------------------------------------------------------- stop, wait, remove
+
+        /// <summary>SIGTERM to the init; after TIMEOUT, SIGKILL to every process in the container's cgroup.</summary>
+        public Container Stop(string id, TimeSpan timeout, CancellationToken token = default)
+        {
+            Container c;
+            using (_store.Lock(id))
+            {
+                c = Reconcile(_store.Load(id)) ?? throw NotFound(id);
+                if (c.State is not (ContainerState.Running or ContainerState.Paused))
+                    throw new MiniDockerException("ContainerNotRunning", FailureKind.InvalidOperation, $"Container '{c.Name}' is not running (state {c.State}).", c);
+                if (ProcessInfo.IsSame(c.Pid, c.PidStartTime)) Syscalls.Kill(c.Pid!.Value, Syscalls.SIGTERM_);
+            }
+            if (!WaitForExit(c, timeout, token))
+                using (_store.Lock(id))
+                {
+                    if (_store.Load(id) is { CgroupPaths.Count: > 0 } running)
+                        Cgroups.KillAll(new ContainerCgroup(running.CgroupPaths));
+                }
+            WaitForExit(c, TimeSpan.FromSeconds(10), CancellationToken.None);
+            return Get(id) ?? throw NotFound(id);
+        }
+
+        /// <summary>Waits until the monitor has recorded the exit (or vanished); false on timeout or cancel.</summary>
+        private bool WaitForExit(Container c, TimeSpan timeout, CancellationToken token)
+        {
+            var deadline = DateTime.UtcNow + timeout;
+            while (true)
+            {
+                if (File.Exists(_store.ExitPath(c.Id)) || !ProcessInfo.IsSame(c.MonitorPid, c.MonitorStartTime)) return true;
+                if (DateTime.UtcNow >= deadline || token.IsCancellationRequested) return false;
+                token.WaitHandle.WaitOne(10);
+            }
+        }
+
+        /// <summary>Waits for the container to exit; null TIMEOUT waits forever. Throws on timeout.</summary>
+        public Container Wait(string id, TimeSpan? timeout, CancellationToken token)
+        {
+            var c = Get(id) ?? throw NotFound(id);
+            if (c.State == ContainerState.Created)
+                throw new MiniDockerException("ContainerNotStarted", FailureKind.InvalidOperation, $"Container '{c.Name}' has not been started; start it first.", c);
+            if (c.State is ContainerState.Running or ContainerState.Paused &&
+                !WaitForExit(c, timeout ?? TimeSpan.MaxValue - TimeSpan.FromDays(1), token))
+            {
+                token.ThrowIfCancellationRequested();
+                throw new MiniDockerException("WaitTimeout", FailureKind.OperationTimeout, $"Container '{c.Name}' was still running after {timeout?.TotalSeconds} s.", c);
+            }
+            return Get(id) ?? throw NotFound(id);
+        }
+
+        /// <summary>Deletes the container and everything it owns; a running one only with FORCE (it is killed).</summary>
+        public void Remove(string id, bool force)
+        {
+            using var _ = _store.Lock(id);
+            var c = Reconcile(_store.Load(id)) ?? throw NotFound(id);
+            if (c.State is ContainerState.Running or ContainerState.Paused)
+            {
+                if (!force)
+                    throw new MiniDockerException("ContainerRunning", FailureKind.InvalidOperation, $"Container '{c.Name}' is {c.State.ToString().ToLowerInvariant()}; stop it first or use -Force.", c);
+                Cgroups.KillAll(new ContainerCgroup(c.CgroupPaths));
+                if (ProcessInfo.IsSame(c.Pid, c.PidStartTime)) Syscalls.Kill(c.Pid!.Value, Syscalls.SIGKILL_);
+                WaitForExit(c, TimeSpan.FromSeconds(10), CancellationToken.None);
+                c = Reconcile(c)!;
+            }
+            ReleaseCgroup(c);
+            Directory.Delete(_store.DirectoryOf(c.Id), recursive: true);
+        }
+
+        // ---------------------------------------------------------------- logs
+
+        public IEnumerable<LogEntry> Logs(string id, int? tail) => ContainerLog.Read(_store.LogPath(id), tail);
+
+        /// <summary>Streams log entries as they are written until the container exits or TOKEN is cancelled.</summary>
+        public IEnumerable<LogEntry> FollowLogs(string id, CancellationToken token)
+        {
+            var c = _store.Load(id) ?? throw NotFound(id);
+            return ContainerLog.Follow(_store.LogPath(id),
+                () => c.State is not (ContainerState.Running or ContainerState.Paused) || File.Exists(_store.ExitPath(id)) || !ProcessInfo.IsSame(c.MonitorPid, c.MonitorStartTime),
+                token);
+        }
+
+        private static MiniDockerException NotFound(string id) =>
+            new("ContainerNotFound", FailureKind.ObjectNotFound, $"Container '{id}' does not exist.", id);
+    }
+}

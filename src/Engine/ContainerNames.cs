@@ -1,0 +1,22 @@
+using System.Collections.Generic;
+using System.Security.Cryptography;
+
+namespace MiniDocker.Engine
+{
+    /// <summary>Friendly default names (adjective_noun), like docker's, unique among existing containers.</summary>
+    public static class ContainerNames
+    {
+        private static readonly string[] Adjectives = { "brave", "calm", "eager", "fancy", "gentle", "happy", "jolly", "keen", "lucid", "merry", "nimble", "proud", "quiet", "rapid", "sharp", "tidy", "vivid", "witty", "young", "zesty" };
+        private static readonly string[] Nouns = { "otter", "falcon", "badger", "heron", "lynx", "panda", "quokka", "raven", "salmon", "tapir", "walrus", "yak", "zebra", "gecko", "ibis", "koala", "marten", "newt", "orca", "puffin" };
+
+        public static string Generate(ISet<string> taken)
+        {
+            for (int i = 0; ; i++)
+            {
+                string name = Adjectives[RandomNumberGenerator.GetInt32(Adjectives.Length)] + "_" + Nouns[RandomNumberGenerator.GetInt32(Nouns.Length)];
+                if (i > 20) name += "_" + RandomNumberGenerator.GetInt32(1000, 10000);
+                if (!taken.Contains(name)) return name;
+            }
+        }
+    }
+}

@@ -1,0 +1,17 @@
+using System.Collections.Generic;
+
+namespace MiniDocker.Engine
+{
+    /// <summary>What the user asked for in New-MiniContainer.</summary>
+    public sealed class ContainerSpec
+    {
+        public string RootFs { get; set; } = "";
+        public string[] Command { get; set; } = System.Array.Empty<string>();
+        public string? Name { get; set; }
+        public string? Hostname { get; set; }
+        public IDictionary<string, string> Environment { get; set; } = new Dictionary<string, string>();
+        public string? WorkingDirectory { get; set; }
+        public bool Init { get; set; }
+        public ResourceLimits Limits { get; set; } = new();
+    }
+}

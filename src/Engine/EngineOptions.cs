@@ -1,0 +1,29 @@
+using System;
+using System.IO;
+
+namespace MiniDocker.Engine
+{
+    /// <summary>Where the engine keeps its state and finds its helper. Defaults come from the environment.</summary>
+    public sealed class EngineOptions
+    {
+        /// <summary>State root: containers (and later images). MINIDOCKER_ROOT overrides /var/lib/minidocker.</summary>
+        public string StateRoot { get; set; } =
+            Environment.GetEnvironmentVariable("MINIDOCKER_ROOT") is { Length: > 0 } r ? r : "/var/lib/minidocker";
+
+        /// <summary>
+        /// Parent of every container's cgroup. MINIDOCKER_CGROUP_PARENT overrides it. A relative path is
+        /// nested under this process's own cgroup in every hierarchy; an absolute one is taken from each
+        /// hierarchy's root. Default: "minidocker" next to (v2) or under (v1) the caller's cgroup.
+        /// </summary>
+        public string? CgroupParent { get; set; } =
+            Environment.GetEnvironmentVariable("MINIDOCKER_CGROUP_PARENT") is { Length: > 0 } p ? p : null;
+
+        /// <summary>The mdhelper binary: MINIDOCKER_HELPER, else next to this assembly.</summary>
+        public string HelperPath { get; set; } =
+            Environment.GetEnvironmentVariable("MINIDOCKER_HELPER") is { Length: > 0 } h
+                ? h
+                : Path.Combine(Path.GetDirectoryName(typeof(EngineOptions).Assembly.Location) ?? ".", "mdhelper");
+
+        public string ContainersRoot => Path.Combine(StateRoot, "containers");
+    }
+}

@@ -1,0 +1,62 @@
+using System;
+using System.ComponentModel;
+using System.Diagnostics;
+using System.IO;
+
+namespace MiniDocker.Engine
+{
+    /// <summary>What mdhelper said after launching: the monitor and init PIDs, or the first failed step.</summary>
+    public sealed class HelperReport
+    {
+        public bool Ok { get; init; }
+        public int MonitorPid { get; init; }
+        public int InitPid { get; init; }
+        public int StepIndex { get; init; }
+        public string Step { get; init; } = "";
+        public int Errno { get; init; }
+        public string Argument { get; init; } = "";
+
+        /// <summary>Parses "ok MONITOR INIT" or "error INDEX DIRECTIVE ERRNO ARGUMENT".</summary>
+        public static HelperReport Parse(string? line)
+        {
+            var f = (line ?? "").TrimEnd('\n').Split(' ', 5);
+            if (f.Length >= 3 && f[0] == "ok" && int.TryParse(f[1], out var m) && int.TryParse(f[2], out var i))
+                return new HelperReport { Ok = true, MonitorPid = m, InitPid = i };
+            if (f.Length >= 4 && f[0] == "error" && int.TryParse(f[1], out var idx) && int.TryParse(f[3], out var e))
+                return new HelperReport { StepIndex = idx, Step = f[2], Errno = e, Argument = f.Length > 4 ? f[4] : "" };
+            return new HelperReport { Step = "protocol", Argument = line ?? "(no report)" };
+        }
+    }
+
+    /// <summary>Runs mdhelper with a launch plan on its stdin and reads its one-line report.</summary>
+    public static class Helper
+    {
+        public static HelperReport Launch(string helperPath, LaunchPlan plan)
+        {
+            if (!File.Exists(helperPath))
+                throw new MiniDockerException("HelperNotFound", FailureKind.NotInstalled,
+                    $"The MiniDocker helper '{helperPath}' is missing; rebuild the module with ./build.ps1 (or set MINIDOCKER_HELPER).", helperPath);
+            var psi = new ProcessStartInfo(helperPath, "run")
+            {
+                RedirectStandardInput = true,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            using var p = Process.Start(psi) ?? throw new Win32Exception("mdhelper did not start");
+            using (var stdin = p.StandardInput.BaseStream)
+            {
+                byte[] bytes = plan.Encode();
+                stdin.Write(bytes, 0, bytes.Length);
+            }
+            // The monitor keeps stdout open until the init has exec'd or failed; then EOF.
+            string? line = p.StandardOutput.ReadLine();
+            string stderr = p.StandardError.ReadToEnd();
+            p.WaitForExit();
+            var report = HelperReport.Parse(line);
+            if (!report.Ok && report.Step == "protocol" && stderr.Length > 0)
+                return new HelperReport { Step = "protocol", Argument = stderr.Trim() };
+            return report;
+        }
+    }
+}

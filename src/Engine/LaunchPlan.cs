@@ -1,0 +1,54 @@
+using System.Collections.Generic;
+using System.IO;
+using System.Text;
+
+namespace MiniDocker.Engine
+{
+    /// <summary>
+    /// The ordered list of steps mdhelper carries out for one container (docs/launch-plan.md):
+    /// NUL-terminated strings, each directive followed by its arguments.
+    /// </summary>
+    public sealed class LaunchPlan
+    {
+        // Linux mount flags (include/uapi/linux/mount.h).
+        public const ulong MS_RDONLY = 1, MS_NOSUID = 2, MS_NODEV = 4, MS_NOEXEC = 8, MS_STRICTATIME = 1 << 24;
+
+        private readonly List<string[]> _directives = new() { new[] { "version", "1" } };
+
+        public IReadOnlyList<string[]> Directives => _directives;
+
+        private LaunchPlan Add(params string[] d) { _directives.Add(d); return this; }
+
+        public LaunchPlan Hostname(string name) => Add("hostname", name);
+        public LaunchPlan Cgroup(string procsFile) => Add("cgroup", procsFile);
+        public LaunchPlan Log(string path) => Add("log", path);
+        public LaunchPlan ExitFile(string path) => Add("exitfile", path);
+        public LaunchPlan Chdir(string path) => Add("chdir", path);
+        public LaunchPlan Mount(string source, string target, string fstype, ulong flags, string data) =>
+            Add("mount", source, target, fstype, flags.ToString(), data);
+        public LaunchPlan Mkdir(string path, string octalMode) => Add("mkdir", path, octalMode);
+        public LaunchPlan CharDevice(string path, int major, int minor) => Add("mknod", path, "20666", major.ToString(), minor.ToString());
+        public LaunchPlan Symlink(string target, string path) => Add("symlink", target, path);
+        public LaunchPlan Pivot(string newRoot) => Add("pivot", newRoot);
+        public LaunchPlan ReadOnly(string path) => Add("readonly", path);
+        public LaunchPlan Mask(string path) => Add("mask", path);
+        public LaunchPlan Loopback() => Add("loopback");
+        public LaunchPlan Env(string key, string value) => Add("env", key + "=" + value);
+        public LaunchPlan Cwd(string dir) => Add("cwd", dir);
+        public LaunchPlan Arg(string arg) => Add("arg", arg);
+        public LaunchPlan Init() => Add("init");
+
+        public byte[] Encode()
+        {
+            var ms = new MemoryStream();
+            foreach (var d in _directives)
+                foreach (var s in d)
+                {
+                    byte[] b = Encoding.UTF8.GetBytes(s);
+                    ms.Write(b, 0, b.Length);
+                    ms.WriteByte(0);
+                }
+            return ms.ToArray();
+        }
+    }
+}
