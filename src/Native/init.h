@@ -1,0 +1,29 @@
+/* The container's init: everything between clone() and execve(). */
+#ifndef MD_INIT_H
+#define MD_INIT_H
+
+#include <sys/types.h>
+
+#include "error.h"
+#include "plan.h"
+
+struct init_args
+{
+  const struct plan *plan;
+  int sync_fd;      /* read end: one byte once the monitor placed us in our cgroups */
+  int error_fd;     /* CLOEXEC write end: a struct md_error on failure, EOF on exec */
+  int stdout_fd;
+  int stderr_fd;
+  mode_t umask;     /* the caller's umask, restored for the command */
+};
+
+/* clone() entry point; never returns on success. */
+int init_main (void *arg);
+
+/* execvpe the plan's argv with the plan's env (its PATH); fills err on failure. */
+int init_exec_command (const struct plan *plan, struct md_error *err);
+
+/* Signal state a command must start with: default dispositions, nothing blocked. */
+void init_reset_signals (void);
+
+#endif

@@ -1,0 +1,263 @@
+/* mdtest: a tiny static multi-call binary for throw-away test root filesystems (after crun's
+   tests/init.c). Dispatches on argv[0]'s basename, or on argv[1] when called as mdtest. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static int
+need (int argc, int n, const char *usage)
+{
+  if (argc >= n)
+    return 0;
+  fprintf (stderr, "usage: mdtest %s\n", usage);
+  exit (2);
+}
+
+static void
+sleep_seconds (double s)
+{
+  struct timespec ts;
+  ts.tv_sec = (time_t) s;
+  ts.tv_nsec = (long) ((s - (double) ts.tv_sec) * 1e9);
+  while (nanosleep (&ts, &ts) < 0 && errno == EINTR)
+    ;
+}
+
+static int
+cmd_echo (int argc, char **argv)
+{
+  int i;
+  for (i = 1; i < argc; i++)
+    printf ("%s%s", i > 1 ? " " : "", argv[i]);
+  printf ("\n");
+  return 0;
+}
+
+static int
+cmd_cat (int argc, char **argv)
+{
+  char buf[65536];
+  ssize_t n;
+  int fd = 0;
+  if (argc > 1 && (fd = open (argv[1], O_RDONLY)) < 0)
+    {
+      fprintf (stderr, "cat: %s: %s\n", argv[1], strerror (errno));
+      return 1;
+    }
+  while ((n = read (fd, buf, sizeof buf)) > 0)
+    if (write (1, buf, (size_t) n) != n)
+      return 1;
+  return n < 0;
+}
+
+static int
+cmd_memhog (int argc, char **argv)
+{
+  long mb, i;
+  need (argc, 2, "memhog MB");
+  mb = atol (argv[1]);
+  for (i = 1; i <= mb; i++)
+    {
+      char *p = malloc (1 << 20);
+      if (p == NULL)
+        {
+          printf ("malloc failed at %ld\n", i);
+          return 1;
+        }
+      memset (p, 0x5a, 1 << 20);
+      printf ("allocated %ld\n", i);
+      fflush (stdout);
+    }
+  return 0;
+}
+
+static int
+cmd_forkbomb (int argc, char **argv)
+{
+  long n, i, forked = 0;
+  int first_errno = 0;
+  pid_t *kids;
+  need (argc, 2, "forkbomb N");
+  n = atol (argv[1]);
+  kids = calloc ((size_t) (n > 0 ? n : 1), sizeof *kids);
+  for (i = 0; i < n; i++)
+    {
+      pid_t pid = fork ();
+      if (pid < 0)
+        {
+          first_errno = errno;
+          break;
+        }
+      if (pid == 0)
+        {
+          pause ();
+          _exit (0);
+        }
+      kids[forked++] = pid;
+    }
+  if (first_errno)
+    printf ("forked %ld failed %s\n", forked, strerrorname_np (first_errno));
+  else
+    printf ("forked %ld\n", forked);
+  fflush (stdout);
+  for (i = 0; i < forked; i++)
+    kill (kids[i], SIGKILL);
+  for (i = 0; i < forked; i++)
+    waitpid (kids[i], NULL, 0);
+  return 0;
+}
+
+static int
+cmd_spin (int argc, char **argv)
+{
+  struct timespec start, now;
+  double s;
+  need (argc, 2, "spin SECONDS");
+  s = atof (argv[1]);
+  clock_gettime (CLOCK_MONOTONIC, &start);
+  do
+    clock_gettime (CLOCK_MONOTONIC, &now);
+  while ((double) (now.tv_sec - start.tv_sec) + (double) (now.tv_nsec - start.tv_nsec) / 1e9 < s);
+  return 0;
+}
+
+static int
+cmd_hostname (void)
+{
+  char name[256];
+  if (gethostname (name, sizeof name) < 0)
+    return 1;
+  printf ("%s\n", name);
+  return 0;
+}
+
+static int
+cmd_cmdline (void)
+{
+  char buf[8192];
+  ssize_t n, i;
+  int fd = open ("/proc/1/cmdline", O_RDONLY);
+  if (fd < 0 || (n = read (fd, buf, sizeof buf)) < 0)
+    {
+      perror ("/proc/1/cmdline");
+      return 1;
+    }
+  while (n > 0 && buf[n - 1] == '\0')
+    n--;
+  for (i = 0; i < n; i++)
+    if (buf[i] == '\0')
+      buf[i] = ' ';
+  printf ("%.*s\n", (int) n, buf);
+  return 0;
+}
+
+static int
+cmd_fds (void)
+{
+  DIR *dir = opendir ("/proc/self/fd");
+  struct dirent *e;
+  if (dir == NULL)
+    {
+      perror ("/proc/self/fd");
+      return 1;
+    }
+  while ((e = readdir (dir)) != NULL)
+    if (e->d_name[0] != '.' && atoi (e->d_name) != dirfd (dir))
+      printf ("%s\n", e->d_name);
+  closedir (dir);
+  return 0;
+}
+
+static void
+on_term (int sig)
+{
+  (void) sig;
+  static const char msg[] = "got SIGTERM\n";
+  if (write (1, msg, sizeof msg - 1) < 0)
+    _exit (1);
+  _exit (143);
+}
+
+static int
+cmd_lines (int argc, char **argv)
+{
+  long n, i;
+  need (argc, 3, "lines N DELAY_MS");
+  n = atol (argv[1]);
+  for (i = 1; i <= n; i++)
+    {
+      printf ("line %ld\n", i);
+      fflush (stdout);
+      if (i < n)
+        sleep_seconds (atof (argv[2]) / 1000.0);
+    }
+  return 0;
+}
+
+static int
+dispatch (const char *cmd, int argc, char **argv)
+{
+  if (!strcmp (cmd, "true"))
+    return 0;
+  if (!strcmp (cmd, "false"))
+    return 1;
+  if (!strcmp (cmd, "exit"))
+    return need (argc, 2, "exit N"), atoi (argv[1]);
+  if (!strcmp (cmd, "sleep"))
+    return need (argc, 2, "sleep SECONDS"), sleep_seconds (atof (argv[1])), 0;
+  if (!strcmp (cmd, "echo"))
+    return cmd_echo (argc, argv);
+  if (!strcmp (cmd, "cat"))
+    return cmd_cat (argc, argv);
+  if (!strcmp (cmd, "memhog"))
+    return cmd_memhog (argc, argv);
+  if (!strcmp (cmd, "forkbomb"))
+    return cmd_forkbomb (argc, argv);
+  if (!strcmp (cmd, "spin"))
+    return cmd_spin (argc, argv);
+  if (!strcmp (cmd, "pid"))
+    return printf ("%d\n", (int) getpid ()), 0;
+  if (!strcmp (cmd, "hostname"))
+    return cmd_hostname ();
+  if (!strcmp (cmd, "cmdline"))
+    return cmd_cmdline ();
+  if (!strcmp (cmd, "fds"))
+    return cmd_fds ();
+  if (!strcmp (cmd, "trapterm"))
+    {
+      signal (SIGTERM, on_term);
+      for (;;)
+        pause ();
+    }
+  if (!strcmp (cmd, "lines"))
+    return cmd_lines (argc, argv);
+  if (!strcmp (cmd, "stderr"))
+    {
+      need (argc, 2, "stderr TEXT");
+      fprintf (stderr, "%s\n", argv[1]);
+      return 0;
+    }
+  fprintf (stderr, "mdtest: unknown command '%s'\n"
+           "commands: true false exit sleep echo cat memhog forkbomb spin pid hostname cmdline "
+           "fds trapterm lines stderr\n", cmd);
+  return 2;
+}
+
+int
+main (int argc, char **argv)
+{
+  const char *base = strrchr (argv[0], '/');
+  base = base ? base + 1 : argv[0];
+  if (strcmp (base, "mdtest") != 0)
+    return dispatch (base, argc, argv);
+  if (argc < 2)
+    return dispatch ("", argc, argv);
+  return dispatch (argv[1], argc - 1, argv + 1);
+}

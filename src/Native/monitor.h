@@ -1,0 +1,14 @@
+/* The monitor (conmon pattern): clones the init, places it in its cgroups, releases it,
+   reports, relays its output and records its exit status. */
+#ifndef MD_MONITOR_H
+#define MD_MONITOR_H
+
+#include "plan.h"
+
+/* Runs in the double-forked, setsid'd process; returns the container's exit code. */
+int monitor_run (const struct plan *plan);
+
+/* Writes the report line on fd 1 (EPIPE is ignored: the caller may be gone). */
+void monitor_report_error (const struct md_error *err);
+
+#endif

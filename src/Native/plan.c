@@ -1,0 +1,254 @@
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "plan.h"
+
+#define PLAN_MAX_BYTES (16u << 20)
+
+struct directive_spec
+{
+  const char *name;
+  enum directive_kind kind;
+  int argc;
+};
+
+static const struct directive_spec specs[] = {
+  { "version", D_VERSION, 1 },   { "hostname", D_HOSTNAME, 1 }, { "cgroup", D_CGROUP, 1 },
+  { "log", D_LOG, 1 },           { "exitfile", D_EXITFILE, 1 }, { "chdir", D_CHDIR, 1 },
+  { "mount", D_MOUNT, 5 },       { "mkdir", D_MKDIR, 2 },       { "mknod", D_MKNOD, 4 },
+  { "symlink", D_SYMLINK, 2 },   { "pivot", D_PIVOT, 1 },       { "readonly", D_READONLY, 1 },
+  { "mask", D_MASK, 1 },         { "loopback", D_LOOPBACK, 0 }, { "env", D_ENV, 1 },
+  { "cwd", D_CWD, 1 },           { "arg", D_ARG, 1 },           { "init", D_INIT, 0 },
+};
+
+static int
+plan_error (struct md_error *err, int index, int errnum, const char *arg)
+{
+  md_fail (err, errnum, "plan", arg);
+  err->index = index;
+  return -1;
+}
+
+static int
+read_all (int fd, struct plan *plan, size_t *len, struct md_error *err)
+{
+  size_t cap = 4096;
+  char *buf = malloc (cap);
+  if (buf == NULL)
+    return plan_error (err, -1, ENOMEM, "stdin");
+  *len = 0;
+  for (;;)
+    {
+      if (*len == cap)
+        {
+          char *bigger;
+          if (cap >= PLAN_MAX_BYTES)
+            return plan_error (err, -1, EFBIG, "stdin");
+          cap *= 2;
+          bigger = realloc (buf, cap);
+          if (bigger == NULL)
+            return plan_error (err, -1, ENOMEM, "stdin");
+          buf = bigger;
+        }
+      ssize_t n = read (fd, buf + *len, cap - *len);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        return plan_error (err, -1, errno, "stdin");
+      if (n == 0)
+        break;
+      *len += (size_t) n;
+    }
+  plan->raw = buf;
+  return 0;
+}
+
+static int
+split_tokens (struct plan *plan, size_t len, struct md_error *err)
+{
+  size_t count = 0, i, t = 0;
+  if (len == 0)
+    return plan_error (err, 0, EINVAL, "empty plan");
+  if (plan->raw[len - 1] != '\0')
+    return plan_error (err, -1, EINVAL, "plan does not end with NUL");
+  for (i = 0; i < len; i++)
+    if (plan->raw[i] == '\0')
+      count++;
+  plan->tokens = calloc (count + 1, sizeof (char *));
+  if (plan->tokens == NULL)
+    return plan_error (err, -1, ENOMEM, "tokens");
+  for (i = 0; i < len; i += strlen (plan->raw + i) + 1)
+    plan->tokens[t++] = plan->raw + i;
+  plan->ntokens = count;
+  return 0;
+}
+
+static int
+parse_number (const char *s, int base, unsigned long *out)
+{
+  char *end;
+  if (*s == '\0' || *s == '-')
+    return -1;
+  errno = 0;
+  *out = strtoul (s, &end, base);
+  return (errno != 0 || *end != '\0') ? -1 : 0;
+}
+
+/* Host-side paths are made absolute because the monitor chdirs to "/" (to pin no mount). */
+static int
+make_absolute (char **path, int index, struct md_error *err)
+{
+  char cwd[PATH_MAX], *abs;
+  if ((*path)[0] == '/')
+    return 0;
+  if (getcwd (cwd, sizeof cwd) == NULL)
+    return plan_error (err, index, errno, *path);
+  abs = malloc (strlen (cwd) + strlen (*path) + 2);
+  if (abs == NULL)
+    return plan_error (err, index, ENOMEM, *path);
+  strcpy (abs, cwd);
+  strcat (abs, "/");
+  strcat (abs, *path);
+  *path = abs;
+  return 0;
+}
+
+static int
+parse_numbers (struct directive *d, struct md_error *err)
+{
+  switch (d->kind)
+    {
+    case D_MOUNT:
+      if (parse_number (d->args[3], 10, &d->num[0]) < 0)
+        return plan_error (err, d->index, EINVAL, d->args[3]);
+      break;
+    case D_MKDIR:
+      if (parse_number (d->args[1], 8, &d->num[0]) < 0)
+        return plan_error (err, d->index, EINVAL, d->args[1]);
+      break;
+    case D_MKNOD:
+      if (parse_number (d->args[1], 8, &d->num[0]) < 0)
+        return plan_error (err, d->index, EINVAL, d->args[1]);
+      if (parse_number (d->args[2], 10, &d->num[1]) < 0)
+        return plan_error (err, d->index, EINVAL, d->args[2]);
+      if (parse_number (d->args[3], 10, &d->num[2]) < 0)
+        return plan_error (err, d->index, EINVAL, d->args[3]);
+      break;
+    default:
+      break;
+    }
+  return 0;
+}
+
+static const struct directive_spec *
+find_spec (const char *name)
+{
+  size_t i;
+  for (i = 0; i < sizeof specs / sizeof specs[0]; i++)
+    if (strcmp (specs[i].name, name) == 0)
+      return &specs[i];
+  return NULL;
+}
+
+static int
+record_setting (struct plan *plan, struct directive *d, struct md_error *err)
+{
+  switch (d->kind)
+    {
+    case D_VERSION:
+      if (d->index != 0)
+        return plan_error (err, d->index, EINVAL, "version must be the first directive");
+      if (strcmp (d->args[0], "1") != 0)
+        return plan_error (err, d->index, EINVAL, d->args[0]);
+      break;
+    case D_HOSTNAME:
+      plan->hostname = d;
+      break;
+    case D_CGROUP:
+      if (make_absolute (&d->args[0], d->index, err) < 0)
+        return -1;
+      plan->cgroups[plan->ncgroups++] = d;
+      break;
+    case D_LOG:
+      if (make_absolute (&d->args[0], d->index, err) < 0)
+        return -1;
+      plan->log = d;
+      break;
+    case D_EXITFILE:
+      if (make_absolute (&d->args[0], d->index, err) < 0)
+        return -1;
+      plan->exitfile = d;
+      break;
+    case D_CWD:
+      plan->cwd = d;
+      break;
+    case D_INIT:
+      plan->init = true;
+      break;
+    default:
+      break;
+    }
+  return 0;
+}
+
+int
+plan_load (int fd, struct plan *plan, struct md_error *err)
+{
+  size_t len, t = 0, nenv = 0, nargv = 0;
+
+  memset (plan, 0, sizeof *plan);
+  if (read_all (fd, plan, &len, err) < 0 || split_tokens (plan, len, err) < 0)
+    return -1;
+
+  /* Every directive has at least its name, so ntokens bounds every list. */
+  plan->dirs = calloc (plan->ntokens, sizeof *plan->dirs);
+  plan->cgroups = calloc (plan->ntokens, sizeof *plan->cgroups);
+  plan->env = calloc (plan->ntokens + 1, sizeof (char *));
+  plan->argv = calloc (plan->ntokens + 1, sizeof (char *));
+  if (!plan->dirs || !plan->cgroups || !plan->env || !plan->argv)
+    return plan_error (err, -1, ENOMEM, "directives");
+
+  while (t < plan->ntokens)
+    {
+      struct directive *d = &plan->dirs[plan->ndirs];
+      const struct directive_spec *spec = find_spec (plan->tokens[t]);
+      d->index = (int) plan->ndirs;
+      if (spec == NULL)
+        return plan_error (err, d->index, EINVAL, plan->tokens[t]);
+      if (t + 1 + (size_t) spec->argc > plan->ntokens)
+        return plan_error (err, d->index, EINVAL, spec->name);
+      d->kind = spec->kind;
+      d->name = spec->name;
+      d->args = &plan->tokens[t + 1];
+      t += 1 + (size_t) spec->argc;
+      plan->ndirs++;
+
+      if (parse_numbers (d, err) < 0 || record_setting (plan, d, err) < 0)
+        return -1;
+      if (d->kind == D_ENV)
+        plan->env[nenv++] = d->args[0];
+      if (d->kind == D_ARG)
+        plan->argv[nargv++] = d->args[0];
+    }
+  if (plan->ndirs == 0 || plan->dirs[0].kind != D_VERSION)
+    return plan_error (err, 0, EINVAL, "version");
+  if (nargv == 0 || plan->argv[0][0] == '\0')
+    return plan_error (err, -1, EINVAL, "arg");
+  return 0;
+}
+
+bool
+directive_is_filesystem (const struct directive *d)
+{
+  switch (d->kind)
+    {
+    case D_CHDIR: case D_MOUNT: case D_MKDIR: case D_MKNOD: case D_SYMLINK:
+    case D_PIVOT: case D_READONLY: case D_MASK: case D_LOOPBACK:
+      return true;
+    default:
+      return false;
+    }
+}

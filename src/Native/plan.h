@@ -1,0 +1,48 @@
+/* The launch plan: NUL-separated directives read from stdin (docs/launch-plan.md). */
+#ifndef MD_PLAN_H
+#define MD_PLAN_H
+
+#include <stddef.h>
+#include <stdbool.h>
+
+#include "error.h"
+
+enum directive_kind
+{
+  D_VERSION, D_HOSTNAME, D_CGROUP, D_LOG, D_EXITFILE,
+  D_CHDIR, D_MOUNT, D_MKDIR, D_MKNOD, D_SYMLINK, D_PIVOT, D_READONLY, D_MASK, D_LOOPBACK,
+  D_ENV, D_CWD, D_ARG, D_INIT,
+};
+
+struct directive
+{
+  enum directive_kind kind;
+  const char *name;
+  int index;
+  char **args;             /* points into plan->tokens */
+  unsigned long num[3];    /* mount: flags; mkdir: mode; mknod: mode, major, minor */
+};
+
+struct plan
+{
+  char *raw;
+  char **tokens;
+  size_t ntokens;
+  struct directive *dirs;
+  size_t ndirs;
+
+  const struct directive *hostname, *log, *exitfile, *cwd;
+  const struct directive **cgroups;
+  size_t ncgroups;
+  char **env;              /* NULL-terminated */
+  char **argv;             /* NULL-terminated, at least one element */
+  bool init;
+};
+
+/* Reads fd to EOF and parses it; a malformed plan is a `plan` error. */
+int plan_load (int fd, struct plan *plan, struct md_error *err);
+
+/* Directives the init runs in plan order (chdir mount mkdir ... loopback). */
+bool directive_is_filesystem (const struct directive *d);
+
+#endif

@@ -1,0 +1,159 @@
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "relay.h"
+
+/* Civil date from days since 1970-01-01 (H. Hinnant's algorithm); avoids gmtime's tz machinery. */
+static void
+civil_from_days (long z, int *y, unsigned *m, unsigned *d)
+{
+  long era, yy;
+  unsigned doe, yoe, doy, mp;
+  z += 719468;
+  era = (z >= 0 ? z : z - 146096) / 146097;
+  doe = (unsigned) (z - era * 146097);
+  yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  yy = (long) yoe + era * 400;
+  doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  mp = (5 * doy + 2) / 153;
+  *d = doy - (153 * mp + 2) / 5 + 1;
+  *m = mp < 10 ? mp + 3 : mp - 9;
+  *y = (int) (yy + (*m <= 2));
+}
+
+static void
+put_digits (char *p, unsigned long v, int width)
+{
+  while (width-- > 0)
+    {
+      p[width] = (char) ('0' + v % 10);
+      v /= 10;
+    }
+}
+
+/* "2026-11-29T15:47:34.123456789Z " : 31 bytes */
+static size_t
+format_timestamp (char *buf)
+{
+  struct timespec ts;
+  long days, secs;
+  int y;
+  unsigned mo, d;
+
+  clock_gettime (CLOCK_REALTIME, &ts);
+  days = ts.tv_sec / 86400;
+  secs = ts.tv_sec % 86400;
+  civil_from_days (days, &y, &mo, &d);
+  memcpy (buf, "0000-00-00T00:00:00.000000000Z ", 31);
+  put_digits (buf, (unsigned long) y, 4);
+  put_digits (buf + 5, mo, 2);
+  put_digits (buf + 8, d, 2);
+  put_digits (buf + 11, (unsigned long) (secs / 3600), 2);
+  put_digits (buf + 14, (unsigned long) (secs / 60 % 60), 2);
+  put_digits (buf + 17, (unsigned long) (secs % 60), 2);
+  put_digits (buf + 20, (unsigned long) ts.tv_nsec, 9);
+  return 31;
+}
+
+static void
+log_line (const struct relay_stream *s, int log_fd, const char *line, size_t len)
+{
+  char stamp[32];
+  struct iovec iov[5];
+  int n = 0;
+
+  if (log_fd < 0)
+    return;
+  iov[n].iov_base = stamp;
+  iov[n++].iov_len = format_timestamp (stamp);
+  iov[n].iov_base = (void *) s->tag;
+  iov[n++].iov_len = strlen (s->tag);
+  iov[n].iov_base = (void *) " ";
+  iov[n++].iov_len = 1;
+  iov[n].iov_base = (void *) line;
+  iov[n++].iov_len = len;
+  iov[n].iov_base = (void *) "\n";
+  iov[n++].iov_len = 1;
+  /* O_APPEND file: one writev keeps the line whole; a short write (disk full) drops the rest. */
+  while (writev (log_fd, iov, n) < 0 && errno == EINTR)
+    ;
+}
+
+int
+relay_init (struct relay_stream *s, int fd, const char *tag)
+{
+  s->fd = fd;
+  s->tag = tag;
+  s->len = 0;
+  s->buf = malloc (RELAY_LINE_MAX);
+  return s->buf ? 0 : -1;
+}
+
+static void
+emit_complete_lines (struct relay_stream *s, int log_fd)
+{
+  size_t start = 0;
+  char *nl;
+  while ((nl = memchr (s->buf + start, '\n', s->len - start)) != NULL)
+    {
+      log_line (s, log_fd, s->buf + start, (size_t) (nl - (s->buf + start)));
+      start = (size_t) (nl - s->buf) + 1;
+    }
+  if (start == 0 && s->len == RELAY_LINE_MAX)
+    {
+      log_line (s, log_fd, s->buf, s->len);
+      start = s->len;
+    }
+  memmove (s->buf, s->buf + start, s->len - start);
+  s->len -= start;
+}
+
+int
+relay_pump (struct relay_stream *s, int log_fd)
+{
+  ssize_t n;
+  if (s->fd < 0)
+    return 0;
+  do
+    n = read (s->fd, s->buf + s->len, RELAY_LINE_MAX - s->len);
+  while (n < 0 && errno == EINTR);
+  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+    return -1;
+  if (n <= 0)
+    {
+      relay_close (s, log_fd);
+      return 0;
+    }
+  s->len += (size_t) n;
+  emit_complete_lines (s, log_fd);
+  return 1;
+}
+
+void
+relay_drain (struct relay_stream *s, int log_fd)
+{
+  while (relay_pump (s, log_fd) > 0)
+    ;
+  if (s->len > 0)
+    {
+      log_line (s, log_fd, s->buf, s->len);
+      s->len = 0;
+    }
+}
+
+void
+relay_close (struct relay_stream *s, int log_fd)
+{
+  if (s->len > 0)
+    log_line (s, log_fd, s->buf, s->len);
+  s->len = 0;
+  if (s->fd >= 0)
+    close (s->fd);
+  s->fd = -1;
+  free (s->buf);
+  s->buf = NULL;
+}
