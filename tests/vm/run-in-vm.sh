@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # run-in-vm.sh - run ONE command inside a throw-away Linux VM with pure cgroup v2.
 #
-#   tests/vm/run-in-vm.sh [--timeout SECONDS] [--mem MB] [--cpus N] [--env NAME[=VALUE]]... -- COMMAND [ARG]...
+#   tests/vm/run-in-vm.sh [--timeout SECONDS] [--mem MB] [--cpus N] [--env NAME[=VALUE]]...
+#                         [--bind /tmp/PATH]... -- COMMAND [ARG]...
 #
 # The VM (qemu, TCG unless the CPU has vmx/svm) boots a Debian 6.1 kernel with
 # cgroup v1 disabled, mounts the host's / read-only over 9p with a tmpfs overlay
@@ -19,7 +20,7 @@ die() { echo "$PROG: error: $*" >&2; exit 125; }
 log() { [[ -n "${MINIDOCKER_VM_VERBOSE:-}" ]] && echo "$PROG: $*" >&2; return 0; }
 
 usage() {
-  sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 125
 }
 
@@ -28,6 +29,7 @@ MEM=${MINIDOCKER_VM_MEM:-4096}
 CPUS=${MINIDOCKER_VM_CPUS:-$(nproc)}
 CACHE=${MINIDOCKER_VM_CACHE:-/var/cache/minidocker-vm}
 ENV_PASS=()
+BINDS=()
 
 while (($#)); do
   case "$1" in
@@ -39,6 +41,8 @@ while (($#)); do
     --cpus=*) CPUS=${1#*=}; shift ;;
     --env) [[ $# -ge 2 ]] || usage; ENV_PASS+=("$2"); shift 2 ;;
     --env=*) ENV_PASS+=("${1#*=}"); shift ;;
+    --bind) [[ $# -ge 2 ]] || usage; BINDS+=("$2"); shift 2 ;;
+    --bind=*) BINDS+=("${1#*=}"); shift ;;
     -h|--help) usage ;;
     --) shift; break ;;
     *) echo "$PROG: unexpected argument '$1' (put the command after --)" >&2; usage ;;
@@ -52,16 +56,18 @@ done
 
 # ---------------------------------------------------------------- dependencies
 APT_UPDATED=
+APTLOG=$(mktemp "${TMPDIR:-/tmp}/run-in-vm-apt.XXXXXX") || die "mktemp failed"
+trap 'rm -f "$APTLOG"' EXIT
 apt_install() {
   command -v apt-get >/dev/null || die "apt-get not found; install $* by hand"
   if [[ -z $APT_UPDATED ]]; then
     echo "$PROG: apt-get update" >&2
-    apt-get update -qq >&2 || die "apt-get update failed"
+    apt-get update -qq >"$APTLOG" 2>&1 || { cat "$APTLOG" >&2; die "apt-get update failed"; }
     APT_UPDATED=1
   fi
   echo "$PROG: installing $*" >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >&2 \
-    || die "apt-get install $* failed"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >"$APTLOG" 2>&1 \
+    || { tail -n 30 "$APTLOG" >&2; die "apt-get install $* failed"; }
 }
 
 need=()
@@ -94,7 +100,7 @@ if [[ -z $KVER ]]; then
              | awk '{print $1}' | sed 's/^linux-image-//' | sort -V | tail -1; }
   KVER=$(pick)
   if [[ -z $KVER ]]; then
-    apt-get update -qq >&2 || die "apt-get update failed"; APT_UPDATED=1
+    apt-get update -qq >"$APTLOG" 2>&1 || { cat "$APTLOG" >&2; die "apt-get update failed"; }; APT_UPDATED=1
     KVER=$(pick)
   fi
   [[ -n $KVER ]] || die "apt-cache offers no linux-image-6.1.0-*-amd64 package"
@@ -103,10 +109,9 @@ KDIR=$CACHE/kernel-$KVER
 if [[ ! -f $KDIR/.complete ]]; then
   echo "$PROG: fetching kernel linux-image-$KVER into $KDIR" >&2
   rm -rf "$KDIR" "$CACHE/dl"; mkdir -p "$CACHE/dl" "$KDIR"
-  ( cd "$CACHE/dl" && apt-get download "linux-image-$KVER" ) >&2 2>&1 \
-    || { [[ -z $APT_UPDATED ]] && apt-get update -qq >&2 && APT_UPDATED=1 \
-         && ( cd "$CACHE/dl" && apt-get download "linux-image-$KVER" ) >&2 2>&1; } \
-    || die "apt-get download linux-image-$KVER failed"
+  dl() { ( cd "$CACHE/dl" && apt-get download -q "linux-image-$KVER" ) >"$APTLOG" 2>&1; }
+  dl || { [[ -z $APT_UPDATED ]] && apt-get update -qq >>"$APTLOG" 2>&1 && APT_UPDATED=1 && dl; } \
+    || { tail -n 20 "$APTLOG" >&2; die "apt-get download linux-image-$KVER failed"; }
   dpkg -x "$CACHE"/dl/linux-image-"$KVER"_*.deb "$KDIR/root" || die "dpkg -x failed"
   rm -rf "$CACHE/dl"
   # The .deb ships no modules.dep.
@@ -197,7 +202,8 @@ cleanup() {
   [[ -n $T1 ]] && kill "$T1" 2>/dev/null
   [[ -n $T2 ]] && kill "$T2" 2>/dev/null
   wait 2>/dev/null
-  [[ -z ${MINIDOCKER_VM_KEEP:-} ]] && rm -rf "$WORK" || echo "$PROG: kept $WORK" >&2
+  rm -f "$APTLOG"
+  if [[ -z ${MINIDOCKER_VM_KEEP:-} ]]; then rm -rf "$WORK"; else echo "$PROG: kept $WORK" >&2; fi
   exit "$rc"
 }
 trap cleanup EXIT
@@ -206,7 +212,13 @@ trap 'exit 143' TERM
 trap 'exit 129' HUP
 
 # The job: enter the stage cgroup, cd, clean environment, exec COMMAND.
-envs=("PATH=${PATH:-/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin}:/root/.dotnet/tools:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+# PATH: the host's, plus the dotnet tools dir and the standard dirs, deduplicated.
+gpath=
+IFS=: read -ra pparts <<<"${PATH:-}:/root/.dotnet/tools:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+for d in "${pparts[@]}"; do
+  [[ $d == /* && ":$gpath:" != *":$d:"* ]] && gpath=${gpath:+$gpath:}$d
+done
+envs=("PATH=$gpath"
       "HOME=/root" "USER=root" "LOGNAME=root" "TERM=dumb" "LANG=C.UTF-8"
       "POWERSHELL_TELEMETRY_OPTOUT=1" "DOTNET_CLI_TELEMETRY_OPTOUT=1" "DOTNET_NOLOGO=1"
       "POWERSHELL_UPDATECHECK=Off" "MINIDOCKER_IN_VM=1")
@@ -227,6 +239,21 @@ done
   printf '\n'
 } > "$WORK/share/job.sh"
 : > "$WORK/share/stdout"; : > "$WORK/share/stderr"
+
+# The guest's /tmp is a fresh tmpfs (an overlay over 9p cannot be an overlayfs
+# upperdir, which container code needs). Host entries /tmp/NAME that the cwd, an
+# absolute argument or --bind refers to are bind-mounted into it (read-only
+# host data, writes go to the guest's RAM).
+declare -A tmpbind=()
+for p in "$PWD" "$@" "${BINDS[@]}"; do
+  [[ $p == /tmp/?* ]] || continue
+  top=${p#/tmp/}; top=${top%%/*}
+  [[ -n $top && $top != . && $top != .. && $top != *$'\n'* && -e /tmp/$top ]] && tmpbind[$top]=1
+done
+for p in "${BINDS[@]}"; do
+  [[ $p == /tmp/?* ]] || echo "$PROG: warning: --bind $p ignored (only /tmp/... needs it; the rest of / is visible)" >&2
+done
+for t in "${!tmpbind[@]}"; do printf '%s\n' "$t"; done > "$WORK/share/tmpbinds"
 
 ACCEL=(-accel tcg,thread=multi -cpu max)
 if [[ -z ${MINIDOCKER_VM_NO_KVM:-} && -w /dev/kvm ]] && grep -qwE 'vmx|svm' /proc/cpuinfo; then
@@ -254,7 +281,9 @@ tail -n +1 -s 0.1 -f --pid="$QPID" "$WORK/share/stderr" >&2 & T2=$!
   trap 'kill $s 2>/dev/null; exit 0' TERM
   sleep "$TIMEOUT" & s=$!; wait $s
   touch "$WORK/timedout"
-  kill -TERM "$QPID" 2>/dev/null; sleep 3; kill -KILL "$QPID" 2>/dev/null
+  kill -TERM "$QPID" 2>/dev/null
+  sleep 3 & s=$!; wait $s
+  kill -KILL "$QPID" 2>/dev/null
 ) & WPID=$!
 
 wait "$QPID"; QRC=$?
@@ -321,7 +350,12 @@ exit 125
 #@stage2 $BB mount -t devpts -o newinstance,ptmxmode=0666,mode=0620,gid=5 devpts /dev/pts
 #@stage2 $BB mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs /dev/shm
 #@stage2 $BB mount -t mqueue mqueue /dev/mqueue 2>/dev/null
+#@stage2 $BB mkdir -p $D/host-tmp && $BB mount --bind /tmp $D/host-tmp || fail "bind host /tmp"
 #@stage2 $BB mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs /tmp || fail "tmpfs /tmp"
+#@stage2 while IFS= read -r t; do
+#@stage2   if [ -d "$D/host-tmp/$t" ]; then $BB mkdir -p "/tmp/$t"; else : > "/tmp/$t"; fi
+#@stage2   $BB mount --bind "$D/host-tmp/$t" "/tmp/$t" || fail "bind /tmp/$t"
+#@stage2 done < $OUT/tmpbinds
 #@stage2 $BB ln -sf /proc/self/fd /dev/fd 2>/dev/null; $BB ln -sf /proc/self/fd/0 /dev/stdin; $BB ln -sf /proc/self/fd/1 /dev/stdout; $BB ln -sf /proc/self/fd/2 /dev/stderr
 #@stage2 $BB ip link set lo up 2>/dev/null
 #@stage2 $BB hostname minidocker-vm
