@@ -1,0 +1,25 @@
+@{
+    RootModule           = 'MiniDocker.PowerShell.dll'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '5b0f7c1e-3d2a-4e8b-9a61-7c4f2d9e1a30'
+    Author               = 'The MiniDocker developers'
+    CompanyName          = 'MiniDocker'
+    Copyright            = '(c) The MiniDocker developers. MIT licence.'
+    Description          = 'Linux containers from first principles (namespaces, pivot_root, cgroups) as PowerShell cmdlets and objects.'
+    PowerShellVersion    = '7.4'
+    CompatiblePSEditions = @('Core')
+    FormatsToProcess     = @('MiniDocker.format.ps1xml')
+    CmdletsToExport      = @(
+        'New-MiniContainer', 'Start-MiniContainer', 'Get-MiniContainer', 'Stop-MiniContainer',
+        'Remove-MiniContainer', 'Wait-MiniContainer', 'Get-MiniContainerLog'
+    )
+    FunctionsToExport    = @()
+    AliasesToExport      = @()
+    VariablesToExport    = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags       = @('containers', 'linux', 'namespaces', 'cgroups')
+            ProjectUri = ''
+        }
+    }
+}

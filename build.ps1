@@ -1,0 +1,97 @@
+#!/usr/bin/env pwsh
+<#
+.SYNOPSIS
+    Builds MiniDocker into out/MiniDocker (a loadable module) and, with -Test, runs every test suite.
+.EXAMPLE
+    ./build.ps1                 # build the module, the helper and a default busybox rootfs (out/rootfs)
+.EXAMPLE
+    ./build.ps1 -Test           # build, then xunit + Pester (Pester in a fresh pwsh; needs root)
+.EXAMPLE
+    ./build.ps1 -Test -CgroupV2 # also run the cgroup v2 stage inside a qemu VM (tests/vm)
+#>
+[CmdletBinding()]
+param(
+    [switch]$Test,
+    [switch]$CgroupV2,
+    [ValidateSet('Debug', 'Release')][string]$Configuration = 'Release'
+)
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+$env:POWERSHELL_TELEMETRY_OPTOUT = '1'
+$env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
+$env:DOTNET_NOLOGO = '1'
+
+$repo = $PSScriptRoot
+$out = Join-Path $repo 'out'
+$moduleDir = Join-Path $out 'MiniDocker'
+$nativeDir = Join-Path $out 'native'
+
+function Assert-Tool([string]$name, [string]$hint) {
+    if (-not (Get-Command $name -ErrorAction SilentlyContinue)) { throw "build.ps1: '$name' is missing. $hint" }
+}
+function Invoke-Native([string]$what) {
+    if ($LASTEXITCODE -ne 0) { throw "build.ps1: $what failed (exit $LASTEXITCODE)." }
+}
+
+Assert-Tool dotnet 'Install the .NET SDK (8.0 or later): https://learn.microsoft.com/dotnet/core/install/linux'
+Assert-Tool make 'Install it: apt-get install make'
+Assert-Tool cc 'Install a C compiler with a static libc: apt-get install gcc libc6-dev'
+
+# 1. The native helper (and the test binary), statically linked.
+make -s -C (Join-Path $repo 'src/Native') "OUT=$nativeDir" | Out-Host; Invoke-Native 'make (src/Native)'
+
+# 2. The module; -r linux-x64 because Tmds.LibC's dll lives under runtimes/linux-x64.
+$publish = Join-Path $out 'publish'
+dotnet publish (Join-Path $repo 'src/Module/MiniDocker.PowerShell.csproj') -c $Configuration -r linux-x64 --self-contained false -o $publish -v quiet -nologo | Out-Host
+Invoke-Native 'dotnet publish'
+
+# 3. Lay out out/MiniDocker from an explicit list.
+if (Test-Path $moduleDir) { Remove-Item -Recurse -Force $moduleDir }
+New-Item -ItemType Directory -Force $moduleDir, (Join-Path $moduleDir 'en-US') | Out-Null
+foreach ($f in 'MiniDocker.PowerShell.dll', 'MiniDocker.Engine.dll', 'Tmds.LibC.dll') { Copy-Item (Join-Path $publish $f) $moduleDir }
+Copy-Item (Join-Path $repo 'MiniDocker.psd1') $moduleDir
+Copy-Item (Join-Path $repo 'src/Module/MiniDocker.format.ps1xml') $moduleDir
+Copy-Item (Join-Path $nativeDir 'mdhelper') $moduleDir
+$help = Join-Path $repo 'src/Module/en-US/MiniDocker.PowerShell.dll-Help.xml'
+if (Test-Path $help) { Copy-Item $help (Join-Path $moduleDir 'en-US') }
+
+# 4. A default root filesystem so a first container runs offline: busybox-static when present, else mdtest.
+& (Join-Path $repo 'tests/tools/New-TestRootfs.ps1') -Path (Join-Path $out 'rootfs') -TestBinary (Join-Path $nativeDir 'mdtest') | Out-Null
+Write-Host "build.ps1: module in $moduleDir, default rootfs in $(Join-Path $out 'rootfs')"
+
+if (-not $Test) { return }
+
+# ------------------------------------------------------------------ tests
+$results = [ordered]@{}
+
+Write-Host "`n== unit tests (xunit) =="
+$trxDir = Join-Path $out 'testresults'
+Remove-Item -Recurse -Force $trxDir -ErrorAction SilentlyContinue
+dotnet test (Join-Path $repo 'tests/unit/MiniDocker.Tests.csproj') -c $Configuration --logger 'trx;LogFileName=unit.trx' --results-directory $trxDir -nologo | Out-Host
+$trx = [xml](Get-Content (Join-Path $trxDir 'unit.trx') -Raw)
+$c = $trx.TestRun.ResultSummary.Counters
+$results.unit = @{ Passed = [int]$c.passed; Failed = [int]$c.failed + [int]$c.error; Skipped = [int]$c.notExecuted }
+
+Write-Host "`n== end-to-end tests (Pester, real containers) =="
+$pwsh = (Get-Process -Id $PID).Path
+$pesterJson = Join-Path $out 'testresults/pester.json'
+& $pwsh -NoProfile -NonInteractive -File (Join-Path $repo 'tests/pester/Invoke-PesterSuite.ps1') -ResultPath $pesterJson | Out-Host
+if (Test-Path $pesterJson) { $results.pester = Get-Content $pesterJson -Raw | ConvertFrom-Json -AsHashtable }
+else { $results.pester = @{ Passed = 0; Failed = 1; Skipped = 0 }; Write-Host 'Pester produced no result file: counted as one failure.' }
+
+if ($CgroupV2) {
+    Write-Host "`n== cgroup v2 stage (qemu VM) =="
+    $v2Json = Join-Path $out 'testresults/cgroup2.json'
+    & (Join-Path $repo 'tests/vm/Invoke-CgroupV2Stage.ps1') -ResultPath $v2Json | Out-Host
+    if (Test-Path $v2Json) { $results.cgroup2 = Get-Content $v2Json -Raw | ConvertFrom-Json -AsHashtable }
+    else { $results.cgroup2 = @{ Passed = 0; Failed = 1; Skipped = 0 }; Write-Host 'The cgroup v2 stage produced no result: counted as one failure.' }
+}
+
+$passed = ($results.Values | ForEach-Object { $_.Passed } | Measure-Object -Sum).Sum
+$failed = ($results.Values | ForEach-Object { $_.Failed } | Measure-Object -Sum).Sum
+$skipped = ($results.Values | ForEach-Object { $_.Skipped } | Measure-Object -Sum).Sum
+foreach ($k in $results.Keys) { Write-Host ("  {0,-8} {1} passed, {2} failed, {3} skipped" -f $k, $results[$k].Passed, $results[$k].Failed, $results[$k].Skipped) }
+$line = "tests: $passed passed, $failed failed"
+if ($skipped) { $line += ", $skipped skipped" }
+Write-Output $line
+if ($failed -gt 0) { exit 1 }

@@ -1,0 +1,22 @@
+using System.Management.Automation;
+
+namespace MiniDocker.Commands
+{
+    /// <summary>Lists containers, each reconciled with the kernel (a vanished process is reported as it is).</summary>
+    [Cmdlet(VerbsCommon.Get, "MiniContainer", DefaultParameterSetName = ByName)]
+    [OutputType(typeof(Container))]
+    public sealed class GetMiniContainerCommand : ContainerCmdlet
+    {
+        [Parameter]
+        public ContainerState[]? State { get; set; }
+
+        protected override bool NameOptional => true;
+
+        protected override void ProcessRecord()
+        {
+            foreach (var c in ResolveContainers())
+                if (State == null || System.Array.IndexOf(State, c.State) >= 0)
+                    WriteObject(c);
+        }
+    }
+}

@@ -1,0 +1,120 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Threading;
+using MiniDocker.Engine;
+
+namespace MiniDocker
+{
+    /// <summary>Shared by every cmdlet: the engine, cancellation on Ctrl+C, and errors as ErrorRecords.</summary>
+    public abstract class MiniDockerCmdlet : PSCmdlet
+    {
+        private readonly CancellationTokenSource _cancel = new();
+        private ContainerEngine? _engine;
+
+        protected ContainerEngine Engine => _engine ??= new ContainerEngine();
+
+        /// <summary>Cancelled when the user presses Ctrl+C: waits and follows end at once.</summary>
+        protected CancellationToken Cancellation => _cancel.Token;
+
+        protected override void StopProcessing() => _cancel.Cancel();
+
+        /// <summary>Runs ACTION, turning an engine failure into a non-terminating error about TARGET.</summary>
+        protected bool Try(Action action, object? target = null)
+        {
+            try { action(); return true; }
+            catch (MiniDockerException e) { WriteError(ToErrorRecord(e, target)); }
+            catch (OperationCanceledException) { }
+            return false;
+        }
+
+        protected static ErrorRecord ToErrorRecord(MiniDockerException e, object? target = null) =>
+            new(e, e.ErrorId, Category(e.Kind), target ?? e.Target);
+
+        protected static ErrorCategory Category(FailureKind kind) => kind switch
+        {
+            FailureKind.InvalidArgument => ErrorCategory.InvalidArgument,
+            FailureKind.ObjectNotFound => ErrorCategory.ObjectNotFound,
+            FailureKind.ResourceExists => ErrorCategory.ResourceExists,
+            FailureKind.InvalidOperation => ErrorCategory.InvalidOperation,
+            FailureKind.ResourceUnavailable => ErrorCategory.ResourceUnavailable,
+            FailureKind.PermissionDenied => ErrorCategory.PermissionDenied,
+            FailureKind.NotInstalled => ErrorCategory.NotInstalled,
+            FailureKind.OperationTimeout => ErrorCategory.OperationTimeout,
+            FailureKind.NotImplemented => ErrorCategory.NotImplemented,
+            FailureKind.ReadError => ErrorCategory.ReadError,
+            FailureKind.WriteError => ErrorCategory.WriteError,
+            _ => ErrorCategory.NotSpecified,
+        };
+    }
+
+    /// <summary>
+    /// Base of every cmdlet that acts on existing containers: -Name (wildcards), -Id (unique prefix)
+    /// or -InputObject, from the pipeline by value and by property name.
+    /// </summary>
+    public abstract class ContainerCmdlet : MiniDockerCmdlet
+    {
+        protected const string ByName = "Name", ById = "Id", ByObject = "InputObject";
+
+        [Parameter(ParameterSetName = ByName, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [SupportsWildcards]
+        [ArgumentCompleter(typeof(ContainerNameCompleter))]
+        [ValidateNotNullOrEmpty]
+        public virtual string[]? Name { get; set; }
+
+        [Parameter(ParameterSetName = ById, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string[]? Id { get; set; }
+
+        [Parameter(ParameterSetName = ByObject, Mandatory = true, ValueFromPipeline = true)]
+        [ValidateNotNull]
+        public Container[]? InputObject { get; set; }
+
+        /// <summary>When true, no -Name means every container (Get-); otherwise -Name is required.</summary>
+        protected virtual bool NameOptional => false;
+
+        /// <summary>The containers this invocation names, fresh from the store; unknown ones become errors.</summary>
+        protected IEnumerable<Container> ResolveContainers()
+        {
+            switch (ParameterSetName)
+            {
+                case ById:
+                    foreach (var prefix in Id!)
+                    {
+                        Container? c = null;
+                        if (Try(() => c = Engine.GetByIdPrefix(prefix), prefix) && c != null) yield return c;
+                    }
+                    break;
+                case ByObject:
+                    foreach (var o in InputObject!)
+                    {
+                        var c = Engine.Get(o.Id);
+                        if (c != null) yield return c;
+                        else WriteError(NotFound(o.Name, o));
+                    }
+                    break;
+                default:
+                    if (Name == null)
+                    {
+                        if (!NameOptional)
+                            ThrowTerminatingError(new ErrorRecord(new PSArgumentException("Give -Name, -Id or pipe containers in."), "ContainerNotSpecified", ErrorCategory.InvalidArgument, null));
+                        foreach (var c in Engine.List()) yield return c;
+                        yield break;
+                    }
+                    var all = Engine.List();
+                    foreach (var n in Name)
+                    {
+                        var pattern = new WildcardPattern(n, WildcardOptions.IgnoreCase);
+                        var matches = all.Where(c => pattern.IsMatch(c.Name)).ToList();
+                        if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(n)) WriteError(NotFound(n, n));
+                        foreach (var c in matches) yield return c;
+                    }
+                    break;
+            }
+        }
+
+        private static ErrorRecord NotFound(string name, object target) =>
+            new(new ItemNotFoundException($"No container named '{name}' exists."), "ContainerNotFound", ErrorCategory.ObjectNotFound, target);
+    }
+}
