@@ -261,6 +261,8 @@ if [[ -z ${MINIDOCKER_VM_NO_KVM:-} && -w /dev/kvm ]] && grep -qwE 'vmx|svm' /pro
 fi
 CMDLINE="console=ttyS0 cgroup_no_v1=all systemd.unified_cgroup_hierarchy=1 quiet loglevel=3 panic=-1 mitigations=off nokaslr tsc=reliable cryptomgr.notests swiotlb=noforce"
 
+if [[ -n ${MINIDOCKER_VM_DEBUG:-} ]]; then CMDLINE=${CMDLINE/ quiet loglevel=3/ loglevel=6 printk.time=1}; fi
+
 START=$(date +%s.%N)
 qemu-system-x86_64 -nodefaults -no-user-config -machine pc "${ACCEL[@]}" \
   -smp "$CPUS" -m "$MEM" -display none -vga none -no-reboot \
@@ -302,6 +304,7 @@ show_diag() {
   if [[ -s $WORK/console.log ]]; then echo "--- guest console (last 30 lines):" >&2; tail -n 30 "$WORK/console.log" >&2; fi
 }
 
+if [[ -n ${MINIDOCKER_VM_DEBUG:-} ]]; then echo "--- guest console:" >&2; cat "$WORK/console.log" >&2; fi
 if [[ -f $WORK/timedout ]]; then
   echo "$PROG: error: timed out after ${TIMEOUT}s; qemu killed" >&2
   show_diag
