@@ -108,7 +108,7 @@ init_setup (const struct init_args *a, struct md_error *err)
   umask (a->umask);
   if (set_hostname (plan, err) < 0)
     return -1;
-  if (plan->cwd && chdir (plan->cwd->args[0]) < 0)
+  if (plan->cwd && plan->cwd->args[0][0] != '\0' && chdir (plan->cwd->args[0]) < 0)
     return md_fail_directive (err, plan->cwd, errno, plan->cwd->args[0]);
   return close_other_fds (a->error_fd, err);
 }
