@@ -20,8 +20,8 @@ die() { echo "$PROG: error: $*" >&2; exit 125; }
 log() { [[ -n "${MINIDOCKER_VM_VERBOSE:-}" ]] && echo "$PROG: $*" >&2; return 0; }
 
 usage() {
-  sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2
-  exit 125
+  sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//' >&2
+  exit "${1:-125}"
 }
 
 TIMEOUT=${MINIDOCKER_VM_TIMEOUT:-900}
@@ -43,7 +43,7 @@ while (($#)); do
     --env=*) ENV_PASS+=("${1#*=}"); shift ;;
     --bind) [[ $# -ge 2 ]] || usage; BINDS+=("$2"); shift 2 ;;
     --bind=*) BINDS+=("${1#*=}"); shift ;;
-    -h|--help) usage ;;
+    -h|--help) usage 0 ;;
     --) shift; break ;;
     *) echo "$PROG: unexpected argument '$1' (put the command after --)" >&2; usage ;;
   esac
