@@ -73,7 +73,7 @@ $c = $trx.TestRun.ResultSummary.Counters
 $results.unit = @{ Passed = [int]$c.passed; Failed = [int]$c.failed + [int]$c.error; Skipped = [int]$c.notExecuted }
 
 Write-Host "`n== end-to-end tests (Pester, real containers) =="
-$pwsh = (Get-Process -Id $PID).Path
+$pwsh = Join-Path $PSHOME pwsh  # the apphost, also for a dotnet-tool install
 $pesterJson = Join-Path $out 'testresults/pester.json'
 & $pwsh -NoProfile -NonInteractive -File (Join-Path $repo 'tests/pester/Invoke-PesterSuite.ps1') -ResultPath $pesterJson | Out-Host
 if (Test-Path $pesterJson) { $results.pester = Get-Content $pesterJson -Raw | ConvertFrom-Json -AsHashtable }

@@ -254,7 +254,7 @@ namespace MiniDocker.Engine
         /// <summary>Waits until the monitor has recorded the exit (or vanished); false on timeout or cancel.</summary>
         private bool WaitForExit(Container c, TimeSpan timeout, CancellationToken token)
         {
-            var deadline = DateTime.UtcNow + timeout;
+            var deadline = timeout >= DateTime.MaxValue - DateTime.UtcNow ? DateTime.MaxValue : DateTime.UtcNow + timeout;
             while (true)
             {
                 if (File.Exists(_store.ExitPath(c.Id)) || !ProcessInfo.IsSame(c.MonitorPid, c.MonitorStartTime)) return true;
@@ -270,7 +270,7 @@ namespace MiniDocker.Engine
             if (c.State == ContainerState.Created)
                 throw new MiniDockerException("ContainerNotStarted", FailureKind.InvalidOperation, $"Container '{c.Name}' has not been started; start it first.", c);
             if (c.State is ContainerState.Running or ContainerState.Paused &&
-                !WaitForExit(c, timeout ?? TimeSpan.MaxValue - TimeSpan.FromDays(1), token))
+                !WaitForExit(c, timeout ?? TimeSpan.MaxValue, token))
             {
                 token.ThrowIfCancellationRequested();
                 throw new MiniDockerException("WaitTimeout", FailureKind.OperationTimeout, $"Container '{c.Name}' was still running after {timeout?.TotalSeconds} s.", c);

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs everything MiniDocker's build and tests need on a fresh Debian 12 machine (as root):
+# apt packages, pwsh 7.6.9 as a dotnet tool in .tools/pwsh, Pester 5.7.1 from NuGet in .tools/pester.
+# Idempotent: a second run only checks.
+set -euo pipefail
+export POWERSHELL_TELEMETRY_OPTOUT=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo"
+
+need_apt=()
+command -v make >/dev/null || need_apt+=(make)
+command -v cc >/dev/null || need_apt+=(gcc libc6-dev)
+{ [ -x /bin/busybox ] && ! head -c 4096 /bin/busybox | grep -q ld-linux; } || need_apt+=(busybox-static)
+command -v ip >/dev/null || need_apt+=(iproute2)
+if [ "${MINIDOCKER_BENCH:-0}" = 1 ]; then
+  for p in crun runc hyperfine; do command -v $p >/dev/null || need_apt+=($p); done
+fi
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "setup: apt-get install ${need_apt[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+fi
+
+command -v dotnet >/dev/null || { echo "setup: the .NET SDK (8.0+) is required: https://learn.microsoft.com/dotnet/core/install/linux" >&2; exit 1; }
+
+if [ ! -x .tools/pwsh/pwsh ]; then
+  echo "setup: installing PowerShell 7.6.9 into .tools/pwsh"
+  dotnet tool install PowerShell --version 7.6.9 --tool-path .tools/pwsh >/dev/null
+fi
+if [ ! -f .tools/pester/pester/5.7.1/tools/Pester.psd1 ]; then
+  echo "setup: downloading Pester 5.7.1 into .tools/pester"
+  dotnet restore tests/tools/pester/PesterDownload.csproj --packages .tools/pester -v quiet >/dev/null
+fi
+echo "setup: ok (pwsh: .tools/pwsh/pwsh, Pester: .tools/pester/pester/5.7.1)"

@@ -1,0 +1,285 @@
+# The foundation, observed from inside real containers: namespaces, pivot_root, /proc, overlay,
+# exit codes, detached monitors, cleanup, and specific errors for bad input.
+
+BeforeAll {
+    Import-Module $env:MINIDOCKER_MODULE -Force
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    $script:rootfs = $env:MINIDOCKER_TEST_ROOTFS
+}
+
+Describe 'A container is a process the kernel lies to' {
+    It 'runs its command as PID 1: /proc/1/cmdline is the command and $$ is 1' {
+        $r = Invoke-TestContainer -Command '/bin/sh', '-c', 'echo $$; /bin/mdtest cmdline; exit 0'
+        $r.Output[0] | Should -Be '1'
+        $r.Output[1].Trim() | Should -Be '/bin/sh -c echo $$; /bin/mdtest cmdline; exit 0'
+    }
+
+    It 'sees only its own processes' {
+        $r = Invoke-TestContainer -Command 'sh', '-c', 'sleep 5 & ls /proc | grep -E "^[0-9]+$" | sort -n'
+        # PID 1 (sh), the sleep, and the ls/grep/sort pipeline: all small PIDs of the new namespace.
+        $pids = $r.Output | ForEach-Object { [int]$_ }
+        $pids | Should -Contain 1
+        ($pids | Measure-Object -Maximum).Maximum | Should -BeLessThan 20
+        $pids.Count | Should -BeLessOrEqual 6
+    }
+
+    It 'has its own hostname and leaves the host''s alone' {
+        $hostBefore = [IO.File]::ReadAllText('/proc/sys/kernel/hostname').Trim()
+        $r = Invoke-TestContainer -Command 'hostname' -Options @{ Hostname = 'inside-box' }
+        $r.Output | Should -Be 'inside-box'
+        [IO.File]::ReadAllText('/proc/sys/kernel/hostname').Trim() | Should -Be $hostBefore
+    }
+
+    It 'defaults the hostname to the short id' {
+        $r = Invoke-TestContainer -Command 'hostname'
+        $r.Output | Should -Be $r.Container.ShortId
+    }
+
+    It 'shows no host path in its mount table' {
+        $r = Invoke-TestContainer -Command 'cat', '/proc/self/mountinfo'
+        $r.Output.Count | Should -BeGreaterThan 3
+        $joined = $r.Output -join "`n"
+        $joined | Should -Not -Match ([regex]::Escape($env:MINIDOCKER_ROOT))
+        $joined | Should -Not -Match ([regex]::Escape($rootfs))
+        $joined | Should -Not -Match '/work/|/tmp/|/root/'
+        ($r.Output | Where-Object { $_ -match ' / / ' }) | Should -Match 'overlay'
+    }
+
+    It 'has a fresh /proc, a minimal /dev and a read-only /sys' {
+        $r = Invoke-TestContainer -Command 'sh', '-c', 'ls /dev | sort | tr "\n" " "; echo; touch /sys/x 2>&1 || echo sys-ro; echo hi > /dev/null && echo null-ok'
+        $r.Output[0].Trim() -split ' ' | Should -Be @('fd', 'full', 'null', 'ptmx', 'pts', 'random', 'shm', 'stderr', 'stdin', 'stdout', 'tty', 'urandom', 'zero')
+        $r.Output | Should -Contain 'sys-ro'
+        $r.Output | Should -Contain 'null-ok'
+    }
+
+    It 'has its own network namespace with only lo, and lo is up' {
+        $r = Invoke-TestContainer -Command 'sh', '-c', 'ls /sys/class/net; cat /sys/class/net/lo/operstate /sys/class/net/lo/flags'
+        $r.Output[0] | Should -Be 'lo'
+        $r.Output.Count | Should -Be 3
+        ([Convert]::ToInt32($r.Output[2], 16) -band 1) | Should -Be 1   # IFF_UP
+    }
+
+    It 'passes environment variables and the working directory' {
+        $r = Invoke-TestContainer -Command 'sh', '-c', 'echo "$GREETING"; pwd; echo $HOME' -Options @{ Environment = @{ GREETING = 'hello world' }; WorkingDirectory = '/tmp' }
+        $r.Output | Should -Be @('hello world', '/tmp', '/root')
+    }
+}
+
+Describe 'The root filesystem folder stays pristine' {
+    It 'writes into the container''s own layer, never into the folder' {
+        $r = Invoke-TestContainer -Command 'sh', '-c', 'echo data > /written-inside; rm /etc/os-release; cat /written-inside; ls /etc/os-release 2>&1' -Keep
+        $r.Output[0] | Should -Be 'data'
+        $r.Output[1] | Should -Match 'No such file'
+        Join-Path $rootfs 'written-inside' | Should -Not -Exist
+        Join-Path $rootfs 'etc/os-release' | Should -Exist
+        Remove-MiniContainer -InputObject $r.Container
+    }
+
+    It 'gives two containers from one folder separate layers' {
+        $a = New-MiniContainer $rootfs sh, -c, 'echo a > /shared; sleep 0.3; cat /shared' -Name (New-TestName)
+        $b = New-MiniContainer $rootfs sh, -c, 'echo b > /shared; sleep 0.3; cat /shared' -Name (New-TestName)
+        $a, $b | Start-MiniContainer
+        $a, $b | Wait-MiniContainer | Out-Null
+        (Get-MiniContainerLog -InputObject $a).Text | Should -Be 'a'
+        (Get-MiniContainerLog -InputObject $b).Text | Should -Be 'b'
+        $a, $b | Remove-MiniContainer
+    }
+}
+
+Describe 'Exit codes' {
+    It 'reports exit code <Code>' -ForEach @(@{ Code = 0 }, @{ Code = 42 }) {
+        $r = Invoke-TestContainer -Command '/bin/mdtest', 'exit', "$Code"
+        $r.Container.State | Should -Be 'Exited'
+        $r.Container.ExitCode | Should -Be $Code
+        $r.Container.OomKilled | Should -BeFalse
+    }
+
+    It 'sets $LASTEXITCODE after Start-MiniContainer -Wait' {
+        $c = New-MiniContainer $rootfs /bin/mdtest, exit, 7 -Name (New-TestName)
+        Start-MiniContainer -InputObject $c -Wait
+        $LASTEXITCODE | Should -Be 7
+        Remove-MiniContainer -InputObject $c
+    }
+
+    It 'reports 137 when PID 1 ignores SIGTERM and is killed after the timeout' {
+        $c = New-MiniContainer $rootfs sleep, 60 -Name (New-TestName) | Start-MiniContainer -PassThru
+        $sw = [Diagnostics.Stopwatch]::StartNew()
+        $stopped = Stop-MiniContainer -InputObject $c -Timeout 1 -PassThru
+        $stopped.ExitCode | Should -Be 137
+        $stopped.State | Should -Be 'Exited'
+        $sw.Elapsed.TotalSeconds | Should -BeLessThan 8
+        Remove-MiniContainer -InputObject $c
+    }
+
+    It 'reports 143 when the command dies of SIGTERM (with -Init forwarding the signal)' {
+        $c = New-MiniContainer $rootfs sleep, 60 -Init -Name (New-TestName) | Start-MiniContainer -PassThru
+        (Stop-MiniContainer -InputObject $c -Timeout 10 -PassThru).ExitCode | Should -Be 143
+        Remove-MiniContainer -InputObject $c
+    }
+
+    It 'lets a PID 1 that handles SIGTERM exit on its own terms' {
+        $c = New-MiniContainer $rootfs /bin/mdtest, trapterm -Name (New-TestName) | Start-MiniContainer -PassThru
+        Start-Sleep -Milliseconds 200
+        (Stop-MiniContainer -InputObject $c -PassThru).ExitCode | Should -Be 143
+        (Get-MiniContainerLog -InputObject $c).Text | Should -Contain 'got SIGTERM'
+        Remove-MiniContainer -InputObject $c
+    }
+}
+
+Describe 'Detached containers and their monitor' {
+    It 'survives the pwsh that started it and is found by a new one' {
+        $name = New-TestName 'detached'
+        $pwsh = Join-Path $PSHOME pwsh  # the apphost, also for a dotnet-tool install
+        & $pwsh -NoProfile -NonInteractive -Command "Import-Module '$env:MINIDOCKER_MODULE'; New-MiniContainer '$rootfs' sleep,30 -Name $name | Start-MiniContainer"
+        $LASTEXITCODE | Should -Be 0
+        $c = Get-MiniContainer -Name $name
+        $c.State | Should -Be 'Running'
+        Get-Process -Id $c.Pid | Should -Not -BeNullOrEmpty
+        [IO.File]::ReadAllText("/proc/$($c.Pid)/cmdline") | Should -Be ("sleep`0" + "30`0")
+        Remove-MiniContainer -InputObject $c -Force
+    }
+
+    It 'reports a container whose monitor and init were killed as Dead, and -Force cleans it' {
+        $c = New-MiniContainer $rootfs sleep, 30 -Name (New-TestName) | Start-MiniContainer -PassThru
+        kill -9 $c.MonitorPid $c.Pid
+        Wait-Until { (Get-MiniContainer -Name $c.Name).State -eq 'Dead' } | Should -BeTrue
+        Remove-MiniContainer -InputObject $c -Force
+        Get-MiniContainer -Name $c.Name -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+
+    It 'streams output lines while the container runs' {
+        $c = New-MiniContainer $rootfs /bin/mdtest, lines, 3, 300 -Name (New-TestName)
+        $stamps = Start-MiniContainer -InputObject $c -Wait | ForEach-Object { [DateTime]::UtcNow }
+        $stamps.Count | Should -Be 3
+        ($stamps[2] - $stamps[0]).TotalMilliseconds | Should -BeGreaterThan 400
+        Remove-MiniContainer -InputObject $c
+    }
+}
+
+Describe 'Remove leaves nothing behind' {
+    It 'removes the process, the cgroups, the mounts and the state' {
+        $c = New-MiniContainer $rootfs sleep, 30 -Name (New-TestName) | Start-MiniContainer -PassThru
+        $cgroups = $c.CgroupPaths
+        $cgroups.Count | Should -BeGreaterThan 0
+        foreach ($cg in $cgroups) { Get-Content (Join-Path $cg 'cgroup.procs') | Should -Contain "$($c.Pid)" }
+        $dir = Join-Path $env:MINIDOCKER_ROOT "containers/$($c.Id)"
+        $dir | Should -Exist
+        Remove-MiniContainer -InputObject $c -Force
+        Wait-Until { -not (Test-Path "/proc/$($c.Pid)") } | Should -BeTrue
+        Wait-Until { -not (Test-Path "/proc/$($c.MonitorPid)") } | Should -BeTrue
+        foreach ($cg in $cgroups) { $cg | Should -Not -Exist }
+        $dir | Should -Not -Exist
+        Get-Content /proc/self/mountinfo | Where-Object { $_ -like "*$($c.Id)*" } | Should -BeNullOrEmpty
+    }
+
+    It 'releases an exited container''s cgroup as soon as its exit is seen' {
+        $r = Invoke-TestContainer -Command 'true' -Keep
+        $r.Container.CgroupPaths | Should -BeNullOrEmpty
+        Get-ContainerCgroupDirectory $r.Container.Id | Should -BeNullOrEmpty
+        Remove-MiniContainer -InputObject $r.Container
+    }
+}
+
+Describe 'The pipeline' {
+    It 'removes exited containers with Get | Where | Remove' {
+        $names = 1..2 | ForEach-Object { New-TestName 'pipe' }
+        $names | ForEach-Object { New-MiniContainer $rootfs true -Name $_ } | Start-MiniContainer -PassThru | Wait-MiniContainer | Out-Null
+        $running = New-MiniContainer $rootfs sleep, 30 -Name (New-TestName 'pipe') | Start-MiniContainer -PassThru
+        Get-MiniContainer -Name 'pipe-*' | Where-Object State -eq Exited | Remove-MiniContainer
+        @(Get-MiniContainer -Name 'pipe-*').Name | Should -Be @($running.Name)
+        Remove-MiniContainer -InputObject $running -Force
+    }
+
+    It 'binds -Name by property name and finds containers by id prefix' {
+        $c = New-MiniContainer $rootfs true -Name (New-TestName)
+        ([pscustomobject]@{ Name = $c.Name } | Get-MiniContainer).Id | Should -Be $c.Id
+        (Get-MiniContainer -Id $c.Id.Substring(0, 10)).Name | Should -Be $c.Name
+        Get-MiniContainer -State Created -Name $c.Name | Should -Not -BeNullOrEmpty
+        Remove-MiniContainer -Name $c.Name
+    }
+
+    It 'honours -WhatIf' {
+        $c = New-MiniContainer $rootfs true -Name (New-TestName)
+        Remove-MiniContainer -InputObject $c -WhatIf
+        Get-MiniContainer -Name $c.Name | Should -Not -BeNullOrEmpty
+        Start-MiniContainer -InputObject $c -WhatIf
+        (Get-MiniContainer -Name $c.Name).State | Should -Be 'Created'
+        Remove-MiniContainer -InputObject $c
+    }
+
+    It 'returns the last lines of the log with -Tail' {
+        $r = Invoke-TestContainer -Command '/bin/mdtest', 'lines', '5', '0' -Keep
+        (Get-MiniContainerLog -InputObject $r.Container -Tail 2).Text | Should -Be @('line 4', 'line 5')
+        Remove-MiniContainer -InputObject $r.Container
+    }
+}
+
+Describe 'Bad input gets a specific error and leaves nothing behind' {
+    BeforeEach {
+        $script:before = @(Get-ChildItem (Join-Path $env:MINIDOCKER_ROOT 'containers') -Directory -ErrorAction SilentlyContinue).Count
+    }
+    AfterEach {
+        @(Get-ChildItem (Join-Path $env:MINIDOCKER_ROOT 'containers') -Directory -ErrorAction SilentlyContinue).Count | Should -Be $script:before
+    }
+
+    It 'rejects <Case> with <ErrorId>' -ForEach @(
+        @{ Case = 'a missing folder'; ErrorId = 'RootFsNotFound'; Category = 'ObjectNotFound'; Params = @{ RootFs = '/nonexistent/rootfs'; Command = @('true') } }
+        @{ Case = 'a folder without the command'; ErrorId = 'CommandNotFound'; Category = 'ObjectNotFound'; Params = @{ Command = @('/bin/bash') } }
+        @{ Case = 'an empty command'; ErrorId = 'EmptyCommand'; Category = 'InvalidArgument'; Params = @{ Command = @('') } }
+        @{ Case = 'a name with a slash'; ErrorId = 'InvalidContainerName'; Category = 'InvalidArgument'; Params = @{ Command = @('true'); Name = 'a/b' } }
+        @{ Case = 'a name with spaces'; ErrorId = 'InvalidContainerName'; Category = 'InvalidArgument'; Params = @{ Command = @('true'); Name = 'a b' } }
+        @{ Case = 'a relative working directory'; ErrorId = 'InvalidWorkingDirectory'; Category = 'InvalidArgument'; Params = @{ Command = @('true'); WorkingDirectory = 'tmp' } }
+    ) {
+        $a = @{ RootFs = $rootfs }
+        foreach ($k in $Params.Keys) { $a[$k] = $Params[$k] }
+        $err = { New-MiniContainer @a } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike "$ErrorId,*"
+        $err.CategoryInfo.Category | Should -Be $Category
+        if ($ErrorId -eq 'CommandNotFound') { $err.Exception.Message | Should -BeLike "*'/bin/bash' not found in rootfs $rootfs*" }
+    }
+
+    It 'rejects a duplicate name' {
+        $name = New-TestName
+        $c = New-MiniContainer $rootfs true -Name $name
+        $script:before++
+        $err = { New-MiniContainer $rootfs true -Name $name } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'ContainerNameInUse,*'
+        $err.CategoryInfo.Category | Should -Be 'ResourceExists'
+        Remove-MiniContainer -InputObject $c
+        $script:before--
+    }
+
+    It 'reports an unknown container' {
+        Get-MiniContainer -Name 'no-such-container' -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'ContainerNotFound,*'
+        $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $err[0].TargetObject | Should -Be 'no-such-container'
+        Stop-MiniContainer -Id 'ffffffffffff' -ErrorVariable err2 -ErrorAction SilentlyContinue
+        $err2[0].FullyQualifiedErrorId | Should -BeLike 'ContainerNotFound,*'
+    }
+
+    It 'refuses to stop an exited container, with the container as target' {
+        $r = Invoke-TestContainer -Command 'true' -Keep
+        Stop-MiniContainer -InputObject $r.Container -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'ContainerNotRunning,*'
+        $err[0].CategoryInfo.Category | Should -Be 'InvalidOperation'
+        $err[0].TargetObject.Id | Should -Be $r.Container.Id
+        Remove-MiniContainer -InputObject $r.Container
+    }
+
+    It 'refuses to remove a running container without -Force' {
+        $c = New-MiniContainer $rootfs sleep, 30 -Name (New-TestName) | Start-MiniContainer -PassThru
+        Remove-MiniContainer -InputObject $c -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'ContainerRunning,*'
+        (Get-MiniContainer -Name $c.Name).State | Should -Be 'Running'
+        Remove-MiniContainer -InputObject $c -Force
+    }
+
+    It 'times out waiting with WaitTimeout' {
+        $c = New-MiniContainer $rootfs sleep, 30 -Name (New-TestName) | Start-MiniContainer -PassThru
+        Wait-MiniContainer -InputObject $c -Timeout 0 -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'WaitTimeout,*'
+        $err[0].CategoryInfo.Category | Should -Be 'OperationTimeout'
+        Remove-MiniContainer -InputObject $c -Force
+    }
+}

@@ -1,0 +1,58 @@
+<#
+.SYNOPSIS
+    Runs the Pester suites against the built module with throw-away state: its own state root,
+    its own cgroup parent nested under this process's cgroup, its own rootfs folder. Checks that
+    nothing is left behind, cleans up, and writes the counts to -ResultPath as JSON.
+#>
+[CmdletBinding()]
+param(
+    [string]$ResultPath,
+    [string[]]$Path = @((Join-Path $PSScriptRoot '*.Tests.ps1'))
+)
+$ErrorActionPreference = 'Stop'
+$env:POWERSHELL_TELEMETRY_OPTOUT = '1'
+$env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
+$repo = Resolve-Path (Join-Path $PSScriptRoot '../..')
+
+if ((id -u) -ne 0) { throw 'The Pester suites run real containers and need root (sudo pwsh ./build.ps1 -Test).' }
+
+$pester = @(
+    $env:MINIDOCKER_PESTER_MODULE,
+    (Join-Path $repo '.tools/pester/pester/5.7.1/tools/Pester.psd1'),
+    (Join-Path $HOME '.nuget/packages/pester/5.7.1/tools/Pester.psd1')
+) | Where-Object { $_ -and (Test-Path $_) } | Select-Object -First 1
+if ($pester) { Import-Module $pester -Force } else { Import-Module Pester -MinimumVersion 5.0 }
+
+$work = Join-Path ([IO.Path]::GetTempPath()) "minidocker-pester-$PID"
+New-Item -ItemType Directory -Force $work | Out-Null
+$env:MINIDOCKER_ROOT = Join-Path $work 'state'
+$env:MINIDOCKER_CGROUP_PARENT = "minidocker-test-$PID"   # relative: nested under this process's own cgroup
+$env:MINIDOCKER_MODULE = Join-Path $repo 'out/MiniDocker/MiniDocker.psd1'
+$env:MINIDOCKER_TEST_BINARY = Join-Path $repo 'out/native/mdtest'
+$env:MINIDOCKER_TEST_ROOTFS = & (Join-Path $repo 'tests/tools/New-TestRootfs.ps1') -Path (Join-Path $work 'rootfs') -TestBinary $env:MINIDOCKER_TEST_BINARY
+
+$config = New-PesterConfiguration
+$config.Run.Path = $Path
+$config.Run.PassThru = $true
+$config.Output.Verbosity = 'Detailed'
+$result = Invoke-Pester -Configuration $config
+
+# Whatever the tests did, nothing of theirs may remain: containers, cgroups, mounts.
+Import-Module $env:MINIDOCKER_MODULE -Force
+$leftovers = @(Get-MiniContainer)
+$leftovers | Remove-MiniContainer -Force -Confirm:$false
+$cgroups = @(Get-ChildItem /sys/fs/cgroup/*/ -Recurse -Directory -Filter "minidocker-test-$PID" -ErrorAction SilentlyContinue)
+$mounts = @(Get-Content /proc/self/mountinfo | Where-Object { $_ -like "*$work*" })
+$failed = $result.FailedCount
+foreach ($problem in @(
+        @{ Items = $leftovers; What = 'containers left by the tests (removed now)' },
+        @{ Items = $cgroups; What = 'cgroup directories left behind' },
+        @{ Items = $mounts; What = 'mounts left behind' })) {
+    if ($problem.Items.Count) { Write-Host "LEFTOVER: $($problem.Items.Count) $($problem.What): $($problem.Items -join '; ')" -ForegroundColor Red; $failed++ }
+}
+foreach ($cg in $cgroups) { Remove-Item $cg.FullName -Force -ErrorAction SilentlyContinue }
+Remove-Item -Recurse -Force $work -ErrorAction SilentlyContinue
+
+$counts = @{ Passed = $result.PassedCount; Failed = $failed; Skipped = $result.SkippedCount + $result.NotRunCount }
+if ($ResultPath) { $counts | ConvertTo-Json | Set-Content $ResultPath }
+Write-Host ("pester: {0} passed, {1} failed, {2} skipped" -f $counts.Passed, $counts.Failed, $counts.Skipped)
