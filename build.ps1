@@ -13,6 +13,8 @@
 param(
     [switch]$Test,
     [switch]$CgroupV2,
+    # Where the build goes (out/ by default); parallel work trees each use their own.
+    [string]$Output = (Join-Path $PSScriptRoot 'out'),
     [ValidateSet('Debug', 'Release')][string]$Configuration = 'Release'
 )
 $ErrorActionPreference = 'Stop'
@@ -22,7 +24,7 @@ $env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
 $env:DOTNET_NOLOGO = '1'
 
 $repo = $PSScriptRoot
-$out = Join-Path $repo 'out'
+$out = [IO.Path]::GetFullPath($Output)
 $moduleDir = Join-Path $out 'MiniDocker'
 $nativeDir = Join-Path $out 'native'
 
@@ -75,7 +77,7 @@ $results.unit = @{ Passed = [int]$c.passed; Failed = [int]$c.failed + [int]$c.er
 Write-Host "`n== end-to-end tests (Pester, real containers) =="
 $pwsh = Join-Path $PSHOME pwsh  # the apphost, also for a dotnet-tool install
 $pesterJson = Join-Path $out 'testresults/pester.json'
-& $pwsh -NoProfile -NonInteractive -File (Join-Path $repo 'tests/pester/Invoke-PesterSuite.ps1') -ResultPath $pesterJson | Out-Host
+& $pwsh -NoProfile -NonInteractive -File (Join-Path $repo 'tests/pester/Invoke-PesterSuite.ps1') -ResultPath $pesterJson -BuildOutput $out | Out-Host
 if (Test-Path $pesterJson) { $results.pester = Get-Content $pesterJson -Raw | ConvertFrom-Json -AsHashtable }
 else { $results.pester = @{ Passed = 0; Failed = 1; Skipped = 0 }; Write-Host 'Pester produced no result file: counted as one failure.' }
 

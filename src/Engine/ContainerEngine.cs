@@ -14,7 +14,7 @@ namespace MiniDocker.Engine
     /// The container lifecycle as a plain .NET API: create, start, stop, remove, wait, logs.
     /// Every state change holds the container's lock; every read reconciles the record with the kernel.
     /// </summary>
-    public sealed class ContainerEngine
+    public sealed partial class ContainerEngine
     {
         private const int ENOENT = 2, EACCES = 13, ENOTDIR = 20;
         private static readonly Regex ValidHostname = new("^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,62})$", RegexOptions.Compiled);

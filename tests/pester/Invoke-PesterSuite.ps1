@@ -7,6 +7,8 @@
 [CmdletBinding()]
 param(
     [string]$ResultPath,
+    # The build output folder holding MiniDocker/ and native/ (build.ps1 -Output).
+    [string]$BuildOutput = (Join-Path $PSScriptRoot '../../out'),
     [string[]]$Path = @((Join-Path $PSScriptRoot '*.Tests.ps1'))
 )
 $ErrorActionPreference = 'Stop'
@@ -27,8 +29,8 @@ $work = Join-Path ([IO.Path]::GetTempPath()) "minidocker-pester-$PID"
 New-Item -ItemType Directory -Force $work | Out-Null
 $env:MINIDOCKER_ROOT = Join-Path $work 'state'
 $env:MINIDOCKER_CGROUP_PARENT = "minidocker-test-$PID"   # relative: nested under this process's own cgroup
-$env:MINIDOCKER_MODULE = Join-Path $repo 'out/MiniDocker/MiniDocker.psd1'
-$env:MINIDOCKER_TEST_BINARY = Join-Path $repo 'out/native/mdtest'
+$env:MINIDOCKER_MODULE = Join-Path $BuildOutput 'MiniDocker/MiniDocker.psd1'
+$env:MINIDOCKER_TEST_BINARY = Join-Path $BuildOutput 'native/mdtest'
 $env:MINIDOCKER_TEST_ROOTFS = & (Join-Path $repo 'tests/tools/New-TestRootfs.ps1') -Path (Join-Path $work 'rootfs') -TestBinary $env:MINIDOCKER_TEST_BINARY
 
 $config = New-PesterConfiguration
