@@ -54,10 +54,13 @@ foreach ($f in 'MiniDocker.PowerShell.dll', 'MiniDocker.Engine.dll', 'Tmds.LibC.
 Copy-Item (Join-Path $repo 'MiniDocker.psd1') $moduleDir
 Copy-Item (Join-Path $repo 'src/Module/MiniDocker.format.ps1xml') $moduleDir
 Copy-Item (Join-Path $nativeDir 'mdhelper') $moduleDir
-$help = Join-Path $repo 'src/Module/en-US/MiniDocker.PowerShell.dll-Help.xml'
-if (Test-Path $help) { Copy-Item $help (Join-Path $moduleDir 'en-US') }
 
-# 4. A default root filesystem so a first container runs offline: busybox-static when present, else mdtest.
+# 4. Help (MAML) from src/Module/help/*.psd1 and the built module itself, in a fresh pwsh so this session never loads it.
+$pwsh = Join-Path $PSHOME pwsh  # the apphost, also for a dotnet-tool install
+& $pwsh -NoProfile -NonInteractive -File (Join-Path $repo 'src/Module/help/Build-Help.ps1') -ModulePath (Join-Path $moduleDir 'MiniDocker.psd1') | Out-Host
+Invoke-Native 'src/Module/help/Build-Help.ps1'
+
+# 5. A default root filesystem so a first container runs offline: busybox-static when present, else mdtest.
 & (Join-Path $repo 'tests/tools/New-TestRootfs.ps1') -Path (Join-Path $out 'rootfs') -TestBinary (Join-Path $nativeDir 'mdtest') | Out-Null
 Write-Host "build.ps1: module in $moduleDir, default rootfs in $(Join-Path $out 'rootfs')"
 
@@ -67,6 +70,8 @@ if (-not $Test) { return }
 $results = [ordered]@{}
 
 Write-Host "`n== unit tests (xunit) =="
+# The hosted-PowerShell tests (help, verbs, pipeline binding) import this build.
+$env:MINIDOCKER_MODULE = Join-Path $moduleDir 'MiniDocker.psd1'
 $trxDir = Join-Path $out 'testresults'
 Remove-Item -Recurse -Force $trxDir -ErrorAction SilentlyContinue
 dotnet test (Join-Path $repo 'tests/unit/MiniDocker.Tests.csproj') -c $Configuration --logger 'trx;LogFileName=unit.trx' --results-directory $trxDir -nologo | Out-Host
@@ -75,7 +80,6 @@ $c = $trx.TestRun.ResultSummary.Counters
 $results.unit = @{ Passed = [int]$c.passed; Failed = [int]$c.failed + [int]$c.error; Skipped = [int]$c.notExecuted }
 
 Write-Host "`n== end-to-end tests (Pester, real containers) =="
-$pwsh = Join-Path $PSHOME pwsh  # the apphost, also for a dotnet-tool install
 $pesterJson = Join-Path $out 'testresults/pester.json'
 & $pwsh -NoProfile -NonInteractive -File (Join-Path $repo 'tests/pester/Invoke-PesterSuite.ps1') -ResultPath $pesterJson -BuildOutput $out | Out-Host
 if (Test-Path $pesterJson) { $results.pester = Get-Content $pesterJson -Raw | ConvertFrom-Json -AsHashtable }

@@ -1,0 +1,58 @@
+@{
+    Synopsis     = 'Starts containers, detached by default; -Wait streams their output and sets $LASTEXITCODE.'
+    Description  = @'
+Start-MiniContainer mounts the container's overlay root filesystem, creates its cgroup with its
+limits and launches it through mdhelper, which stays behind as the container's monitor: it
+relays stdout and stderr into the container's log and records the exit status. The container
+is not a child of pwsh, so it keeps running after the session ends; any later session finds it
+with Get-MiniContainer.
+
+By default the cmdlet returns as soon as the command has been executed inside the container,
+writing nothing (use -PassThru for the container object). With -Wait it streams the container's
+standard output line by line as strings, writes each standard error line as a non-terminating
+error (ErrorId ContainerStandardError), and when the container exits sets $LASTEXITCODE to its
+exit code (128+N when a signal N killed it). Ctrl+C stops waiting; the container keeps running.
+
+Starting a container that is Exited or Dead runs it again with the same upper layer, so files it
+wrote remain. Failures are errors about the container: ContainerAlreadyRunning,
+RootFsNotFound, CommandNotFound, CommandNotExecutable, WorkingDirectoryNotFound or
+ContainerStartFailed (naming the launch step and the errno).
+'@
+    Parameters   = @{
+        Wait     = 'Waits for the container to exit, streaming its stdout to the pipeline and its stderr to the error stream, then sets $LASTEXITCODE to the exit code.'
+        PassThru = 'Writes the container to the pipeline: right after the start (Running), or with -Wait after it exited (with ExitCode and OomKilled).'
+    }
+    Outputs      = @{
+        'MiniDocker.Container' = 'With -PassThru.'
+        'System.String'        = 'With -Wait: each line the container writes to standard output.'
+    }
+    Examples     = @(
+        @{
+            Title   = 'Run to completion and check the exit code'
+            Code    = @'
+New-MiniContainer ./out/rootfs sh, -c, 'echo hi; exit 3' -Name once | Start-MiniContainer -Wait
+$LASTEXITCODE
+'@
+            Remarks = 'Writes "hi" and then 3.'
+        }
+        @{
+            Title   = 'Start detached and look later'
+            Code    = @'
+$c = New-MiniContainer ./out/rootfs sh, -c, 'for i in 1 2 3; do echo tick $i; sleep 1; done' | Start-MiniContainer -PassThru
+$c.State                                        # Running
+Wait-MiniContainer -InputObject $c | Out-Null
+Get-MiniContainerLog -InputObject $c
+'@
+            Remarks = 'The prompt returns at once; the container runs under its monitor. Its output is in the log.'
+        }
+        @{
+            Title   = 'Capture stdout and stderr'
+            Code    = @'
+$out = Start-MiniContainer -Name job -Wait 2>$null
+'@
+            Remarks = 'Standard output lines are pipeline output; standard error lines are error records, redirected here to $null (2>&1 merges them).'
+        }
+    )
+    Notes        = 'Needs root. The monitor (mdhelper) is found next to the module or at $env:MINIDOCKER_HELPER.'
+    RelatedLinks = @('New-MiniContainer', 'Wait-MiniContainer', 'Get-MiniContainerLog', 'Stop-MiniContainer')
+}
