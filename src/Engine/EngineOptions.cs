@@ -12,8 +12,9 @@ namespace MiniDocker.Engine
 
         /// <summary>
         /// Parent of every container's cgroup. MINIDOCKER_CGROUP_PARENT overrides it. A relative path is
-        /// nested under this process's own cgroup in every hierarchy; an absolute one is taken from each
-        /// hierarchy's root. Default: "minidocker" next to (v2) or under (v1) the caller's cgroup.
+        /// nested under this process's own cgroup in every v1 hierarchy and next to it on v2 (whose
+        /// no-internal-processes rule forbids delegating from a cgroup with the caller in it); an absolute
+        /// one is taken from each hierarchy's root. Default: "minidocker", placed the same way.
         /// </summary>
         public string? CgroupParent { get; set; } =
             Environment.GetEnvironmentVariable("MINIDOCKER_CGROUP_PARENT") is { Length: > 0 } p ? p : null;

@@ -17,11 +17,11 @@ namespace MiniDocker.Engine.Cgroups
         public CgroupV2Driver(CgroupLayout layout, string? parentOption)
         {
             _mount = layout.UnifiedMount ?? CgroupLayout.DefaultRoot;
-            // v2 forbids processes in a cgroup that delegates controllers: the default parent is a sibling of
-            // the caller's cgroup (the caller's own cgroup has processes), or /minidocker when the caller is at the root.
+            // v2 forbids processes in a cgroup that delegates controllers, and the caller's own cgroup has the caller in it:
+            // a relative parent (and the default "minidocker") is a sibling of the caller's cgroup, or under / at the root.
             string own = layout.UnifiedOwnPath;
-            string defaultParent = own == "/" ? "/minidocker" : ((Path.GetDirectoryName(own.TrimEnd('/')) ?? "/").TrimEnd('/') + "/minidocker");
-            string parent = parentOption == null ? defaultParent : CgroupFiles.ResolveParent(parentOption, own, "minidocker");
+            string callersParent = own == "/" ? "/" : (Path.GetDirectoryName(own.TrimEnd('/')) ?? "/");
+            string parent = CgroupFiles.ResolveParent(parentOption, callersParent, "minidocker");
             _parentDir = Path.Combine(_mount, parent.TrimStart('/'));
         }
 
