@@ -11,7 +11,8 @@
     FormatsToProcess     = @('MiniDocker.format.ps1xml')
     CmdletsToExport      = @(
         'New-MiniContainer', 'Start-MiniContainer', 'Get-MiniContainer', 'Stop-MiniContainer',
-        'Remove-MiniContainer', 'Wait-MiniContainer', 'Get-MiniContainerLog'
+        'Remove-MiniContainer', 'Wait-MiniContainer', 'Get-MiniContainerLog',
+        'Set-MiniContainerLimit', 'Get-MiniContainerStat', 'Suspend-MiniContainer', 'Resume-MiniContainer'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -48,6 +48,7 @@ namespace MiniDocker.Engine
             foreach (var kv in spec.Environment)
                 if (kv.Key.Length == 0 || kv.Key.Contains('=') || kv.Key.Contains('\0') || kv.Value.Contains('\0'))
                     throw new MiniDockerException("InvalidEnvironment", FailureKind.InvalidArgument, $"Environment variable '{kv.Key}' is not valid: names must be non-empty without '=' and nothing may contain NUL.", kv.Key);
+            var limits = spec.Limits.ApplyTo(new ResourceLimits(), HostCpus.Current());
             string workdir = spec.WorkingDirectory ?? "/";
             if (!workdir.StartsWith('/'))
                 throw new MiniDockerException("InvalidWorkingDirectory", FailureKind.InvalidArgument, $"Working directory '{workdir}' must be an absolute path inside the container.", workdir);
@@ -73,7 +74,7 @@ namespace MiniDocker.Engine
                 Environment = env,
                 WorkingDirectory = workdir,
                 Init = spec.Init,
-                Limits = spec.Limits.Clone(),
+                Limits = limits,
                 Created = DateTime.UtcNow,
                 State = ContainerState.Created,
             };
@@ -240,6 +241,13 @@ namespace MiniDocker.Engine
                 if (c.State is not (ContainerState.Running or ContainerState.Paused))
                     throw new MiniDockerException("ContainerNotRunning", FailureKind.InvalidOperation, $"Container '{c.Name}' is not running (state {c.State}).", c);
                 if (ProcessInfo.IsSame(c.Pid, c.PidStartTime)) Syscalls.Kill(c.Pid!.Value, Syscalls.SIGTERM_);
+                if (c.State == ContainerState.Paused)
+                {
+                    // A frozen init cannot act on SIGTERM: thaw it so the signal is delivered (docker does the same).
+                    Cgroups.Thaw(new ContainerCgroup(c.CgroupPaths));
+                    c.State = ContainerState.Running;
+                    _store.Save(c);
+                }
             }
             if (!WaitForExit(c, timeout, token))
                 using (_store.Lock(id))

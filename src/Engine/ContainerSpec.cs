@@ -12,6 +12,7 @@ namespace MiniDocker.Engine
         public IDictionary<string, string> Environment { get; set; } = new Dictionary<string, string>();
         public string? WorkingDirectory { get; set; }
         public bool Init { get; set; }
-        public ResourceLimits Limits { get; set; } = new();
+        /// <summary>Limits as given; validated in Create against the defaults (e.g. PidsLimit 4096).</summary>
+        public LimitRequest Limits { get; set; } = new();
     }
 }

@@ -6,7 +6,11 @@ namespace MiniDocker
         /// <summary>The pids limit a container gets unless told otherwise: a fork bomb stops here.</summary>
         public const long DefaultPidsLimit = 4096;
 
+        /// <summary>Smallest memory limit accepted (docker's too): below it a container cannot even start its init.</summary>
+        public const long MinimumMemoryBytes = 6 * 1024 * 1024;
+
         public long? MemoryBytes { get; set; }
+        /// <summary>Memory plus swap; null means "no swap" (equal to memory), -1 means unlimited swap.</summary>
         public long? MemorySwapBytes { get; set; }
         public double? Cpus { get; set; }
         public long? CpuShares { get; set; }

@@ -26,6 +26,36 @@ function Get-ContainerCgroupDirectory([string]$Id) {
     @(Get-ChildItem /sys/fs/cgroup -Recurse -Directory -Filter $Id -ErrorAction SilentlyContinue)
 }
 
+<# 'v2' when /sys/fs/cgroup is cgroup2 (unified), else 'v1' (legacy or hybrid): the drivers choose the same way. #>
+function Get-CgroupVersion {
+    if ((stat -f -c %T /sys/fs/cgroup) -eq 'cgroup2fs') { 'v2' } else { 'v1' }
+}
+
+<#
+.SYNOPSIS
+    Reads a cgroup interface file of a running container, by the container's own CgroupPaths: -V1 names the
+    file on a v1 host (searched in each hierarchy's directory), -V2 on a unified host. Returns the trimmed text.
+.EXAMPLE
+    Get-ContainerCgroupValue -Container $c -V1 memory.limit_in_bytes -V2 memory.max
+#>
+function Get-ContainerCgroupValue {
+    param(
+        [Parameter(Mandatory)]$Container,
+        [Parameter(Mandatory)][string]$V1,
+        [Parameter(Mandatory)][string]$V2
+    )
+    $c = Get-MiniContainer -Id $Container.Id
+    $file = if ((Get-CgroupVersion) -eq 'v2') { $V2 } else { $V1 }
+    foreach ($dir in $c.CgroupPaths) {
+        $path = Join-Path $dir $file
+        if (Test-Path $path) { return ([IO.File]::ReadAllText($path)).Trim() }
+    }
+    throw "No cgroup directory of container $($c.Name) has $file (paths: $($c.CgroupPaths -join ', '))."
+}
+
+<# The text lines container NAME has logged so far (stdout and stderr). #>
+function Get-TestLog([string]$Name) { @(Get-MiniContainerLog -Name $Name | ForEach-Object Text) }
+
 <# Polls SCRIPT until it returns true or TIMEOUT seconds pass; returns the last value. #>
 function Wait-Until([scriptblock]$Script, [double]$Timeout = 10) {
     $deadline = [DateTime]::UtcNow.AddSeconds($Timeout)
@@ -37,4 +67,4 @@ function Wait-Until([scriptblock]$Script, [double]$Timeout = 10) {
     $v
 }
 
-Export-ModuleMember -Function New-TestName, Invoke-TestContainer, Get-ContainerCgroupDirectory, Wait-Until
+Export-ModuleMember -Function New-TestName, Invoke-TestContainer, Get-ContainerCgroupDirectory, Wait-Until, Get-CgroupVersion, Get-ContainerCgroupValue, Get-TestLog

@@ -39,6 +39,30 @@ namespace MiniDocker.Engine.Cgroups
             return null;
         }
 
+        /// <summary>A single-number file such as memory.current; null when absent or "max" (unlimited).</summary>
+        public static long? ReadLong(string dir, string file)
+        {
+            string? text = Read(dir, file)?.Trim();
+            return long.TryParse(text, out var v) ? v : null;
+        }
+
+        /// <summary>The errno behind a failed Write (.NET keeps it as the IOException's HResult), or 0.</summary>
+        public static int Errno(MiniDockerException e) => e.InnerException is IOException io ? io.HResult : 0;
+
+        public const int EBUSY = 16;
+
+        /// <summary>Polls READY (a cgroup file reaching a state) until it holds; false after TIMEOUT.</summary>
+        public static bool WaitFor(Func<bool> ready, TimeSpan timeout)
+        {
+            var deadline = DateTime.UtcNow + timeout;
+            while (!ready())
+            {
+                if (DateTime.UtcNow >= deadline) return false;
+                Thread.Sleep(2);
+            }
+            return true;
+        }
+
         public static IEnumerable<int> Pids(string dir) =>
             (Read(dir, "cgroup.procs") ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries)
                 .Select(s => int.TryParse(s, out var p) ? p : 0).Where(p => p > 0);

@@ -92,18 +92,7 @@ namespace MiniDocker.Engine.Cgroups
 
         public void Apply(ContainerCgroup cg, ResourceLimits limits)
         {
-            if (DirOf(cg, "memory") is string mem)
-            {
-                if (limits.MemoryBytes is long m)
-                {
-                    // memsw must stay >= memory: raise memsw first when growing, memory first when shrinking.
-                    long memsw = limits.MemorySwapBytes ?? m;
-                    bool hasMemsw = File.Exists(Path.Combine(mem, "memory.memsw.limit_in_bytes"));
-                    TryInOrder(
-                        () => CgroupFiles.Write(mem, "memory.limit_in_bytes", m.ToString()),
-                        () => { if (hasMemsw) CgroupFiles.Write(mem, "memory.memsw.limit_in_bytes", memsw.ToString()); });
-                }
-            }
+            if (DirOf(cg, "memory") is string mem) ApplyMemory(mem, limits);
             if (DirOf(cg, "pids") is string pids)
                 CgroupFiles.Write(pids, "pids.max", limits.PidsLimit is long pl ? pl.ToString() : "max");
             if (DirOf(cg, "cpu") is string cpu)
@@ -119,11 +108,31 @@ namespace MiniDocker.Engine.Cgroups
                 CgroupFiles.Write(cpuset, "cpuset.cpus", set);
         }
 
-        /// <summary>Writes A then B; if that order is refused (limit ordering), B then A.</summary>
-        private static void TryInOrder(Action a, Action b)
+        /// <summary>
+        /// The kernel keeps memory.limit_in_bytes &lt;= memory.memsw.limit_in_bytes at every moment: when the memory
+        /// limit grows, memsw is raised first; when it shrinks, memory goes first. Without swap accounting
+        /// (no memsw files) only an explicit swap limit is an error.
+        /// </summary>
+        private static void ApplyMemory(string mem, ResourceLimits limits)
         {
-            try { a(); b(); }
-            catch (MiniDockerException) { b(); a(); }
+            if (limits.MemoryBytes is not long m) return;
+            bool hasMemsw = File.Exists(Path.Combine(mem, "memory.memsw.limit_in_bytes"));
+            long memsw = limits.MemorySwapBytes ?? m;
+            if (!hasMemsw && limits.MemorySwapBytes is long asked && asked != m) throw CgroupErrors.SwapUnsupported(mem);
+            bool growing = m > (CgroupFiles.ReadLong(mem, "memory.limit_in_bytes") ?? long.MaxValue);
+            if (hasMemsw && growing) WriteMemoryFile(mem, "memory.memsw.limit_in_bytes", memsw);
+            WriteMemoryFile(mem, "memory.limit_in_bytes", m);
+            if (hasMemsw && !growing) WriteMemoryFile(mem, "memory.memsw.limit_in_bytes", memsw);
+        }
+
+        /// <summary>Lowering a limit below usage: the kernel reclaims, and answers EBUSY if it cannot get under it.</summary>
+        private static void WriteMemoryFile(string mem, string file, long value)
+        {
+            try { CgroupFiles.Write(mem, file, value.ToString()); }
+            catch (MiniDockerException e) when (CgroupFiles.Errno(e) == CgroupFiles.EBUSY)
+            {
+                throw CgroupErrors.MemoryBelowUsage(mem, value, e);
+            }
         }
 
         public IReadOnlyList<string> ProcsFiles(ContainerCgroup cg) =>
@@ -135,17 +144,58 @@ namespace MiniDocker.Engine.Cgroups
             string? freezer = DirOf(cg, "freezer");
             string? any = freezer ?? cg.Directories.FirstOrDefault();
             if (any == null || !Directory.Exists(any)) return;
-            if (freezer != null) Freeze(freezer);
+            if (freezer != null) TryFreeze(freezer);
             foreach (int pid in CgroupFiles.Pids(any)) Syscalls.Kill(pid, Syscalls.SIGKILL_);
             if (freezer != null) CgroupFiles.Write(freezer, "freezer.state", "THAWED");
         }
 
-        private static void Freeze(string freezer)
+        public void Freeze(ContainerCgroup cg)
+        {
+            string freezer = DirOf(cg, "freezer") ?? throw MissingHierarchy("freezer");
+            if (TryFreeze(freezer)) return;
+            CgroupFiles.Write(freezer, "freezer.state", "THAWED");
+            throw CgroupErrors.FreezeTimeout(freezer);
+        }
+
+        /// <summary>FROZEN is reached once every task has stopped; until then the state reads FREEZING.</summary>
+        private static bool TryFreeze(string freezer)
         {
             CgroupFiles.Write(freezer, "freezer.state", "FROZEN");
-            for (int i = 0; i < 200 && (CgroupFiles.Read(freezer, "freezer.state") ?? "").Trim() == "FREEZING"; i++)
-                Thread.Sleep(5);
+            return CgroupFiles.WaitFor(() => (CgroupFiles.Read(freezer, "freezer.state") ?? "").Trim() == "FROZEN", TimeSpan.FromSeconds(5));
         }
+
+        public void Thaw(ContainerCgroup cg)
+        {
+            string freezer = DirOf(cg, "freezer") ?? throw MissingHierarchy("freezer");
+            CgroupFiles.Write(freezer, "freezer.state", "THAWED");
+            CgroupFiles.WaitFor(() => (CgroupFiles.Read(freezer, "freezer.state") ?? "").Trim() == "THAWED", TimeSpan.FromSeconds(5));
+        }
+
+        public ContainerStats ReadStats(ContainerCgroup cg)
+        {
+            var stats = new ContainerStats { Timestamp = DateTime.UtcNow };
+            if (DirOf(cg, "memory") is string mem)
+            {
+                stats.MemoryUsage = CgroupFiles.ReadLong(mem, "memory.usage_in_bytes") ?? 0;
+                stats.MemoryPeak = CgroupFiles.ReadLong(mem, "memory.max_usage_in_bytes");
+                stats.MemoryLimit = CgroupFiles.ReadLong(mem, "memory.limit_in_bytes") is long l && l < V1Unlimited ? l : null;
+                stats.OomKills = CgroupFiles.ReadKey(mem, "memory.oom_control", "oom_kill") ?? 0;
+            }
+            if (DirOf(cg, "cpuacct") is string acct)
+                stats.CpuTime = TimeSpan.FromTicks((CgroupFiles.ReadLong(acct, "cpuacct.usage") ?? 0) / 100);
+            if (DirOf(cg, "pids") is string pids)
+            {
+                stats.PidsCurrent = CgroupFiles.ReadLong(pids, "pids.current") ?? 0;
+                stats.PidsLimit = CgroupFiles.ReadLong(pids, "pids.max");
+            }
+            return stats;
+        }
+
+        /// <summary>v1 reports "no memory limit" as the largest page-aligned long; anything this big is unlimited.</summary>
+        private const long V1Unlimited = 1L << 62;
+
+        private static MiniDockerException MissingHierarchy(string controller) =>
+            new("CgroupControllerMissing", FailureKind.NotInstalled, $"The container has no cgroup in the v1 '{controller}' hierarchy.", controller);
 
         public long OomKillCount(ContainerCgroup cg) =>
             DirOf(cg, "memory") is string mem ? CgroupFiles.ReadKey(mem, "memory.oom_control", "oom_kill") ?? 0 : 0;

@@ -75,9 +75,17 @@ namespace MiniDocker.Engine.Cgroups
             string dir = cg.Directories[0];
             if (limits.MemoryBytes is long m)
             {
+                bool hasSwap = File.Exists(Path.Combine(dir, "memory.swap.max"));
+                if (!hasSwap && limits.MemorySwapBytes is long asked && asked != m) throw CgroupErrors.SwapUnsupported(dir);
+                // Below current usage v2 accepts the limit, reclaims, and OOM-kills if reclaim cannot get under it.
                 CgroupFiles.Write(dir, "memory.max", m.ToString());
-                if (File.Exists(Path.Combine(dir, "memory.swap.max")))
-                    CgroupFiles.Write(dir, "memory.swap.max", Math.Max(0, (limits.MemorySwapBytes ?? m) - m).ToString());
+                if (hasSwap)
+                    CgroupFiles.Write(dir, "memory.swap.max", limits.MemorySwapBytes switch
+                    {
+                        -1 => "max",
+                        long total => (total - m).ToString(),
+                        null => "0",
+                    });
             }
             CgroupFiles.Write(dir, "pids.max", limits.PidsLimit is long pl ? pl.ToString() : "max");
             if (limits.Cpus is double cpus) CgroupFiles.Write(dir, "cpu.max", $"{(long)Math.Round(cpus * 100000)} 100000");
@@ -85,8 +93,18 @@ namespace MiniDocker.Engine.Cgroups
             if (limits.CpusetCpus is string set) CgroupFiles.Write(dir, "cpuset.cpus", set);
         }
 
-        /// <summary>crun's mapping of v1 shares [2, 262144] onto v2 weight [1, 10000]: 1024 → 100 (approximately).</summary>
-        public static long SharesToWeight(long shares) => shares == 0 ? 100 : 1 + ((shares - 2) * 9999) / 262142;
+        /// <summary>
+        /// v1 shares [2, 262144] onto v2 weight [1, 10000] as crun maps them since it dropped the linear formula:
+        /// on a log2 scale, a quadratic through the two ends and the defaults, so 1024 (v1's default) becomes 100 (v2's).
+        /// </summary>
+        public static long SharesToWeight(long shares)
+        {
+            if (shares <= 2) return 1;
+            if (shares >= 262144) return 10000;
+            double l = Math.Log2(shares);
+            double exponent = (l * l + 125 * l) / 612.0 - 7.0 / 34.0;
+            return Math.Clamp((long)Math.Round(Math.Pow(10, exponent)), 1, 10000);
+        }
 
         public IReadOnlyList<string> ProcsFiles(ContainerCgroup cg) => new[] { Path.Combine(cg.Directories[0], "cgroup.procs") };
 
@@ -99,6 +117,36 @@ namespace MiniDocker.Engine.Cgroups
             CgroupFiles.Write(dir, "cgroup.freeze", "1");
             foreach (int pid in CgroupFiles.Pids(dir)) Syscalls.Kill(pid, Syscalls.SIGKILL_);
             CgroupFiles.Write(dir, "cgroup.freeze", "0");
+        }
+
+        public void Freeze(ContainerCgroup cg) => SetFrozen(cg.Directories[0], true);
+
+        public void Thaw(ContainerCgroup cg) => SetFrozen(cg.Directories[0], false);
+
+        /// <summary>cgroup.freeze asks; cgroup.events "frozen 1" says every task has stopped.</summary>
+        private static void SetFrozen(string dir, bool frozen)
+        {
+            string want = frozen ? "1" : "0";
+            CgroupFiles.Write(dir, "cgroup.freeze", want);
+            if (CgroupFiles.WaitFor(() => CgroupFiles.ReadKey(dir, "cgroup.events", "frozen")?.ToString() == want, TimeSpan.FromSeconds(5)) || !frozen) return;
+            CgroupFiles.Write(dir, "cgroup.freeze", "0");
+            throw CgroupErrors.FreezeTimeout(dir);
+        }
+
+        public ContainerStats ReadStats(ContainerCgroup cg)
+        {
+            string dir = cg.Directories[0];
+            return new ContainerStats
+            {
+                Timestamp = DateTime.UtcNow,
+                MemoryUsage = CgroupFiles.ReadLong(dir, "memory.current") ?? 0,
+                MemoryPeak = CgroupFiles.ReadLong(dir, "memory.peak"),
+                MemoryLimit = CgroupFiles.ReadLong(dir, "memory.max"),
+                CpuTime = TimeSpan.FromTicks((CgroupFiles.ReadKey(dir, "cpu.stat", "usage_usec") ?? 0) * 10),
+                PidsCurrent = CgroupFiles.ReadLong(dir, "pids.current") ?? 0,
+                PidsLimit = CgroupFiles.ReadLong(dir, "pids.max"),
+                OomKills = OomKillCount(cg),
+            };
         }
 
         public long OomKillCount(ContainerCgroup cg) => CgroupFiles.ReadKey(cg.Directories[0], "memory.events", "oom_kill") ?? 0;

@@ -17,7 +17,10 @@ namespace MiniDocker.Engine.Cgroups
         /// <summary>Creates the container's cgroup with LIMITS written; nothing is left behind when it throws.</summary>
         ContainerCgroup Create(string containerId, ResourceLimits limits);
 
-        /// <summary>Writes LIMITS into an existing cgroup (at create, and live on a running container).</summary>
+        /// <summary>
+        /// Writes the limits LIMITS sets into an existing cgroup (at create, and live on a running container).
+        /// Memory is written first, so a refused memory limit (MemoryBelowUsage on v1) changes nothing else.
+        /// </summary>
         void Apply(ContainerCgroup cgroup, ResourceLimits limits);
 
         /// <summary>The cgroup.procs files the helper writes the init's pid into, before the init runs.</summary>
@@ -25,6 +28,15 @@ namespace MiniDocker.Engine.Cgroups
 
         /// <summary>SIGKILL every process in the cgroup, including ones that left the PID namespace's view.</summary>
         void KillAll(ContainerCgroup cgroup);
+
+        /// <summary>Stops every process in the cgroup (freezer) and returns once the kernel reports it frozen.</summary>
+        void Freeze(ContainerCgroup cgroup);
+
+        /// <summary>Lets a frozen cgroup run again.</summary>
+        void Thaw(ContainerCgroup cgroup);
+
+        /// <summary>Memory, CPU time, pids and OOM kills as the cgroup's own files report them.</summary>
+        ContainerStats ReadStats(ContainerCgroup cgroup);
 
         /// <summary>How many times the kernel's OOM killer killed a process in this cgroup.</summary>
         long OomKillCount(ContainerCgroup cgroup);

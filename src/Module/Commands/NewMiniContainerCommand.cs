@@ -8,7 +8,7 @@ namespace MiniDocker.Commands
     /// <summary>Creates a container from a root filesystem folder; nothing runs until Start-MiniContainer.</summary>
     [Cmdlet(VerbsCommon.New, "MiniContainer", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(Container))]
-    public sealed class NewMiniContainerCommand : MiniDockerCmdlet
+    public sealed class NewMiniContainerCommand : MiniDockerCmdlet, ILimitParameters
     {
         [Parameter(Mandatory = true, Position = 0)]
         [ValidateNotNullOrEmpty]
@@ -38,6 +38,31 @@ namespace MiniDocker.Commands
         [Parameter]
         public SwitchParameter Init { get; set; }
 
+        /// <summary>Memory limit: bytes, or 512MB / "512m" / "1.5g" (1024-based). At least 6 MB.</summary>
+        [Parameter]
+        public object? Memory { get; set; }
+
+        /// <summary>Memory plus swap (docker's --memory-swap); -1 for unlimited swap; default: no swap.</summary>
+        [Parameter]
+        public object? MemorySwap { get; set; }
+
+        /// <summary>CPU bandwidth in CPUs: 0.5 is half of one CPU (CFS quota 50000 per 100000 us period).</summary>
+        [Parameter]
+        public double? Cpus { get; set; }
+
+        /// <summary>Relative CPU weight, v1 scale 2-262144 (default 1024); on cgroup v2 mapped to cpu.weight as crun does.</summary>
+        [Parameter]
+        public long? CpuShares { get; set; }
+
+        /// <summary>CPUs the container may run on, e.g. 0-1,3.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? CpusetCpus { get; set; }
+
+        /// <summary>Most processes at once; default 4096; -1 for unlimited.</summary>
+        [Parameter]
+        public long? PidsLimit { get; set; }
+
         protected override void ProcessRecord()
         {
             var spec = new ContainerSpec
@@ -48,6 +73,7 @@ namespace MiniDocker.Commands
                 Hostname = Hostname,
                 WorkingDirectory = WorkingDirectory,
                 Init = Init,
+                Limits = this.ToLimitRequest(),
             };
             if (Environment != null)
             {
