@@ -7,8 +7,9 @@ first element of -Command is looked up inside the folder the way execvp would (a
 contains a '/', otherwise on the container's PATH, following absolute symlinks such as
 /bin/sh -> /bin/busybox inside the folder). Bad input is a terminating error with a specific
 ErrorId (RootFsNotFound, CommandNotFound, EmptyCommand, InvalidContainerName,
-ContainerNameInUse, InvalidHostname, InvalidEnvironment, InvalidWorkingDirectory) and leaves
-nothing behind.
+ContainerNameInUse, InvalidHostname, InvalidEnvironment, InvalidWorkingDirectory, and for the
+limits InvalidMemorySize, InvalidMemorySwapSize, MemorySwapBelowMemory, MemorySwapWithoutMemory,
+InvalidCpus, InvalidCpuShares, InvalidCpuset, InvalidPidsLimit) and leaves nothing behind.
 
 The folder is never written to: when the container starts, it becomes the read-only lower
 layer of an overlay and the container writes into its own upper layer, which
@@ -47,6 +48,28 @@ it and reaps orphaned processes. Without it the command is PID 1, and the kernel
 PID 1 has no handler for: a plain 'sleep' ignores Stop-MiniContainer's SIGTERM and is killed
 after the timeout (exit code 137); with -Init it dies of SIGTERM (exit code 143).
 '@
+        Memory           = @'
+Memory limit of the container's cgroup (v1 memory.limit_in_bytes, v2 memory.max): a number of
+bytes (PowerShell's 512MB is one), or a string such as '512MB', '1.5g', '256m', '100k'. Units
+are 1024-based, as in docker and PowerShell. At least 6 MB. Above the limit the kernel reclaims
+and then OOM-kills a process of the container; the container's OomKilled becomes true.
+'@
+        MemorySwap       = @{ Description = @'
+Memory plus swap, as docker's --memory-swap (v1 memory.memsw.limit_in_bytes, v2 memory.swap.max
+= this minus -Memory). Needs -Memory and cannot be below it (MemorySwapBelowMemory); -1 allows
+unlimited swap. A kernel without swap accounting fails the start with SwapLimitUnsupported.
+'@; Default = 'Equal to -Memory: no swap' }
+        Cpus             = @{ Description = @'
+CPU bandwidth in CPUs: 0.5 allows half of one CPU (CFS quota 50000 us per 100000 us period;
+v1 cpu.cfs_quota_us, v2 cpu.max). From 0.01 to the number of online CPUs (InvalidCpus).
+'@; Default = 'Unlimited' }
+        CpuShares        = @{ Description = @'
+Relative CPU weight when CPUs are contended, on the v1 scale 2-262144 (1024 is normal). On
+cgroup v2 it is mapped to cpu.weight the way crun maps it (1024 becomes 100, 2 becomes 1,
+262144 becomes 10000, a log-quadratic curve in between).
+'@; Default = 'The kernel''s default weight' }
+        CpusetCpus       = @{ Description = 'CPUs the container may run on, in the kernel''s list syntax: 0-1,3. Every CPU must be online on this host (InvalidCpuset).'; Default = 'All CPUs of the parent cgroup' }
+        PidsLimit        = @{ Description = 'Most processes and threads the container may have at once (pids.max); a fork beyond it fails with EAGAIN. -1 for unlimited.'; Default = '4096' }
     }
     Outputs      = @{ 'MiniDocker.Container' = 'The new container, in the Created state.' }
     Examples     = @(
@@ -75,11 +98,20 @@ Stop-MiniContainer sleeper -PassThru | Select-Object Name, State, ExitCode
 '@
             Remarks = 'With -Init the SIGTERM from Stop-MiniContainer reaches sleep at once: ExitCode is 143 (128 + SIGTERM).'
         }
+        @{
+            Title   = 'Limits: the kernel enforces them'
+            Code    = @'
+$c = New-MiniContainer ./out/rootfs /bin/mdtest, memhog, 64 -Memory 32MB -Cpus 0.5 -PidsLimit 100
+$c | Start-MiniContainer -Wait | Select-Object -Last 1
+Get-MiniContainer -Id $c.Id | Select-Object Name, ExitCode, OomKilled
+'@
+            Remarks = 'The test program allocates 64 MB in a 32 MB container: the kernel OOM-kills it at about 31 MB, ExitCode is 137 and OomKilled is True.'
+        }
     )
     Notes        = @'
 Needs root. State is kept under $env:MINIDOCKER_ROOT (default /var/lib/minidocker); the
 container's cgroup is created at start under $env:MINIDOCKER_CGROUP_PARENT (a relative path is
 nested under the caller's own cgroup; default 'minidocker').
 '@
-    RelatedLinks = @('Start-MiniContainer', 'Get-MiniContainer', 'Remove-MiniContainer')
+    RelatedLinks = @('Start-MiniContainer', 'Get-MiniContainer', 'Remove-MiniContainer', 'Set-MiniContainerLimit')
 }

@@ -10,6 +10,9 @@ The kernel delivers no signal to a PID 1 that has no handler for it: a command t
 handle SIGTERM itself (sleep, most shells) is only ended by the SIGKILL after the timeout unless
 the container was created with New-MiniContainer -Init.
 
+A Paused container is thawed right after the SIGTERM is sent, so the signal is delivered and
+the timeout works as for a running one.
+
 Stopping a container that is not running is a ContainerNotRunning error.
 '@
     Parameters   = @{
