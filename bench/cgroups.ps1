@@ -1,0 +1,77 @@
+#!/usr/bin/env pwsh
+<#
+.SYNOPSIS
+    What cgroups cost a container start: the cgroup alone (create with limits written, then remove) and a whole
+    container (create, start, wait, remove), each without limits (only the default pids.max) and with every limit.
+.DESCRIPTION
+    Self-contained: its own state root and a cgroup parent nested under this process's own cgroup, both removed at
+    the end. Needs root and a built module (build.ps1 -Output DIR). Prints a table of medians and 90th percentiles
+    in milliseconds; -Json writes the same figures to a file.
+.EXAMPLE
+    sudo pwsh bench/cgroups.ps1 -BuildOutput out -Iterations 30
+#>
+[CmdletBinding()]
+param(
+    [string]$BuildOutput = (Join-Path $PSScriptRoot '../out'),
+    [int]$Iterations = 20,
+    [string]$Json
+)
+$ErrorActionPreference = 'Stop'
+$env:POWERSHELL_TELEMETRY_OPTOUT = '1'
+$env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
+if ((id -u) -ne 0) { throw 'bench/cgroups.ps1 creates cgroups and runs containers: run it as root.' }
+
+$BuildOutput = (Resolve-Path $BuildOutput).Path
+$work = Join-Path ([IO.Path]::GetTempPath()) "minidocker-bench-cgroups-$PID"
+$env:MINIDOCKER_ROOT = Join-Path $work 'state'
+$env:MINIDOCKER_CGROUP_PARENT = "minidocker-bench-$PID"   # relative: nested under this process's own cgroup
+Import-Module (Join-Path $BuildOutput 'MiniDocker/MiniDocker.psd1') -Force
+$null = Get-MiniContainer   # loads MiniDocker.Engine, whose types the cgroup-only cases use
+$rootfs = Join-Path $BuildOutput 'rootfs'
+if (-not (Test-Path (Join-Path $rootfs 'bin/mdtest'))) { throw "No test rootfs at ${rootfs}: run build.ps1 -Output $BuildOutput first." }
+
+$all = @{ Memory = 256MB; MemorySwap = 256MB; Cpus = 1; CpuShares = 512; CpusetCpus = '0'; PidsLimit = 100 }
+$engine = [MiniDocker.Engine.ContainerEngine]::new()
+$limitsAll = [MiniDocker.Engine.LimitRequest]@{ Memory = $all.Memory; MemorySwap = $all.MemorySwap; Cpus = $all.Cpus; CpuShares = $all.CpuShares; CpusetCpus = $all.CpusetCpus; PidsLimit = $all.PidsLimit }
+$limitsNone = [MiniDocker.ResourceLimits]::new()
+$limitsFull = $limitsAll.ApplyTo($limitsNone, [MiniDocker.Engine.HostCpus]::Current())
+
+function Measure-Case([string]$Name, [scriptblock]$Body) {
+    & $Body | Out-Null   # warm-up: JIT, first cgroup parent creation
+    $ms = foreach ($i in 1..$Iterations) {
+        $sw = [Diagnostics.Stopwatch]::StartNew()
+        & $Body | Out-Null
+        $sw.Elapsed.TotalMilliseconds
+    }
+    $sorted = @($ms | Sort-Object)
+    [pscustomobject]@{
+        Case     = $Name
+        MedianMs = [math]::Round($sorted[[int][math]::Floor(($sorted.Count - 1) / 2)], 2)
+        P90Ms    = [math]::Round($sorted[[int][math]::Floor(($sorted.Count - 1) * 0.9)], 2)
+        Runs     = $sorted.Count
+    }
+}
+
+try {
+    $results = @(
+        Measure-Case 'cgroup only: create+remove, default pids.max' {
+            $cg = $engine.Cgroups.Create([guid]::NewGuid().ToString('n'), $limitsNone); $engine.Cgroups.Remove($cg)
+        }
+        Measure-Case 'cgroup only: create+remove, every limit' {
+            $cg = $engine.Cgroups.Create([guid]::NewGuid().ToString('n'), $limitsFull); $engine.Cgroups.Remove($cg)
+        }
+        Measure-Case 'container: new+start+wait+remove, default limits' {
+            $c = New-MiniContainer $rootfs /bin/mdtest, true; Start-MiniContainer -InputObject $c -Wait; Remove-MiniContainer -InputObject $c
+        }
+        Measure-Case 'container: new+start+wait+remove, every limit' {
+            $c = New-MiniContainer $rootfs /bin/mdtest, true @all; Start-MiniContainer -InputObject $c -Wait; Remove-MiniContainer -InputObject $c
+        }
+    )
+    "cgroups: {0} on {1} ({2} CPUs), {3} runs each" -f $engine.Cgroups.Mode, (uname -r), [Environment]::ProcessorCount, $Iterations
+    $results | Format-Table -AutoSize | Out-String -Width 200
+    if ($Json) { $results | ConvertTo-Json | Set-Content $Json }
+}
+finally {
+    Get-MiniContainer | Remove-MiniContainer -Force -Confirm:$false
+    Remove-Item -Recurse -Force $work -ErrorAction SilentlyContinue
+}
