@@ -75,9 +75,11 @@ $env:MINIDOCKER_MODULE = Join-Path $moduleDir 'MiniDocker.psd1'
 $trxDir = Join-Path $out 'testresults'
 Remove-Item -Recurse -Force $trxDir -ErrorAction SilentlyContinue
 dotnet test (Join-Path $repo 'tests/unit/MiniDocker.Tests.csproj') -c $Configuration --logger 'trx;LogFileName=unit.trx' --results-directory $trxDir -nologo | Out-Host
-$trx = [xml](Get-Content (Join-Path $trxDir 'unit.trx') -Raw)
-$c = $trx.TestRun.ResultSummary.Counters
-$results.unit = @{ Passed = [int]$c.passed; Failed = [int]$c.failed + [int]$c.error; Skipped = [int]$c.notExecuted }
+$trxPath = Join-Path $trxDir 'unit.trx'
+if (Test-Path $trxPath) {
+    $c = ([xml](Get-Content $trxPath -Raw)).TestRun.ResultSummary.Counters
+    $results.unit = @{ Passed = [int]$c.passed; Failed = [int]$c.failed + [int]$c.error; Skipped = [int]$c.notExecuted }
+} else { $results.unit = @{ Passed = 0; Failed = 1; Skipped = 0 }; Write-Host 'xunit produced no result file (did the tests build?): counted as one failure.' }
 
 Write-Host "`n== end-to-end tests (Pester, real containers) =="
 $pesterJson = Join-Path $out 'testresults/pester.json'

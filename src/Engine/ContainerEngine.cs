@@ -17,7 +17,7 @@ namespace MiniDocker.Engine
     public sealed partial class ContainerEngine
     {
         private const int ENOENT = 2, EACCES = 13, ENOTDIR = 20;
-        private static readonly Regex ValidHostname = new("^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,62})$", RegexOptions.Compiled);
+        private static readonly Regex ValidHostname = new(@"^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,62})\z", RegexOptions.Compiled);
 
         private readonly EngineOptions _options;
         private readonly ContainerStore _store;

@@ -20,7 +20,7 @@ namespace MiniDocker.Engine
             Converters = { new JsonStringEnumConverter() },
         };
 
-        private static readonly Regex ValidName = new("^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$", RegexOptions.Compiled);
+        private static readonly Regex ValidName = new(@"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}\z", RegexOptions.Compiled);
 
         public ContainerStore(string containersRoot) => Root = containersRoot;
 

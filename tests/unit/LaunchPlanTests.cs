@@ -1,0 +1,86 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+using MiniDocker.Engine;
+using Xunit;
+
+namespace MiniDocker.Tests
+{
+    public class LaunchPlanTests
+    {
+        private static string[] Strings(LaunchPlan plan)
+        {
+            byte[] bytes = plan.Encode();
+            Assert.Equal(0, bytes[^1]); // every string, the last one too, is NUL-terminated
+            return Encoding.UTF8.GetString(bytes, 0, bytes.Length - 1).Split('\0');
+        }
+
+        [Fact]
+        public void Encodes_version_first_then_directives_with_their_arguments_in_order()
+        {
+            var plan = new LaunchPlan().Hostname("box").Mount("proc", "rootfs/proc", "proc", LaunchPlan.MS_NOSUID | LaunchPlan.MS_NODEV, "").Arg("sh");
+            Assert.Equal(new[] { "version", "1", "hostname", "box", "mount", "proc", "rootfs/proc", "proc", "6", "", "arg", "sh" }, Strings(plan));
+        }
+
+        [Fact]
+        public void Keeps_spaces_and_non_ascii_text_as_utf8()
+        {
+            var plan = new LaunchPlan().Env("GREETING", "grüß dich").Arg("echo hi");
+            byte[] bytes = plan.Encode();
+            Assert.Contains("GREETING=grüß dich", Strings(plan));
+            Assert.Contains("echo hi", Strings(plan));
+            Assert.Equal(Encoding.UTF8.GetByteCount("version\01\0env\0GREETING=grüß dich\0arg\0echo hi\0"), bytes.Length);
+        }
+
+        [Fact]
+        public void Char_devices_carry_the_type_bits_and_decimal_major_minor()
+        {
+            var d = new LaunchPlan().CharDevice("rootfs/dev/null", 1, 3).Directives.Last();
+            Assert.Equal(new[] { "mknod", "rootfs/dev/null", "20666", "1", "3" }, d);
+        }
+
+        private static Container Sample(bool init = false, Dictionary<string, string>? env = null) => new()
+        {
+            Id = new string('a', 64),
+            Hostname = "h1",
+            Command = new[] { "sh", "-c", "echo $PATH" },
+            WorkingDirectory = "/tmp",
+            Init = init,
+            Environment = env ?? new Dictionary<string, string>(),
+        };
+
+        [Fact]
+        public void Container_plan_joins_cgroups_before_mounting_and_pivots_before_the_command()
+        {
+            var plan = ContainerPlan.Build(Sample(init: true), "/state/c", new[] { "/cg/memory/x/cgroup.procs", "/cg/pids/x/cgroup.procs" }, "/state/c/container.log", "/state/c/exit");
+            var names = plan.Directives.Select(d => d[0]).ToList();
+            Assert.Equal("version", names[0]);
+            Assert.Equal(2, names.Count(n => n == "cgroup"));
+            Assert.True(names.IndexOf("cgroup") < names.IndexOf("mount"));
+            Assert.True(names.IndexOf("mount") < names.IndexOf("pivot"));
+            Assert.True(names.IndexOf("pivot") < names.IndexOf("init"));
+            Assert.True(names.LastIndexOf("env") < names.IndexOf("arg"));
+            Assert.Equal(new[] { "sh", "-c", "echo $PATH" }, plan.Directives.Where(d => d[0] == "arg").Select(d => d[1]));
+            Assert.Equal(new[] { "cwd", "/tmp" }, plan.Directives.Single(d => d[0] == "cwd"));
+            // The overlay's options are relative (the helper chdirs into the container directory): no host path inside.
+            Assert.Equal(new[] { "mount", "overlay", "rootfs", "overlay", "0", "lowerdir=lower,upperdir=upper,workdir=work" }, plan.Directives.First(d => d[0] == "mount"));
+        }
+
+        [Fact]
+        public void Container_plan_has_no_init_directive_without_Init()
+        {
+            var plan = ContainerPlan.Build(Sample(), "/state/c", new string[0], "/l", "/e");
+            Assert.DoesNotContain(plan.Directives, d => d[0] == "init");
+        }
+
+        [Fact]
+        public void Environment_has_docker_defaults_and_the_user_overrides_them()
+        {
+            var env = ContainerPlan.EffectiveEnvironment(Sample(env: new() { ["PATH"] = "/opt/bin", ["A"] = "1" }));
+            Assert.Equal("/opt/bin", env["PATH"]);
+            Assert.Equal("h1", env["HOSTNAME"]);
+            Assert.Equal("/root", env["HOME"]);
+            Assert.Equal("1", env["A"]);
+        }
+    }
+}
