@@ -41,6 +41,8 @@ namespace MiniDocker
         public bool OomKilled { get; set; }
         /// <summary>The cgroup directories this container owns, one per hierarchy (v1) or one (v2).</summary>
         public List<string> CgroupPaths { get; set; } = new();
+        /// <summary>Where the current run's output starts in the log; earlier runs' output comes before it.</summary>
+        public long LogStartOffset { get; set; }
         /// <summary>Why the last start failed or why the container is Dead.</summary>
         public string? Error { get; set; }
 

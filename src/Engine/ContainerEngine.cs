@@ -171,6 +171,8 @@ namespace MiniDocker.Engine
             string dir = _store.DirectoryOf(c.Id);
             PrepareOverlayDirectories(dir, c.RootFs);
             File.Delete(_store.ExitPath(c.Id));
+            var log = new FileInfo(_store.LogPath(c.Id));
+            c.LogStartOffset = log.Exists ? log.Length : 0;
 
             var cg = Cgroups.Create(c.Id, c.Limits);
             try
@@ -309,12 +311,12 @@ namespace MiniDocker.Engine
         public IEnumerable<LogEntry> Logs(string id, int? tail) => ContainerLog.Read(_store.LogPath(id), tail);
 
         /// <summary>Streams log entries as they are written until the container exits or TOKEN is cancelled.</summary>
-        public IEnumerable<LogEntry> FollowLogs(string id, CancellationToken token)
+        public IEnumerable<LogEntry> FollowLogs(string id, CancellationToken token, long fromOffset = 0)
         {
             var c = _store.Load(id) ?? throw NotFound(id);
             return ContainerLog.Follow(_store.LogPath(id),
                 () => c.State is not (ContainerState.Running or ContainerState.Paused) || File.Exists(_store.ExitPath(id)) || !ProcessInfo.IsSame(c.MonitorPid, c.MonitorStartTime),
-                token);
+                token, fromOffset);
         }
 
         private static MiniDockerException NotFound(string id) =>

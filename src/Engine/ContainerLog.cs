@@ -43,7 +43,7 @@ namespace MiniDocker.Engine
         /// Yields entries as the monitor writes them, from the start of the log, until FINISHED says the
         /// container has exited (then the rest is drained) or the token is cancelled.
         /// </summary>
-        public static IEnumerable<LogEntry> Follow(string path, Func<bool> finished, CancellationToken token)
+        public static IEnumerable<LogEntry> Follow(string path, Func<bool> finished, CancellationToken token, long fromOffset = 0)
         {
             while (!File.Exists(path))
             {
@@ -51,6 +51,7 @@ namespace MiniDocker.Engine
                 Thread.Sleep(10);
             }
             using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            fs.Seek(Math.Min(fromOffset, fs.Length), SeekOrigin.Begin);
             var pending = new StringBuilder();
             var buffer = new byte[16384];
             var decoder = Encoding.UTF8.GetDecoder();

@@ -46,6 +46,11 @@ namespace MiniDocker.Engine
         {
             try { return JsonSerializer.Deserialize<Container>(File.ReadAllText(Path.Combine(Root, id, "config.json")), Json); }
             catch (FileNotFoundException) { return null; }
+            catch (JsonException e)
+            {
+                // A damaged record must not hide the others; reported as Dead so Remove-MiniContainer can clean it.
+                return new Container { Id = id, Name = id.Substring(0, 12), State = ContainerState.Dead, Error = $"State file unreadable: {e.Message}" };
+            }
             catch (DirectoryNotFoundException) { return null; }
         }
 

@@ -283,3 +283,26 @@ Describe 'Bad input gets a specific error and leaves nothing behind' {
         Remove-MiniContainer -InputObject $c -Force
     }
 }
+
+Describe 'Restart and damaged state' {
+    It 'streams only the new run''s output when an exited container is started again' {
+        $c = New-MiniContainer $rootfs sh, -c, 'echo run-$(cat /proc/sys/kernel/random/uuid)' -Name (New-TestName)
+        $first = Start-MiniContainer -InputObject $c -Wait
+        $second = Start-MiniContainer -InputObject $c -Wait
+        @($second).Count | Should -Be 1
+        $second | Should -Not -Be $first
+        @(Get-MiniContainerLog -InputObject $c).Count | Should -Be 2
+        Remove-MiniContainer -InputObject $c
+    }
+
+    It 'reports a container with a corrupt state file as Dead and still removes it' {
+        $c = New-MiniContainer $rootfs true -Name (New-TestName)
+        $dir = Join-Path $env:MINIDOCKER_ROOT "containers/$($c.Id)"
+        Set-Content (Join-Path $dir 'config.json') '{ not json'
+        $dead = Get-MiniContainer -Id $c.Id
+        $dead.State | Should -Be 'Dead'
+        $dead.Error | Should -BeLike 'State file unreadable*'
+        Remove-MiniContainer -Id $c.Id
+        $dir | Should -Not -Exist
+    }
+}

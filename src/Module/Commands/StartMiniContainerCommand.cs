@@ -29,7 +29,7 @@ namespace MiniDocker.Commands
 
         private Container StreamUntilExit(Container c)
         {
-            foreach (var line in Engine.FollowLogs(c.Id, Cancellation))
+            foreach (var line in Engine.FollowLogs(c.Id, Cancellation, c.LogStartOffset))
             {
                 if (line.Stream == "stderr")
                     WriteError(new ErrorRecord(new RemoteException(line.Text), "ContainerStandardError", ErrorCategory.NotSpecified, c));
