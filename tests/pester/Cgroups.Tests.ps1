@@ -71,7 +71,8 @@ Describe 'Pids limit' {
 
 Describe 'CPU limits' {
     It 'holds a busy loop at -Cpus 0.5 to at most ~55% of a CPU by the cgroup''s own usage' {
-        $c = Start-TestContainer '/bin/mdtest', 'spin', '4' @{ Cpus = 0.5 }
+        # Spins far longer than the window (a slow VM takes seconds per cmdlet); removed with -Force afterwards.
+        $c = Start-TestContainer '/bin/mdtest', 'spin', '120' @{ Cpus = 0.5 }
         Get-ContainerCgroupValue $c -V1 cpu.cfs_quota_us -V2 cpu.max | Should -BeIn @('50000', '50000 100000')
         Start-Sleep -Milliseconds 300
         $a = Get-MiniContainerStat -InputObject $c
@@ -125,8 +126,9 @@ Describe 'Set-MiniContainerLimit' {
         $c = Start-TestContainer 'sh', '-c', 'dd if=/dev/zero of=/dev/shm/fill bs=1M count=64 2>/dev/null && echo filled && sleep 30' @{ Memory = 256MB }
         Wait-Until { (Get-TestLog $c.Name) -contains 'filled' } | Should -BeTrue
         if ($v2) {
-            Set-MiniContainerLimit -Id $c.Id -Memory 32MB
-            Get-ContainerCgroupValue $c -V1 memory.limit_in_bytes -V2 memory.max | Should -Be (32MB).ToString()
+            # memory.max takes the value at once; the kernel then OOM-kills, often before we could read the file back.
+            Set-MiniContainerLimit -Id $c.Id -Memory 32MB -ErrorVariable err
+            $err | Should -BeNullOrEmpty
             Wait-Until { (Get-MiniContainer -Id $c.Id).State -eq 'Exited' } | Should -BeTrue
             (Get-MiniContainer -Id $c.Id).OomKilled | Should -BeTrue
         } else {
