@@ -28,6 +28,7 @@ namespace MiniDocker
         public string WorkingDirectory { get; set; } = "/";
         public bool Init { get; set; }
         public ResourceLimits Limits { get; set; } = new();
+        public SecuritySettings Security { get; set; } = new();
         public DateTime Created { get; set; }
         public DateTime? StartedAt { get; set; }
         public DateTime? FinishedAt { get; set; }

@@ -16,7 +16,7 @@ namespace MiniDocker.Engine
     /// </summary>
     public sealed partial class ContainerEngine
     {
-        private const int ENOENT = 2, EACCES = 13, ENOTDIR = 20;
+        private const int EPERM = 1, ENOENT = 2, EACCES = 13, ENOTDIR = 20;
         private static readonly Regex ValidHostname = new(@"^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,62})\z", RegexOptions.Compiled);
 
         private readonly EngineOptions _options;
@@ -64,6 +64,7 @@ namespace MiniDocker.Engine
             if (!ValidHostname.IsMatch(hostname))
                 throw new MiniDockerException("InvalidHostname", FailureKind.InvalidArgument, $"Hostname '{hostname}' is not valid: 1-63 letters, digits, '.' or '-', starting with a letter or digit.", hostname);
             if (spec.Name != null) ContainerStore.ValidateName(spec.Name);
+            var security = SecurityPolicy.Resolve(spec, rootfs);
 
             var c = new Container
             {
@@ -75,6 +76,7 @@ namespace MiniDocker.Engine
                 WorkingDirectory = workdir,
                 Init = spec.Init,
                 Limits = limits,
+                Security = security,
                 Created = DateTime.UtcNow,
                 State = ContainerState.Created,
             };
@@ -226,6 +228,10 @@ namespace MiniDocker.Engine
                     $"Command '{r.Argument}' in rootfs {c.RootFs} is not executable.", c),
                 ("cwd", ENOENT or ENOTDIR) => new MiniDockerException("WorkingDirectoryNotFound", FailureKind.ObjectNotFound,
                     $"Working directory '{r.Argument}' does not exist in container '{c.Name}'.", c),
+                ("cwd", EACCES) => new MiniDockerException("WorkingDirectoryNotAccessible", FailureKind.PermissionDenied,
+                    $"User '{c.Security.User}' may not enter working directory '{r.Argument}' in container '{c.Name}'.", c),
+                ("rlimit", EPERM) => new MiniDockerException("UlimitNotPermitted", FailureKind.PermissionDenied,
+                    $"Container '{c.Name}' asks for a hard resource limit above the engine's own, which needs CAP_SYS_RESOURCE; lower -Ulimit.", c),
                 _ => new MiniDockerException("ContainerStartFailed", FailureKind.InvalidOperation,
                     $"Container '{c.Name}' failed to start at step '{r.Step}' ({r.Argument}): {cause}.", c),
             };

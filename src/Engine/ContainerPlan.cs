@@ -14,35 +14,77 @@ namespace MiniDocker.Engine
             ("null", 1, 3), ("zero", 1, 5), ("full", 1, 7), ("random", 1, 8), ("urandom", 1, 9), ("tty", 5, 0),
         };
 
+        /// <summary>Docker's masked paths: kernel state a container has no business reading (a /dev/null or empty read-only tmpfs over them).</summary>
+        public static readonly string[] MaskedPaths =
+        {
+            "/proc/asound", "/proc/acpi", "/proc/interrupts", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
+            "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi", "/sys/firmware",
+            "/sys/devices/virtual/powercap",
+        };
+
+        /// <summary>Docker's read-only paths: kernel knobs under /proc that would change the host.</summary>
+        public static readonly string[] ReadOnlyPaths = { "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger" };
+
         /// <summary>
         /// Builds the plan. CONTAINERDIR holds lower (symlink to the rootfs folder), upper, work and the
         /// rootfs mount point; the helper chdirs there so the overlay's options name no host path.
         /// </summary>
         public static LaunchPlan Build(Container c, string containerDir, IEnumerable<string> cgroupProcsFiles, string logPath, string exitPath)
         {
+            var s = c.Security;
             var plan = new LaunchPlan().Hostname(c.Hostname);
             foreach (var f in cgroupProcsFiles) plan.Cgroup(f);
+            // Device nodes work only where MiniDocker put them: the rootfs and /dev are nodev, each default
+            // device is its own bind mount. So a node made with CAP_MKNOD reaches no host device (on v1 and v2 alike).
             plan.Log(logPath).ExitFile(exitPath)
                 .Chdir(containerDir)
-                .Mount("overlay", "rootfs", "overlay", 0, "lowerdir=lower,upperdir=upper,workdir=work")
+                .Mount("overlay", "rootfs", "overlay", MS_NODEV, "lowerdir=lower,upperdir=upper,workdir=work")
                 .Mount("proc", "rootfs/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "")
                 .Mount("tmpfs", "rootfs/dev", "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k");
-            foreach (var (name, major, minor) in Devices) plan.CharDevice("rootfs/dev/" + name, major, minor);
-            plan.Mount("devpts", "rootfs/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620")
+            foreach (var (name, major, minor) in Devices)
+                plan.CharDevice("rootfs/dev/" + name, major, minor).Mount("rootfs/dev/" + name, "rootfs/dev/" + name, "", MS_BIND, "");
+            plan.Mount("", "rootfs/dev", "", MS_REMOUNT | MS_BIND | MS_NOSUID | MS_NODEV | MS_STRICTATIME, "")
+                .Mount("devpts", "rootfs/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620")
                 .Symlink("pts/ptmx", "rootfs/dev/ptmx")
                 .Mount("shm", "rootfs/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=65536k")
                 .Symlink("/proc/self/fd", "rootfs/dev/fd")
                 .Symlink("/proc/self/fd/0", "rootfs/dev/stdin")
                 .Symlink("/proc/self/fd/1", "rootfs/dev/stdout")
                 .Symlink("/proc/self/fd/2", "rootfs/dev/stderr")
-                .Mount("sysfs", "rootfs/sys", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "")
-                .Pivot("rootfs")
-                .Loopback();
+                .Mount("sysfs", "rootfs/sys", "sysfs", (s.Privileged ? 0 : MS_RDONLY) | MS_NOSUID | MS_NODEV | MS_NOEXEC, "")
+                .Pivot("rootfs");
+            if (!s.Privileged)
+            {
+                foreach (var p in MaskedPaths) plan.Mask(p);
+                foreach (var p in ReadOnlyPaths) plan.ReadOnly(p);
+            }
+            // Only the root mount turns read-only: /dev, /dev/shm, /proc stay as they are (Docker's --read-only).
+            if (s.ReadOnlyRootFs) plan.Mount("", "/", "", MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NODEV, "");
+            plan.Loopback();
+            AddProcessSecurity(plan, s);
             foreach (var kv in EffectiveEnvironment(c)) plan.Env(kv.Key, kv.Value);
             plan.Cwd(c.WorkingDirectory);
             if (c.Init) plan.Init();
             foreach (var a in c.Command) plan.Arg(a);
             return plan;
+        }
+
+        /// <summary>
+        /// rlimits, user, no_new_privs, capabilities, seccomp: the same for the init and every process exec'd
+        /// later. Like Docker, a non-root user keeps the capabilities only in its bounding set.
+        /// </summary>
+        public static void AddProcessSecurity(LaunchPlan plan, SecuritySettings s)
+        {
+            foreach (var u in SecurityPolicy.EffectiveUlimits(s)) plan.Rlimit(SecurityPolicy.RlimitResources[u.Name], u.Soft, u.Hard);
+            if (s.User != null) plan.User(s.Uid, s.Gid, s.Groups);
+            if (s.NoNewPrivileges) plan.NoNewPrivileges();
+            ulong effective = s.Uid == 0 ? s.Capabilities : 0;
+            plan.Capabilities(effective, effective, s.Capabilities);
+            if (SecurityPolicy.SeccompFor(s) is SeccompProfile profile)
+            {
+                plan.Seccomp(profile.DefaultAction);
+                foreach (var r in profile.Rules) plan.Syscall(r.Syscall, r.Action, r.Conditions);
+            }
         }
 
         /// <summary>Docker's defaults (PATH, HOSTNAME, HOME) under the user's variables.</summary>
@@ -52,7 +94,7 @@ namespace MiniDocker.Engine
             {
                 ["PATH"] = DefaultPath,
                 ["HOSTNAME"] = c.Hostname,
-                ["HOME"] = "/root",
+                ["HOME"] = c.Security.Home ?? (c.Security.Uid == 0 ? "/root" : "/"),
             };
             foreach (var kv in c.Environment) env[kv.Key] = kv.Value;
             return env;

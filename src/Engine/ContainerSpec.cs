@@ -14,5 +14,14 @@ namespace MiniDocker.Engine
         public bool Init { get; set; }
         /// <summary>Limits as given; validated in Create against the defaults (e.g. PidsLimit 4096).</summary>
         public LimitRequest Limits { get; set; } = new();
+
+        // Security (SecurityPolicy turns these into the container's SecuritySettings).
+        public string[] CapAdd { get; set; } = System.Array.Empty<string>();
+        public string[] CapDrop { get; set; } = System.Array.Empty<string>();
+        public bool Privileged { get; set; }
+        public string[] SecurityOpt { get; set; } = System.Array.Empty<string>();
+        public string[] Ulimits { get; set; } = System.Array.Empty<string>();
+        public string? User { get; set; }
+        public bool ReadOnly { get; set; }
     }
 }

@@ -11,7 +11,7 @@ namespace MiniDocker.Engine
     public sealed class LaunchPlan
     {
         // Linux mount flags (include/uapi/linux/mount.h).
-        public const ulong MS_RDONLY = 1, MS_NOSUID = 2, MS_NODEV = 4, MS_NOEXEC = 8, MS_STRICTATIME = 1 << 24;
+        public const ulong MS_RDONLY = 1, MS_NOSUID = 2, MS_NODEV = 4, MS_NOEXEC = 8, MS_REMOUNT = 32, MS_BIND = 4096, MS_STRICTATIME = 1 << 24;
 
         private readonly List<string[]> _directives = new() { new[] { "version", "1" } };
 
@@ -37,6 +37,13 @@ namespace MiniDocker.Engine
         public LaunchPlan Cwd(string dir) => Add("cwd", dir);
         public LaunchPlan Arg(string arg) => Add("arg", arg);
         public LaunchPlan Init() => Add("init");
+        public LaunchPlan Rlimit(int resource, ulong soft, ulong hard) => Add("rlimit", resource.ToString(), soft.ToString(), hard.ToString());
+        public LaunchPlan User(uint uid, uint gid, IEnumerable<uint> groups) => Add("user", uid.ToString(), gid.ToString(), string.Join(",", groups));
+        public LaunchPlan NoNewPrivileges() => Add("nnp");
+        public LaunchPlan Capabilities(ulong effective, ulong permitted, ulong bounding) =>
+            Add("caps", effective.ToString("x"), permitted.ToString("x"), bounding.ToString("x"));
+        public LaunchPlan Seccomp(string defaultAction) => Add("seccomp", defaultAction);
+        public LaunchPlan Syscall(string name, string action, string conditions) => Add("syscall", name, action, conditions);
 
         public byte[] Encode()
         {

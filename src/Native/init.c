@@ -10,6 +10,7 @@
 #include "init.h"
 #include "pid1.h"
 #include "rootfs.h"
+#include "security.h"
 
 extern char **environ;
 
@@ -51,34 +52,6 @@ wait_for_release (int sync_fd, struct md_error *err)
 }
 
 static int
-close_range_fallback (unsigned int first, unsigned int last)
-{
-  long max = sysconf (_SC_OPEN_MAX);
-  unsigned int fd;
-  if (max < 0 || max > 65536)
-    max = 65536;
-  for (fd = first; fd <= last && fd < (unsigned int) max; fd++)
-    close ((int) fd);
-  return 0;
-}
-
-/* Only 0-2 reach the command; keep_fd (the CLOEXEC error pipe) closes itself at exec. */
-static int
-close_other_fds (int keep_fd, struct md_error *err)
-{
-  unsigned int keep = (unsigned int) keep_fd;
-  if (keep > 3 && close_range (3, keep - 1, 0) < 0 && errno == ENOSYS)
-    close_range_fallback (3, keep - 1);
-  if (close_range (keep + 1, ~0U, 0) < 0)
-    {
-      if (errno != ENOSYS)
-        return md_fail (err, errno, "close_range", "3");
-      close_range_fallback (keep + 1, ~0U);
-    }
-  return 0;
-}
-
-static int
 set_hostname (const struct plan *plan, struct md_error *err)
 {
   const struct directive *d = plan->hostname;
@@ -103,14 +76,12 @@ init_setup (const struct init_args *a, struct md_error *err)
     return -1;
   umask (0);
   for (i = 0; i < plan->ndirs; i++)
-    if (directive_is_filesystem (&plan->dirs[i]) && rootfs_apply (&plan->dirs[i], err) < 0)
+    if (directive_is_filesystem (&plan->dirs[i]) && rootfs_apply (plan, &plan->dirs[i], err) < 0)
       return -1;
   umask (a->umask);
   if (set_hostname (plan, err) < 0)
     return -1;
-  if (plan->cwd && plan->cwd->args[0][0] != '\0' && chdir (plan->cwd->args[0]) < 0)
-    return md_fail_directive (err, plan->cwd, errno, plan->cwd->args[0]);
-  return close_other_fds (a->error_fd, err);
+  return apply_process_security (plan, a->error_fd, err);
 }
 
 int

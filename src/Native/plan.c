@@ -22,6 +22,8 @@ static const struct directive_spec specs[] = {
   { "symlink", D_SYMLINK, 2 },   { "pivot", D_PIVOT, 1 },       { "readonly", D_READONLY, 1 },
   { "mask", D_MASK, 1 },         { "loopback", D_LOOPBACK, 0 }, { "env", D_ENV, 1 },
   { "cwd", D_CWD, 1 },           { "arg", D_ARG, 1 },           { "init", D_INIT, 0 },
+  { "rlimit", D_RLIMIT, 3 },     { "user", D_USER, 3 },         { "nnp", D_NNP, 0 },
+  { "caps", D_CAPS, 3 },         { "seccomp", D_SECCOMP, 1 },   { "syscall", D_SYSCALL, 3 },
 };
 
 static int
@@ -119,6 +121,7 @@ make_absolute (char **path, int index, struct md_error *err)
 static int
 parse_numbers (struct directive *d, struct md_error *err)
 {
+  int i;
   switch (d->kind)
     {
     case D_MOUNT:
@@ -137,9 +140,47 @@ parse_numbers (struct directive *d, struct md_error *err)
       if (parse_number (d->args[3], 10, &d->num[2]) < 0)
         return plan_error (err, d->index, EINVAL, d->args[3]);
       break;
+    case D_RLIMIT:
+    case D_USER:
+      for (i = 0; i < (d->kind == D_USER ? 2 : 3); i++)
+        if (parse_number (d->args[i], 10, &d->num[i]) < 0)
+          return plan_error (err, d->index, EINVAL, d->args[i]);
+      break;
+    case D_CAPS:
+      for (i = 0; i < 3; i++)
+        if (parse_number (d->args[i], 16, &d->num[i]) < 0)
+          return plan_error (err, d->index, EINVAL, d->args[i]);
+      break;
     default:
       break;
     }
+  return 0;
+}
+
+/* "G1,G2,..." (may be empty) into plan->groups. */
+static int
+parse_groups (struct plan *plan, const struct directive *d, struct md_error *err)
+{
+  const char *s = d->args[2];
+  size_t n = *s ? 1 : 0;
+  char *copy, *tok, *save;
+  for (const char *p = s; *p; p++)
+    n += *p == ',';
+  plan->groups = calloc (n + 1, sizeof *plan->groups);
+  copy = strdup (s);
+  if (plan->groups == NULL || copy == NULL)
+    return plan_error (err, d->index, ENOMEM, s);
+  plan->ngroups = 0;
+  for (tok = strtok_r (copy, ",", &save); tok; tok = strtok_r (NULL, ",", &save))
+    {
+      unsigned long g;
+      if (parse_number (tok, 10, &g) < 0 || g > 0xfffffffeUL)
+        return plan_error (err, d->index, EINVAL, s);
+      plan->groups[plan->ngroups++] = (unsigned int) g;
+    }
+  free (copy);
+  if (plan->ngroups != n)
+    return plan_error (err, d->index, EINVAL, s);
   return 0;
 }
 
@@ -188,6 +229,29 @@ record_setting (struct plan *plan, struct directive *d, struct md_error *err)
     case D_INIT:
       plan->init = true;
       break;
+    case D_RLIMIT:
+      plan->rlimits[plan->nrlimits++] = d;
+      break;
+    case D_USER:
+      if (d->num[0] > 0xfffffffeUL || d->num[1] > 0xfffffffeUL)
+        return plan_error (err, d->index, EINVAL, d->args[d->num[0] > 0xfffffffeUL ? 0 : 1]);
+      plan->user = d;
+      return parse_groups (plan, d, err);
+    case D_NNP:
+      plan->nnp = true;
+      break;
+    case D_CAPS:
+      plan->caps = d;
+      break;
+    case D_SECCOMP:
+      plan->seccomp = d;
+      break;
+    case D_SYSCALL:
+      plan->syscalls[plan->nsyscalls++] = d;
+      break;
+    case D_PIVOT:
+      plan->pivot = d->args[0];
+      break;
     default:
       break;
     }
@@ -208,7 +272,9 @@ plan_load (int fd, struct plan *plan, struct md_error *err)
   plan->cgroups = calloc (plan->ntokens, sizeof *plan->cgroups);
   plan->env = calloc (plan->ntokens + 1, sizeof (char *));
   plan->argv = calloc (plan->ntokens + 1, sizeof (char *));
-  if (!plan->dirs || !plan->cgroups || !plan->env || !plan->argv)
+  plan->rlimits = calloc (plan->ntokens, sizeof *plan->rlimits);
+  plan->syscalls = calloc (plan->ntokens, sizeof *plan->syscalls);
+  if (!plan->dirs || !plan->cgroups || !plan->env || !plan->argv || !plan->rlimits || !plan->syscalls)
     return plan_error (err, -1, ENOMEM, "directives");
 
   while (t < plan->ntokens)
@@ -237,6 +303,8 @@ plan_load (int fd, struct plan *plan, struct md_error *err)
     return plan_error (err, 0, EINVAL, "version");
   if (nargv == 0 || plan->argv[0][0] == '\0')
     return plan_error (err, -1, EINVAL, "arg");
+  if (plan->nsyscalls > 0 && plan->seccomp == NULL)
+    return plan_error (err, plan->syscalls[0]->index, EINVAL, "syscall without seccomp");
   return 0;
 }
 

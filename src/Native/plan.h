@@ -12,6 +12,7 @@ enum directive_kind
   D_VERSION, D_HOSTNAME, D_CGROUP, D_LOG, D_EXITFILE,
   D_CHDIR, D_MOUNT, D_MKDIR, D_MKNOD, D_SYMLINK, D_PIVOT, D_READONLY, D_MASK, D_LOOPBACK,
   D_ENV, D_CWD, D_ARG, D_INIT,
+  D_RLIMIT, D_USER, D_NNP, D_CAPS, D_SECCOMP, D_SYSCALL,
 };
 
 struct directive
@@ -20,7 +21,8 @@ struct directive
   const char *name;
   int index;
   char **args;             /* points into plan->tokens */
-  unsigned long num[3];    /* mount: flags; mkdir: mode; mknod: mode, major, minor */
+  unsigned long num[3];    /* mount: flags; mkdir: mode; mknod: mode, major, minor;
+                              rlimit: resource, soft, hard; user: uid, gid; caps: eff, prm, bnd */
 };
 
 struct plan
@@ -37,6 +39,17 @@ struct plan
   char **env;              /* NULL-terminated */
   char **argv;             /* NULL-terminated, at least one element */
   bool init;
+
+  /* Process security (security.c), applied to the init and to every exec'd process. */
+  const struct directive **rlimits;
+  size_t nrlimits;
+  const struct directive *user, *caps, *seccomp;
+  unsigned int *groups;    /* the user directive's supplementary groups */
+  size_t ngroups;
+  bool nnp;
+  const struct directive **syscalls;   /* seccomp rules, plan order */
+  size_t nsyscalls;
+  const char *pivot;       /* the pivot directive's directory: paths below it resolve inside it */
 };
 
 /* Reads fd to EOF and parses it; a malformed plan is a `plan` error. */

@@ -6,6 +6,7 @@
 #include "plan.h"
 
 int rootfs_make_private (struct md_error *err);
-int rootfs_apply (const struct directive *d, struct md_error *err);
+/* Paths below the plan's pivot directory are resolved inside it (never following a link out). */
+int rootfs_apply (const struct plan *plan, const struct directive *d, struct md_error *err);
 
 #endif

@@ -63,6 +63,39 @@ namespace MiniDocker.Commands
         [Parameter]
         public long? PidsLimit { get; set; }
 
+        /// <summary>Capabilities on top of Docker's 14 defaults: NET_ADMIN, CAP_NET_ADMIN or ALL.</summary>
+        [Parameter]
+        [ValidateNotNull]
+        public string[] CapAdd { get; set; } = System.Array.Empty<string>();
+
+        /// <summary>Capabilities to remove from the defaults; ALL starts from none (then -CapAdd applies).</summary>
+        [Parameter]
+        [ValidateNotNull]
+        public string[] CapDrop { get; set; } = System.Array.Empty<string>();
+
+        /// <summary>All capabilities, no seccomp filter, no masked or read-only paths, /sys writable; still in its own namespaces.</summary>
+        [Parameter]
+        public SwitchParameter Privileged { get; set; }
+
+        /// <summary>seccomp=unconfined, seccomp=PROFILE.json (Docker's format), no-new-privileges[=true|false].</summary>
+        [Parameter]
+        [ValidateNotNull]
+        public string[] SecurityOpt { get; set; } = System.Array.Empty<string>();
+
+        /// <summary>Resource limits as NAME=SOFT[:HARD], e.g. nofile=1024:524288 (the default for nofile).</summary>
+        [Parameter]
+        [ValidateNotNull]
+        public string[] Ulimit { get; set; } = System.Array.Empty<string>();
+
+        /// <summary>UID[:GID] or NAME[:GROUP] from the root filesystem's /etc/passwd and /etc/group.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? User { get; set; }
+
+        /// <summary>Mount the container's root filesystem read-only (/dev, /dev/shm and /proc keep their modes).</summary>
+        [Parameter]
+        public SwitchParameter ReadOnly { get; set; }
+
         protected override void ProcessRecord()
         {
             var spec = new ContainerSpec
@@ -74,6 +107,13 @@ namespace MiniDocker.Commands
                 WorkingDirectory = WorkingDirectory,
                 Init = Init,
                 Limits = this.ToLimitRequest(),
+                CapAdd = CapAdd,
+                CapDrop = CapDrop,
+                Privileged = Privileged,
+                SecurityOpt = ResolveSeccompPaths(SecurityOpt),
+                Ulimits = Ulimit,
+                User = User,
+                ReadOnly = ReadOnly,
             };
             if (Environment != null)
             {
@@ -84,6 +124,20 @@ namespace MiniDocker.Commands
             if (!ShouldProcess($"{string.Join(" ", Command)} in {spec.RootFs}", "Create container")) return;
             try { WriteObject(Engine.Create(spec)); }
             catch (MiniDockerException e) { ThrowTerminatingError(ToErrorRecord(e)); }
+        }
+
+        /// <summary>A profile path is relative to PowerShell's current location, not the process's.</summary>
+        private string[] ResolveSeccompPaths(string[] options)
+        {
+            var resolved = new string[options.Length];
+            for (int i = 0; i < options.Length; i++)
+            {
+                string o = options[i];
+                resolved[i] = o.StartsWith("seccomp=", System.StringComparison.OrdinalIgnoreCase) && o.Length > 8 && o.Substring(8) != "unconfined"
+                    ? "seccomp=" + SessionState.Path.GetUnresolvedProviderPathFromPSPath(o.Substring(8))
+                    : o;
+            }
+            return resolved;
         }
     }
 }

@@ -70,9 +70,67 @@ cgroup v2 it is mapped to cpu.weight the way crun maps it (1024 becomes 100, 2 b
 '@; Default = 'The kernel''s default weight' }
         CpusetCpus       = @{ Description = 'CPUs the container may run on, in the kernel''s list syntax: 0-1,3. Every CPU must be online on this host (InvalidCpuset).'; Default = 'All CPUs of the parent cgroup' }
         PidsLimit        = @{ Description = 'Most processes and threads the container may have at once (pids.max); a fork beyond it fails with EAGAIN. -1 for unlimited.'; Default = '4096' }
+        CapAdd           = @{ Description = @'
+Capabilities to give the container on top of Docker's 14 defaults (CHOWN, DAC_OVERRIDE, FSETID,
+FOWNER, MKNOD, NET_RAW, SETGID, SETUID, SETFCAP, SETPCAP, NET_BIND_SERVICE, SYS_CHROOT, KILL,
+AUDIT_WRITE; CapEff 00000000a80425fb). Names with or without CAP_, any case: NET_ADMIN,
+cap_net_admin; ALL for every capability this host has. Adding SYS_ADMIN also opens the
+seccomp rules Docker ties to it (mount, unshare, setns, clone with namespace flags). An unknown
+name is CapabilityNotFound; one the host's bounding set lacks is CapabilityUnavailable.
+'@; Default = 'Docker''s 14 defaults' }
+        CapDrop          = @'
+Capabilities to take away from the defaults; ALL starts from none, and -CapAdd is applied after
+the drops (so -CapDrop ALL -CapAdd NET_BIND_SERVICE leaves exactly that one). Inheritable and
+ambient sets are always empty. A container running as a non-root -User keeps its capabilities
+only in the bounding set, as in Docker.
+'@
+        Privileged       = @'
+Gives up the container's security defaults, not its isolation: every capability the host has,
+no seccomp filter, no masked or read-only /proc paths, /sys mounted read-write. The container
+still has its own PID, mount, UTS, IPC, network and cgroup namespaces, its own root filesystem,
+the default device set (no host devices are added) and no_new_privs (turn it off with
+-SecurityOpt no-new-privileges=false). With CAP_SYS_ADMIN and a writable /sys it can change the
+host's kernel settings: use it only for trusted images.
+'@
+        SecurityOpt      = @{ Description = @'
+Docker's --security-opt values: 'seccomp=unconfined' (no filter), 'seccomp=PATH' (a profile in
+Docker's JSON format, read at creation: defaultAction, defaultErrnoRet, syscalls with
+names/name, action ALLOW/ERRNO/KILL/KILL_THREAD/KILL_PROCESS/TRAP/LOG, errnoRet, args, and
+includes/excludes by caps, arches and minKernel; anything else is SeccompProfileUnsupported),
+'no-new-privileges' or 'no-new-privileges=false'. apparmor and label options are
+SecurityOptUnsupported.
+'@; Default = 'Docker''s default seccomp profile (allowlist, EPERM otherwise; clone3 ENOSYS; namespace-creating clone/unshare denied without SYS_ADMIN); no_new_privs on' }
+        Ulimit           = @{ Description = @'
+Resource limits (setrlimit) as NAME=SOFT[:HARD], docker's --ulimit names: nofile, nproc, core,
+stack, memlock, cpu, fsize, data, rss, as, locks, sigpending, msgqueue, nice, rtprio, rttime.
+A number or 'unlimited'; one value sets both. A soft limit above the hard one, or an unknown
+name, is InvalidUlimit. A hard limit above the caller's own needs CAP_SYS_RESOURCE
+(UlimitNotPermitted at start otherwise).
+'@; Default = 'nofile=1024:524288 (the hard limit capped at the caller''s own when the host gives no CAP_SYS_RESOURCE); others inherited' }
+        User             = @{ Description = @'
+Who the command runs as: UID, UID:GID, NAME or NAME:GROUP. Names are looked up in the root
+filesystem's /etc/passwd and /etc/group (resolved inside the folder; links never lead out of
+it); the supplementary groups are the /etc/group entries that list the user; HOME becomes the
+user's home directory. A numeric UID not in /etc/passwd runs with GID 0 and no supplementary
+groups. Unknown names are UserNotFound or GroupNotFound.
+'@; Default = 'root (0:0)' }
+        ReadOnly         = @'
+Mounts the container's root filesystem read-only: writes anywhere under / fail with EROFS,
+including /tmp. /dev, /dev/shm (64 MiB, writable) and /proc keep their own mounts, as with
+docker run --read-only; the container's overlay layer stays empty.
+'@
     }
     Outputs      = @{ 'MiniDocker.Container' = 'The new container, in the Created state.' }
     Examples     = @(
+        @{
+            Title   = 'Tighter or looser security'
+            Code    = @'
+New-MiniContainer ./out/rootfs sh, -c, 'id; grep Cap /proc/self/status' `
+        -User nobody -ReadOnly -CapDrop ALL -CapAdd NET_BIND_SERVICE -Ulimit nofile=256 | Start-MiniContainer -Wait
+New-MiniContainer ./out/rootfs sh, -c, 'unshare -n true && echo allowed' -SecurityOpt seccomp=unconfined -CapAdd SYS_ADMIN | Start-MiniContainer -Wait
+'@
+            Remarks = 'The first container runs as nobody on a read-only root with only NET_BIND_SERVICE in its bounding set and 256 open files. The second may create namespaces: no seccomp filter and CAP_SYS_ADMIN.'
+        }
         @{
             Title   = 'Create and run a container'
             Code    = @'
