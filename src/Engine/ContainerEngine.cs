@@ -16,7 +16,7 @@ namespace MiniDocker.Engine
     /// </summary>
     public sealed partial class ContainerEngine
     {
-        private const int EPERM = 1, ENOENT = 2, EACCES = 13, ENOTDIR = 20;
+        private const int EPERM = 1, ENOENT = 2, EACCES = 13, ENOTDIR = 20, ELOOP = 40;
         private static readonly Regex ValidHostname = new(@"^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,62})\z", RegexOptions.Compiled);
 
         private readonly EngineOptions _options;
@@ -230,6 +230,9 @@ namespace MiniDocker.Engine
                     $"Working directory '{r.Argument}' does not exist in container '{c.Name}'.", c),
                 ("cwd", EACCES) => new MiniDockerException("WorkingDirectoryNotAccessible", FailureKind.PermissionDenied,
                     $"User '{c.Security.User}' may not enter working directory '{r.Argument}' in container '{c.Name}'.", c),
+                ("mount" or "mkdir" or "mknod" or "symlink", ENOENT or ENOTDIR or ELOOP) when r.Argument.StartsWith("rootfs/", StringComparison.Ordinal) =>
+                    new MiniDockerException("RootFsPathUnusable", FailureKind.InvalidOperation,
+                        $"Root filesystem {c.RootFs} has a /{r.Argument.Substring(7)} that does not resolve to a usable path inside it (e.g. a symlink pointing outside); fix the image.", c),
                 ("rlimit", EPERM) => new MiniDockerException("UlimitNotPermitted", FailureKind.PermissionDenied,
                     $"Container '{c.Name}' asks for a hard resource limit above the engine's own, which needs CAP_SYS_RESOURCE; lower -Ulimit.", c),
                 _ => new MiniDockerException("ContainerStartFailed", FailureKind.InvalidOperation,

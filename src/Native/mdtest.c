@@ -7,6 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -201,6 +205,108 @@ cmd_lines (int argc, char **argv)
   return 0;
 }
 
+/* Cap*, NoNewPrivs and Seccomp lines of /proc/self/status. */
+static int
+cmd_security_status (void)
+{
+  char line[512];
+  FILE *f = fopen ("/proc/self/status", "r");
+  if (f == NULL)
+    return perror ("/proc/self/status"), 1;
+  while (fgets (line, sizeof line, f))
+    if (!strncmp (line, "Cap", 3) || !strncmp (line, "NoNewPrivs:", 11) || !strncmp (line, "Seccomp:", 8))
+      fputs (line, stdout);
+  fclose (f);
+  return 0;
+}
+
+static int
+report (long rc)
+{
+  if (rc < 0)
+    printf ("%s\n", strerrorname_np (errno));
+  else
+    printf ("ok\n");
+  return 0;
+}
+
+/* Attempts one privileged operation and prints "ok" or the errno name (EPERM, ENOSYS, ...). */
+static int
+cmd_syscall (int argc, char **argv)
+{
+  const char *what;
+  need (argc, 2, "syscall unshare-user|unshare-net|unshare-mount|mount|clone-newns|clone3|chroot|sethostname");
+  what = argv[1];
+  if (!strcmp (what, "unshare-user"))
+    return report (unshare (CLONE_NEWUSER));
+  if (!strcmp (what, "unshare-net"))
+    return report (unshare (CLONE_NEWNET));
+  if (!strcmp (what, "unshare-mount"))
+    return report (unshare (CLONE_NEWNS));
+  if (!strcmp (what, "mount"))
+    return report (mount ("none", "/tmp", "tmpfs", 0, NULL));
+  if (!strcmp (what, "sethostname"))
+    return report (sethostname ("changed", 7));
+  if (!strcmp (what, "chroot"))
+    return report (chroot ("/"));
+  if (!strcmp (what, "clone-newns") || !strcmp (what, "clone3"))
+    {
+      long pid;
+      if (!strcmp (what, "clone3"))
+        {
+          unsigned long long args[11] = { 0 };
+          args[4] = SIGCHLD; /* exit_signal */
+          pid = syscall (SYS_clone3, args, sizeof args);
+        }
+      else
+        pid = syscall (SYS_clone, CLONE_NEWNS | SIGCHLD, 0, 0, 0, 0);
+      if (pid == 0)
+        _exit (0);
+      if (pid > 0)
+        waitpid ((pid_t) pid, NULL, 0);
+      return report (pid);
+    }
+  fprintf (stderr, "mdtest syscall: unknown operation '%s'\n", what);
+  return 2;
+}
+
+/* open(PATH, O_WRONLY): "ok" or the errno name. */
+static int
+cmd_open_write (int argc, char **argv)
+{
+  need (argc, 2, "open-write PATH");
+  return report (open (argv[1], O_WRONLY));
+}
+
+/* The classic chroot escape: chroot into a subdirectory while keeping a cwd (and an fd) outside it,
+   walk up with "..", chroot("."), then try to read SENTINEL. Prints "escaped TEXT" or "confined ERRNO". */
+static int
+cmd_chroot_escape (int argc, char **argv)
+{
+  char buf[256];
+  int outside, fd, i;
+  ssize_t n;
+  need (argc, 2, "chroot-escape SENTINEL");
+  mkdir ("/tmp/chroot-escape", 0700);
+  outside = open ("/", O_RDONLY | O_DIRECTORY);
+  if (chroot ("/tmp/chroot-escape") < 0)
+    return printf ("confined chroot:%s\n", strerrorname_np (errno)), 0;
+  if (fchdir (outside) < 0)
+    return printf ("confined fchdir:%s\n", strerrorname_np (errno)), 0;
+  for (i = 0; i < 64; i++)
+    if (chdir ("..") < 0)
+      break;
+  if (chroot (".") < 0)
+    return printf ("confined chroot2:%s\n", strerrorname_np (errno)), 0;
+  fd = open (argv[1], O_RDONLY);
+  if (fd < 0)
+    return printf ("confined %s\n", strerrorname_np (errno)), 0;
+  n = read (fd, buf, sizeof buf - 1);
+  buf[n > 0 ? n : 0] = '\0';
+  printf ("escaped %s\n", buf);
+  return 0;
+}
+
 static int
 dispatch (const char *cmd, int argc, char **argv)
 {
@@ -238,6 +344,16 @@ dispatch (const char *cmd, int argc, char **argv)
     }
   if (!strcmp (cmd, "lines"))
     return cmd_lines (argc, argv);
+  if (!strcmp (cmd, "security-status"))
+    return cmd_security_status ();
+  if (!strcmp (cmd, "syscall"))
+    return cmd_syscall (argc, argv);
+  if (!strcmp (cmd, "open-write"))
+    return cmd_open_write (argc, argv);
+  if (!strcmp (cmd, "chroot-escape"))
+    return cmd_chroot_escape (argc, argv);
+  if (!strcmp (cmd, "euid"))
+    return printf ("%d\n", (int) geteuid ()), 0;
   if (!strcmp (cmd, "stderr"))
     {
       need (argc, 2, "stderr TEXT");
@@ -246,7 +362,7 @@ dispatch (const char *cmd, int argc, char **argv)
     }
   fprintf (stderr, "mdtest: unknown command '%s'\n"
            "commands: true false exit sleep echo cat memhog forkbomb spin pid hostname cmdline "
-           "fds trapterm lines stderr\n", cmd);
+           "fds trapterm lines stderr security-status syscall open-write chroot-escape euid\n", cmd);
   return 2;
 }
 
