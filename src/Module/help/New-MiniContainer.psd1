@@ -18,6 +18,15 @@ Remove-MiniContainer deletes. Many containers can share one folder.
 When it runs, the container gets new PID, mount, UTS, IPC and network namespaces (only lo,
 which is up), a fresh /proc, a minimal /dev, a read-only /sys, its own cgroup (pids limited to
 4096 by default) and the environment PATH, HOSTNAME and HOME=/root plus -Environment.
+
+Security defaults are at least Docker's: its 14 capabilities (empty inheritable and ambient
+sets), no_new_privs, Docker's default seccomp profile, masked /proc and /sys paths (kcore, keys,
+timer_list, sched_debug, scsi, acpi, /sys/firmware, ...), read-only /proc/sys, /proc/bus,
+/proc/fs, /proc/irq and /proc/sysrq-trigger, RLIMIT_NOFILE 1024:524288, only fds 0-2. Device
+nodes work only for the default set (null, zero, full, random, urandom, tty): the root
+filesystem and /dev are nodev, so a node made with CAP_MKNOD reaches nothing. Paths the image
+controls (a /proc or /dev that is a symlink) are resolved inside the root filesystem, never on
+the host. -CapAdd, -CapDrop, -Privileged, -SecurityOpt, -Ulimit, -User and -ReadOnly change them.
 '@
     Parameters   = @{
         RootFs           = @'
