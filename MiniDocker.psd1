@@ -8,6 +8,8 @@
     Description          = 'Linux containers from first principles (namespaces, pivot_root, cgroups) as PowerShell cmdlets and objects.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
+    # Loaded at import so [MiniDocker.Container] and friends work before the first cmdlet runs.
+    RequiredAssemblies   = @('MiniDocker.Engine.dll')
     FormatsToProcess     = @('MiniDocker.format.ps1xml')
     CmdletsToExport      = @(
         'New-MiniContainer', 'Start-MiniContainer', 'Get-MiniContainer', 'Stop-MiniContainer',
