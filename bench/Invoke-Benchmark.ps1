@@ -1,0 +1,280 @@
+<#
+.SYNOPSIS
+    Start-to-exit of /bin/true in a busybox rootfs, side by side in one run: a minimal C clone
+    program (the floor, with and without cgroups), crun, runc, mdhelper alone, and MiniDocker from
+    this warm pwsh session. Prints a markdown table (median, p90, ratios) and writes it to
+    bench/results/<date>.md. See bench/README.md.
+#>
+[CmdletBinding()]
+param(
+    [int]$Iterations = 200,
+    # Containers started concurrently for the throughput rows (0 skips them).
+    [int]$Parallel = 8,
+    # Containers per concurrent slot.
+    [int]$PerSlot = 25,
+    # 3 iterations of everything, a few parallel runs: checks the bench still works.
+    [switch]$Quick,
+    [string]$BuildOutput = (Join-Path $PSScriptRoot '../out'),
+    [string]$ResultDirectory = (Join-Path $PSScriptRoot 'results')
+)
+$ErrorActionPreference = 'Stop'
+$env:POWERSHELL_TELEMETRY_OPTOUT = '1'
+$env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
+if ($Quick) { $Iterations = 3; $PerSlot = 2 }
+$warmup = [Math]::Min(10, $Iterations)
+
+if ((id -u) -ne 0) { throw 'The bench runs real containers and needs root.' }
+$missing = @(foreach ($t in 'cc', 'crun', 'runc', 'hyperfine', 'unshare') { if (-not (Get-Command $t -ErrorAction Ignore)) { $t } })
+if ($missing) {
+    Write-Host "bench: installing $($missing -join ' ') with apt-get"
+    apt-get update -qq
+    $env:DEBIAN_FRONTEND = 'noninteractive'
+    apt-get install -y -qq --no-install-recommends @($missing | ForEach-Object { if ($_ -eq 'cc') { 'gcc'; 'libc6-dev' } else { $_ } }) | Out-Null
+    if ($LASTEXITCODE) { throw "apt-get install $($missing -join ' ') failed" }
+}
+$BuildOutput = (Resolve-Path $BuildOutput).Path
+$modulePath = Join-Path $BuildOutput 'MiniDocker/MiniDocker.psd1'
+if (-not (Test-Path $modulePath)) { throw "No built module at ${modulePath}: run ./build.ps1 first (or pass -BuildOutput)." }
+
+# ------------------------------------------------------------------ work area and cleanup bookkeeping
+$work = Join-Path ([IO.Path]::GetTempPath()) "minidocker-bench-$PID"
+$tag = "mdbench-$PID"
+New-Item -ItemType Directory -Force $work | Out-Null
+$env:MINIDOCKER_ROOT = Join-Path $work 'state'
+$env:MINIDOCKER_CGROUP_PARENT = $tag   # relative: nested under this process's own cgroup
+$env:MINIDOCKER_HELPER = Join-Path $BuildOutput 'MiniDocker/mdhelper'
+
+# This process's cgroup per v1 hierarchy (and the unified one): where everything of ours is nested.
+$own = @{}
+foreach ($line in Get-Content /proc/self/cgroup) {
+    $id, $ctrls, $path = $line -split ':', 3
+    foreach ($c in ($ctrls -split ',')) { $own[($c -replace '^name=', '')] = $path.TrimEnd('/') }
+    if ($ctrls -eq '') { $own['unified'] = $path.TrimEnd('/') }
+}
+# crun takes cgroupsPath from each hierarchy's root: give it the memory hierarchy's own path (the only
+# one not at /), and remember which directories of that chain existed, to remove only what crun made.
+$crunBase = "$($own['memory'])/$tag-crun"
+$hierarchies = Get-ChildItem /sys/fs/cgroup -Directory | ForEach-Object Name
+$preexisting = @{}
+foreach ($h in $hierarchies) {
+    for ($p = $own['memory']; $p; $p = Split-Path $p -Parent) { if (Test-Path "/sys/fs/cgroup/$h$p") { $preexisting["$h$p"] = $true } }
+}
+
+function Remove-BenchCgroups {
+    foreach ($h in $hierarchies) {
+        $mine = @("/sys/fs/cgroup/$h$($own[$h])", "/sys/fs/cgroup/$h$($own['memory'])") | Select-Object -Unique
+        foreach ($base in $mine) {
+            if (-not (Test-Path $base)) { continue }
+            Get-ChildItem $base -Directory -Filter "$tag*" -ErrorAction Ignore | ForEach-Object {
+                Get-ChildItem $_.FullName -Directory -Recurse -ErrorAction Ignore | Sort-Object { $_.FullName.Length } -Descending |
+                    ForEach-Object { [IO.Directory]::Delete($_.FullName) }
+                [IO.Directory]::Delete($_.FullName)
+            }
+        }
+        # The chain crun created above its cgroup in hierarchies where our own cgroup is the root.
+        for ($p = $own['memory']; $p -and $p -ne '/'; $p = Split-Path $p -Parent) {
+            $dir = "/sys/fs/cgroup/$h$p"
+            if (-not $preexisting["$h$p"] -and (Test-Path $dir) -and -not (Get-ChildItem $dir -Directory)) { [IO.Directory]::Delete($dir) }
+        }
+    }
+}
+
+function Get-Stats([double[]]$ms) {
+    $s = $ms | Sort-Object
+    $at = { param($q) $s[[Math]::Min($s.Count - 1, [int][Math]::Ceiling($q * $s.Count) - 1)] }
+    $median = if ($s.Count % 2) { $s[($s.Count - 1) / 2] } else { ($s[$s.Count / 2 - 1] + $s[$s.Count / 2]) / 2 }
+    [pscustomobject]@{ Median = $median; P90 = & $at 0.9; N = $s.Count }
+}
+
+$rows = [Collections.Generic.List[object]]::new()
+function Add-Row($name, [double[]]$ms) { $st = Get-Stats $ms; $rows.Add([pscustomobject]@{ Name = $name; Median = $st.Median; P90 = $st.P90; N = $st.N }) }
+
+$module = $null
+try {
+    # -------------------------------------------------------------- inputs: floor binary, rootfs, bundles, plans
+    $floor = Join-Path $work 'floor'
+    cc -O2 -Wall -o $floor (Join-Path $PSScriptRoot 'floor.c')
+    if ($LASTEXITCODE) { throw 'cc bench/floor.c failed' }
+    $rootfs = Join-Path $work 'rootfs'
+    cp -a (Join-Path $BuildOutput 'rootfs') $rootfs   # a copy: crun and runc create mount points in it
+    if (-not (Test-Path "$rootfs/bin/true")) { throw "$rootfs/bin/true missing: the build's default rootfs is not busybox-based" }
+    $empty = Join-Path $work 'empty-controllers'
+    New-Item -ItemType File $empty | Out-Null
+
+    $slots = [Math]::Max(1, $Parallel)
+    $template = Join-Path $work 'spec'
+    New-Item -ItemType Directory $template | Out-Null
+    runc spec --bundle $template
+    $spec = Get-Content -Raw "$template/config.json" | ConvertFrom-Json
+    $spec.root = [pscustomobject]@{ path = $rootfs; readonly = $true }
+    $spec.process.args = @('/bin/true')
+    $spec.process.terminal = $false
+    foreach ($rt in 'crun', 'runc') {
+        for ($i = 0; $i -lt $slots; $i++) {
+            $spec.linux | Add-Member -Force cgroupsPath ($(if ($rt -eq 'crun') { "$crunBase-$i" } else { "$tag-runc-$i" }))
+            $b = Join-Path $work "bundle-$rt-$i"
+            New-Item -ItemType Directory $b | Out-Null
+            $spec | ConvertTo-Json -Depth 20 | Set-Content "$b/config.json"
+        }
+    }
+
+    Import-Module $modulePath
+    $module = Get-Module MiniDocker
+    $null = Get-MiniContainer   # loads MiniDocker.Engine the way the module resolves it, so its types resolve here
+    $engine = [MiniDocker.Engine.ContainerEngine]::new()
+
+    # mdhelper alone: the exact plan the engine sends (overlay, /dev, /sys, cgroups, log, exit file),
+    # and a minimal one (bind rootfs, /proc, pivot) comparable to the floor.
+    $hdir = Join-Path $work 'helper'
+    foreach ($d in 'upper', 'work', 'rootfs') { New-Item -ItemType Directory -Force (Join-Path $hdir $d) | Out-Null }
+    New-Item -ItemType SymbolicLink (Join-Path $hdir 'lower') -Target $rootfs | Out-Null
+    $helperCgroup = $engine.Cgroups.Create("helper", [MiniDocker.ResourceLimits]::new())
+    $c = [MiniDocker.Container]@{ Id = 'bench'; Hostname = 'bench'; RootFs = $rootfs; Command = @('/bin/true') }
+    $plan = [MiniDocker.Engine.ContainerPlan]::Build($c, $hdir, $engine.Cgroups.ProcsFiles($helperCgroup), "$hdir/container.log", "$hdir/exit")
+    [IO.File]::WriteAllBytes("$work/plan-engine", $plan.Encode())
+    $LP = [MiniDocker.Engine.LaunchPlan]
+    $minimal = [MiniDocker.Engine.LaunchPlan]::new().Hostname('bench').Chdir($work).
+        Mount($rootfs, 'mnt', '', 4096 -bor 16384, '').Mount('proc', 'mnt/proc', 'proc', $LP::MS_NOSUID -bor $LP::MS_NODEV -bor $LP::MS_NOEXEC, '').
+        Pivot('mnt').Arg('/bin/true')
+    [IO.File]::WriteAllBytes("$work/plan-minimal", $minimal.Encode())
+
+    # -------------------------------------------------------------- (a)-(c) and mdhelper: hyperfine, in one private mount namespace
+    $helper = $env:MINIDOCKER_HELPER
+    $commands = [ordered]@{
+        'floor: clone + pivot_root + /proc + exec (C)' = "$floor $rootfs /bin/true"
+        'floor + cgroups (memory, pids, cpu)'          = "$floor --cgroup $tag-floor $rootfs /bin/true"
+        'crun run'                                     = "crun --root $work/crun-state run -b $work/bundle-crun-0 $tag-c"
+        'runc run'                                     = "runc --root $work/runc-state run -b $work/bundle-runc-0 $tag-r"
+        'mdhelper run, minimal plan (no pwsh)'         = "$floor --drive $work/plan-minimal $helper"
+        'mdhelper run, engine''s plan (no pwsh)'       = "$floor --drive $work/plan-engine $helper"
+    }
+    $json = Join-Path $work 'hyperfine.json'
+    $hf = @('hyperfine', '-N', '--style', 'none', '-w', $warmup, '-r', [Math]::Max(3, $Iterations), '--export-json', $json) + @($commands.Values | ForEach-Object { "'$_'" })
+    # crun 1.8 refuses this hybrid host while unified/cgroup.controllers lists controllers: hide them
+    # from it in a private mount namespace (see /work/shared/notes/baselines.md).
+    $inner = "mount --bind $empty /sys/fs/cgroup/unified/cgroup.controllers && exec " + ($hf -join ' ')
+    Write-Host "bench: hyperfine, $Iterations runs each of $($commands.Count) commands"
+    unshare -m --propagation private sh -c $inner | Out-Null
+    if ($LASTEXITCODE) { throw "hyperfine failed ($LASTEXITCODE)" }
+    $results = (Get-Content -Raw $json | ConvertFrom-Json).results
+    $names = @($commands.Keys)
+    for ($i = 0; $i -lt $names.Count; $i++) { Add-Row $names[$i] ($results[$i].times | ForEach-Object { $_ * 1000 }) }
+
+    # -------------------------------------------------------------- (d) MiniDocker from this warm session
+    Write-Host "bench: MiniDocker in-process, $Iterations iterations each"
+    $true_ = '/bin/true'
+    $sw = [Diagnostics.Stopwatch]::new()
+    $cmdletMs = [Collections.Generic.List[double]]::new()
+    $engineMs = [Collections.Generic.List[double]]::new()
+    $phase = @{ Create = [Collections.Generic.List[double]]::new(); Start = [Collections.Generic.List[double]]::new(); Wait = [Collections.Generic.List[double]]::new(); Remove = [Collections.Generic.List[double]]::new() }
+    $specObj = [MiniDocker.Engine.ContainerSpec]@{ RootFs = $rootfs; Command = @($true_) }
+    for ($i = -$warmup; $i -lt $Iterations; $i++) {
+        $sw.Restart()
+        New-MiniContainer -RootFs $rootfs -Command $true_ | Start-MiniContainer -PassThru | Wait-MiniContainer | Remove-MiniContainer -Confirm:$false
+        $sw.Stop()
+        if ($i -ge 0) { $cmdletMs.Add($sw.Elapsed.TotalMilliseconds) }
+
+        $t = @{}
+        $sw.Restart()
+        $x = $engine.Create($specObj); $t.Create = $sw.Elapsed.TotalMilliseconds
+        $null = $engine.Start($x.Id); $t.Start = $sw.Elapsed.TotalMilliseconds
+        $y = $engine.Wait($x.Id, $null, [Threading.CancellationToken]::None); $t.Wait = $sw.Elapsed.TotalMilliseconds
+        $engine.Remove($x.Id, $false); $t.Remove = $sw.Elapsed.TotalMilliseconds
+        $sw.Stop()
+        if ($y.ExitCode -ne 0) { throw "MiniDocker: /bin/true exited $($y.ExitCode)" }
+        if ($i -ge 0) {
+            $engineMs.Add($t.Remove)
+            $phase.Create.Add($t.Create); $phase.Start.Add($t.Start - $t.Create); $phase.Wait.Add($t.Wait - $t.Start); $phase.Remove.Add($t.Remove - $t.Wait)
+        }
+    }
+    Add-Row 'MiniDocker cmdlets: New \| Start \| Wait \| Remove (warm pwsh)' $cmdletMs
+    Add-Row 'MiniDocker engine API: Create, Start, Wait, Remove (warm pwsh)' $engineMs
+
+    # -------------------------------------------------------------- monitor RSS
+    $sleeper = New-MiniContainer -RootFs $rootfs -Command /bin/sleep, 30 | Start-MiniContainer -PassThru
+    $status = Get-Content "/proc/$($sleeper.MonitorPid)/status"
+    $kb = { param($k) [int](($status | Where-Object { $_ -like "${k}:*" }) -replace '\D', '') }
+    $rss = [pscustomobject]@{ VmRSS = & $kb 'VmRSS'; RssAnon = & $kb 'RssAnon'; RssFile = & $kb 'RssFile' }
+    $sleeper | Remove-MiniContainer -Force -Confirm:$false
+
+    # -------------------------------------------------------------- parallel throughput
+    $throughput = [Collections.Generic.List[object]]::new()
+    if ($Parallel -gt 0) {
+        Write-Host "bench: parallel, $slots slots x $PerSlot containers"
+        $loops = [ordered]@{
+            'floor + cgroups'            = { param($i) "$floor --cgroup $tag-floor $rootfs /bin/true" }
+            'crun run'                   = { param($i) "crun --root $work/crun-state run -b $work/bundle-crun-$i $tag-c$i" }
+            'runc run'                   = { param($i) "runc --root $work/runc-state run -b $work/bundle-runc-$i $tag-r$i" }
+        }
+        foreach ($name in $loops.Keys) {
+            $bodies = for ($i = 0; $i -lt $slots; $i++) { "(for n in `$(seq $PerSlot); do $(& $loops[$name] $i) || exit 1; done) &" }
+            $script = "mount --bind $empty /sys/fs/cgroup/unified/cgroup.controllers || exit 1; s=`$(date +%s%N); $($bodies -join ' ') fail=0; for j in `$(jobs -p); do wait `$j || fail=1; done; e=`$(date +%s%N); [ `$fail = 0 ] || exit 1; echo `$(( (e - s) / 1000 ))"
+            $us = unshare -m --propagation private bash -c $script
+            if ($LASTEXITCODE) { throw "parallel $name failed" }
+            $throughput.Add([pscustomobject]@{ Name = $name; PerSecond = $slots * $PerSlot / ([double]$us / 1e6) })
+        }
+        # MiniDocker: one engine per thread in this process; slots start together after a barrier.
+        $go = [Threading.Barrier]::new($slots + 1)
+        $jobs = for ($i = 0; $i -lt $slots; $i++) {
+            Start-ThreadJob -ThrottleLimit $slots -ArgumentList $go, $specObj, $PerSlot -ScriptBlock {
+                param($go, $spec, $n)
+                $null = $go.SignalAndWait([TimeSpan]::FromSeconds(60))
+                $e = [MiniDocker.Engine.ContainerEngine]::new()
+                for ($k = 0; $k -lt $n; $k++) {
+                    $x = $e.Create($spec); $null = $e.Start($x.Id)
+                    $null = $e.Wait($x.Id, $null, [Threading.CancellationToken]::None); $e.Remove($x.Id, $false)
+                }
+            }
+        }
+        if (-not $go.SignalAndWait([TimeSpan]::FromSeconds(60))) { throw 'parallel MiniDocker: the slots did not start' }
+        $sw.Restart()
+        $null = $jobs | Wait-Job | Receive-Job
+        $sw.Stop()
+        $jobs | Remove-Job
+        $throughput.Add([pscustomobject]@{ Name = 'MiniDocker engine API (threads in warm pwsh)'; PerSecond = $slots * $PerSlot / $sw.Elapsed.TotalSeconds })
+    }
+
+    # -------------------------------------------------------------- report
+    $floorMs = ($rows | Where-Object Name -like 'floor: *').Median
+    $crunMs = ($rows | Where-Object Name -eq 'crun run').Median
+    $cpu = ((Get-Content /proc/cpuinfo | Where-Object { $_ -like 'model name*' } | Select-Object -First 1) -replace '.*:\s*', '')
+    $md = [Text.StringBuilder]::new()
+    $null = $md.AppendLine("# MiniDocker bench, $(Get-Date -Format 'yyyy-MM-dd HH:mm')").AppendLine()
+    $null = $md.AppendLine("Start-to-exit of ``/bin/true`` in a busybox rootfs; $Iterations runs each after $warmup warm-up runs. " +
+        "$([Environment]::ProcessorCount) CPUs ($cpu), kernel $(uname -r), $(crun --version | Select-Object -First 1), $(runc --version | Select-Object -First 1), load before: $((Get-Content /proc/loadavg) -replace ' \d+/.*', '').").AppendLine()
+    $null = $md.AppendLine('| what | median ms | p90 ms | × floor | × crun |').AppendLine('|---|---:|---:|---:|---:|')
+    foreach ($r in $rows) {
+        $null = $md.AppendLine(('| {0} | {1:0.00} | {2:0.00} | {3:0.00} | {4:0.00} |' -f $r.Name, $r.Median, $r.P90, ($r.Median / $floorMs), ($r.Median / $crunMs)))
+    }
+    $null = $md.AppendLine().AppendLine('MiniDocker engine API, per phase (median ms):').AppendLine()
+    $null = $md.AppendLine('| Create | Start | Wait | Remove |').AppendLine('|---:|---:|---:|---:|')
+    $null = $md.AppendLine(('| {0:0.00} | {1:0.00} | {2:0.00} | {3:0.00} |' -f (Get-Stats $phase.Create).Median, (Get-Stats $phase.Start).Median, (Get-Stats $phase.Wait).Median, (Get-Stats $phase.Remove).Median))
+    $null = $md.AppendLine().AppendLine(('Monitor resident memory (running `sleep 30`, /proc/PID/status): VmRSS {0} KiB, RssAnon {1} KiB, RssFile {2} KiB; budget < 1024 KiB: {3}.' -f
+            $rss.VmRSS, $rss.RssAnon, $rss.RssFile, $(if ($rss.VmRSS -lt 1024) { 'within' } else { 'OVER' })))
+    if ($throughput.Count) {
+        $null = $md.AppendLine().AppendLine("Parallel: $slots concurrent slots × $PerSlot containers each.").AppendLine()
+        $null = $md.AppendLine('| what | containers/s |').AppendLine('|---|---:|')
+        foreach ($t in $throughput) { $null = $md.AppendLine(('| {0} | {1:0} |' -f $t.Name, $t.PerSecond)) }
+    }
+    $text = $md.ToString()
+    if (-not $Quick) {
+        New-Item -ItemType Directory -Force $ResultDirectory | Out-Null
+        $file = Join-Path $ResultDirectory "$(Get-Date -Format 'yyyy-MM-dd-HHmm').md"
+        Set-Content $file $text
+        Write-Host "bench: written to $file"
+    }
+    $text
+}
+finally {
+    if ($module) {
+        Get-MiniContainer | Remove-MiniContainer -Force -Confirm:$false -ErrorAction Continue
+        if ($helperCgroup) { $engine.Cgroups.Remove($helperCgroup) }
+    }
+    foreach ($rt in 'crun', 'runc') {
+        foreach ($id in @(& $rt --root "$work/$rt-state" list -q 2>$null)) { & $rt --root "$work/$rt-state" delete -f $id 2>$null }
+    }
+    Remove-BenchCgroups
+    $left = @(Get-Content /proc/self/mountinfo | Where-Object { $_ -like "*$work*" })
+    if ($left) { Write-Warning "bench: mounts left under ${work}: $($left.Count)" }
+    Remove-Item -Recurse -Force $work -ErrorAction Continue
+}
