@@ -274,11 +274,16 @@ namespace MiniDocker.Engine
         private bool WaitForExit(Container c, TimeSpan timeout, CancellationToken token)
         {
             var deadline = timeout >= DateTime.MaxValue - DateTime.UtcNow ? DateTime.MaxValue : DateTime.UtcNow + timeout;
+            // The monitor exits right after recording the exit: wake on its pidfd rather than poll. A PID
+            // recycled before the open is caught by the start-time check in the loop.
+            using var monitor = c.MonitorPid is int m ? Syscalls.OpenPidfd(m) : null;
             while (true)
             {
                 if (File.Exists(_store.ExitPath(c.Id)) || !ProcessInfo.IsSame(c.MonitorPid, c.MonitorStartTime)) return true;
                 if (DateTime.UtcNow >= deadline || token.IsCancellationRequested) return false;
-                token.WaitHandle.WaitOne(10);
+                // Short slices so cancellation is seen promptly; without pidfd (kernel < 5.3) poll every 10 ms.
+                if (monitor != null) monitor.WaitExited(TimeSpan.FromMilliseconds(Math.Min(100, Math.Max(0, (deadline - DateTime.UtcNow).TotalMilliseconds))));
+                else token.WaitHandle.WaitOne(10);
             }
         }
 

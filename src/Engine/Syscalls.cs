@@ -14,6 +14,8 @@ namespace MiniDocker.Engine
         private const int SYS_statfs = 137;
         private const int SYS_flock = 73;
         private const int LOCK_EX = 2;
+        private const int SYS_poll = 7;
+        private const int SYS_pidfd_open = 434;
 
         public const long Cgroup2SuperMagic = 0x63677270;
         public const long TmpfsMagic = 0x01021994;
@@ -56,6 +58,36 @@ namespace MiniDocker.Engine
         {
             private int _fd;
             public FdLock(int fd) => _fd = fd;
+            public void Dispose()
+            {
+                if (_fd >= 0) close(_fd);
+                _fd = -1;
+            }
+        }
+
+        /// <summary>A pidfd for PID (kernel 5.3+), so its exit can be awaited without polling; null when unavailable.</summary>
+        public static Pidfd? OpenPidfd(int pid)
+        {
+            long fd = (long)syscall(SYS_pidfd_open, pid, 0);
+            return fd < 0 ? null : new Pidfd((int)fd);
+        }
+
+        public sealed class Pidfd : IDisposable
+        {
+            private int _fd;
+            internal Pidfd(int fd) => _fd = fd;
+
+            /// <summary>Blocks until the process has exited or TIMEOUT passes; true when it has exited.</summary>
+            public bool WaitExited(TimeSpan timeout)
+            {
+                // struct pollfd { int fd; short events; short revents; }
+                int* pfd = stackalloc int[2];
+                pfd[0] = _fd;
+                pfd[1] = POLLIN;
+                long rc = (long)syscall(SYS_poll, pfd, 1, (int)Math.Clamp(timeout.TotalMilliseconds, 0, int.MaxValue));
+                return rc > 0;
+            }
+
             public void Dispose()
             {
                 if (_fd >= 0) close(_fd);
