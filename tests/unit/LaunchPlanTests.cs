@@ -62,8 +62,8 @@ namespace MiniDocker.Tests
             Assert.True(names.LastIndexOf("env") < names.IndexOf("arg"));
             Assert.Equal(new[] { "sh", "-c", "echo $PATH" }, plan.Directives.Where(d => d[0] == "arg").Select(d => d[1]));
             Assert.Equal(new[] { "cwd", "/tmp" }, plan.Directives.Single(d => d[0] == "cwd"));
-            // The overlay's options are relative (the helper chdirs into the container directory): no host path inside.
-            Assert.Equal(new[] { "mount", "overlay", "rootfs", "overlay", "0", "lowerdir=lower,upperdir=upper,workdir=work" }, plan.Directives.First(d => d[0] == "mount"));
+            // The overlay is nodev (device nodes made inside open nothing) and its options are relative: no host path inside.
+            Assert.Equal(new[] { "mount", "overlay", "rootfs", "overlay", LaunchPlan.MS_NODEV.ToString(), "lowerdir=lower,upperdir=upper,workdir=work" }, plan.Directives.First(d => d[0] == "mount"));
         }
 
         [Fact]
