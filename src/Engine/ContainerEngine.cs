@@ -26,7 +26,7 @@ namespace MiniDocker.Engine
         public ContainerEngine(EngineOptions? options = null)
         {
             _options = options ?? new EngineOptions();
-            _store = new ContainerStore(_options.ContainersRoot);
+            _store = new ContainerStore(_options.ContainersRoot, _options.RunContainersRoot);
         }
 
         public EngineOptions Options => _options;
@@ -172,6 +172,7 @@ namespace MiniDocker.Engine
 
             string dir = _store.DirectoryOf(c.Id);
             PrepareOverlayDirectories(dir, c.RootFs);
+            Directory.CreateDirectory(_store.RunDirectoryOf(c.Id));
             File.Delete(_store.ExitPath(c.Id));
             var log = new FileInfo(_store.LogPath(c.Id));
             c.LogStartOffset = log.Exists ? log.Length : 0;
@@ -317,6 +318,7 @@ namespace MiniDocker.Engine
                 c = Reconcile(c)!;
             }
             ReleaseCgroup(c);
+            if (Directory.Exists(_store.RunDirectoryOf(c.Id))) Directory.Delete(_store.RunDirectoryOf(c.Id), recursive: true);
             Directory.Delete(_store.DirectoryOf(c.Id), recursive: true);
         }
 

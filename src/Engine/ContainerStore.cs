@@ -22,13 +22,20 @@ namespace MiniDocker.Engine
 
         private static readonly Regex ValidName = new(@"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}\z", RegexOptions.Compiled);
 
-        public ContainerStore(string containersRoot) => Root = containersRoot;
+        public ContainerStore(string containersRoot, string? runRoot = null)
+        {
+            Root = containersRoot;
+            RunRoot = runRoot ?? containersRoot;
+        }
 
         public string Root { get; }
+        /// <summary>Per-container run state (volatile, ideally tmpfs): the monitor's exit file.</summary>
+        public string RunRoot { get; }
+        public string RunDirectoryOf(string id) => Path.Combine(RunRoot, id);
 
         public string DirectoryOf(string id) => Path.Combine(Root, id);
         public string LogPath(string id) => Path.Combine(Root, id, "container.log");
-        public string ExitPath(string id) => Path.Combine(Root, id, "exit");
+        public string ExitPath(string id) => Path.Combine(RunRoot, id, "exit");
 
         public static void ValidateName(string name)
         {

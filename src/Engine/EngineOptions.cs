@@ -25,6 +25,14 @@ namespace MiniDocker.Engine
                 ? h
                 : Path.Combine(Path.GetDirectoryName(typeof(EngineOptions).Assembly.Location) ?? ".", "mdhelper");
 
+        /// <summary>
+        /// Run state that dies with the host (the monitors' exit files): MINIDOCKER_RUN_ROOT overrides
+        /// /run/minidocker. On tmpfs the monitor's fsyncs cost nothing; after a reboot no container runs anyway.
+        /// </summary>
+        public string RunRoot { get; set; } =
+            Environment.GetEnvironmentVariable("MINIDOCKER_RUN_ROOT") is { Length: > 0 } rr ? rr : "/run/minidocker";
+
         public string ContainersRoot => Path.Combine(StateRoot, "containers");
+        public string RunContainersRoot => Path.Combine(RunRoot, "containers");
     }
 }

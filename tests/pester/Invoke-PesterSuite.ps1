@@ -28,6 +28,7 @@ if ($pester) { Import-Module $pester -Force } else { Import-Module Pester -Minim
 $work = Join-Path ([IO.Path]::GetTempPath()) "minidocker-pester-$PID"
 New-Item -ItemType Directory -Force $work | Out-Null
 $env:MINIDOCKER_ROOT = Join-Path $work 'state'
+$env:MINIDOCKER_RUN_ROOT = Join-Path $work 'run'
 $env:MINIDOCKER_CGROUP_PARENT = "minidocker-test-$PID"   # relative: nested under this process's own cgroup
 $env:MINIDOCKER_MODULE = Join-Path $BuildOutput 'MiniDocker/MiniDocker.psd1'
 $env:MINIDOCKER_TEST_BINARY = Join-Path $BuildOutput 'native/mdtest'

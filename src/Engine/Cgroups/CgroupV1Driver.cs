@@ -143,7 +143,7 @@ namespace MiniDocker.Engine.Cgroups
             // Freeze first so nothing can fork while we kill; thaw so the SIGKILLs are delivered.
             string? freezer = DirOf(cg, "freezer");
             string? any = freezer ?? cg.Directories.FirstOrDefault();
-            if (any == null || !Directory.Exists(any)) return;
+            if (any == null || !Directory.Exists(any) || !CgroupFiles.Pids(any).Any()) return; // nothing to kill: skip the freeze
             if (freezer != null) TryFreeze(freezer);
             foreach (int pid in CgroupFiles.Pids(any)) Syscalls.Kill(pid, Syscalls.SIGKILL_);
             if (freezer != null) CgroupFiles.Write(freezer, "freezer.state", "THAWED");
