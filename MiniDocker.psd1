@@ -14,7 +14,8 @@
     CmdletsToExport      = @(
         'New-MiniContainer', 'Start-MiniContainer', 'Get-MiniContainer', 'Stop-MiniContainer',
         'Remove-MiniContainer', 'Wait-MiniContainer', 'Get-MiniContainerLog',
-        'Set-MiniContainerLimit', 'Get-MiniContainerStat', 'Suspend-MiniContainer', 'Resume-MiniContainer'
+        'Set-MiniContainerLimit', 'Get-MiniContainerStat', 'Suspend-MiniContainer', 'Resume-MiniContainer',
+        'Import-MiniImage', 'Get-MiniImage', 'Remove-MiniImage', 'Export-MiniContainer', 'ConvertTo-MiniImage'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -21,7 +21,15 @@ namespace MiniDocker
         public string Name { get; set; } = "";
         public string ShortId => Id.Length > 12 ? Id.Substring(0, 12) : Id;
         public ContainerState State { get; set; }
+        /// <summary>The rootfs folder (empty for a container made from an image).</summary>
         public string RootFs { get; set; } = "";
+        /// <summary>The image reference it was made from (name:tag), if any.</summary>
+        public string? Image { get; set; }
+        public string? ImageId { get; set; }
+        /// <summary>The image's layer directories, bottom first (the overlay's lower dirs); empty for a rootfs folder.</summary>
+        public List<string> Layers { get; set; } = new();
+        /// <summary>Bind mounts (-Volume) and tmpfs mounts (-Tmpfs), in the order given.</summary>
+        public List<ContainerMount> Mounts { get; set; } = new();
         public string[] Command { get; set; } = Array.Empty<string>();
         public string Hostname { get; set; } = "";
         public Dictionary<string, string> Environment { get; set; } = new();
@@ -48,6 +56,18 @@ namespace MiniDocker
         public string? Error { get; set; }
 
         public override string ToString() => Name;
+    }
+
+    /// <summary>A volume (host directory or file bound in) or a tmpfs, at TARGET inside the container.</summary>
+    public sealed class ContainerMount
+    {
+        /// <summary>"bind" or "tmpfs".</summary>
+        public string Type { get; set; } = "bind";
+        /// <summary>Host path of a bind mount; empty for tmpfs.</summary>
+        public string Source { get; set; } = "";
+        public string Target { get; set; } = "";
+        public bool ReadOnly { get; set; }
+        public override string ToString() => Type == "tmpfs" ? "tmpfs:" + Target : Source + ":" + Target + (ReadOnly ? ":ro" : "");
     }
 
     /// <summary>A line the container wrote, as recorded by its monitor.</summary>

@@ -38,39 +38,44 @@ namespace MiniDocker.Engine
 
         public Container Create(ContainerSpec spec)
         {
-            if (spec.Command.Length == 0 || string.IsNullOrEmpty(spec.Command[0]))
-                throw new MiniDockerException("EmptyCommand", FailureKind.InvalidArgument, "The command is empty: give the program to run, e.g. -Command /bin/sh,-c,'echo hi'.", spec.Command);
-            if (spec.Command.Any(a => a.Contains('\0')))
-                throw new MiniDockerException("InvalidCommand", FailureKind.InvalidArgument, "A command argument contains a NUL character.", spec.Command);
-            string rootfs = Path.GetFullPath(spec.RootFs);
-            if (!Directory.Exists(rootfs))
-                throw new MiniDockerException("RootFsNotFound", FailureKind.ObjectNotFound, $"Root filesystem folder '{rootfs}' does not exist.", rootfs);
+            var root = ResolveRootSource(spec);
+            string[] command = root.Image != null ? ImageCommand(root.Image, spec.Command) : spec.Command;
+            if (command.Length == 0 || string.IsNullOrEmpty(command[0]))
+                throw new MiniDockerException("EmptyCommand", FailureKind.InvalidArgument, "The command is empty: give the program to run, e.g. -Command /bin/sh,-c,'echo hi'.", command);
+            if (command.Any(a => a.Contains('\0')))
+                throw new MiniDockerException("InvalidCommand", FailureKind.InvalidArgument, "A command argument contains a NUL character.", command);
             foreach (var kv in spec.Environment)
                 if (kv.Key.Length == 0 || kv.Key.Contains('=') || kv.Key.Contains('\0') || kv.Value.Contains('\0'))
                     throw new MiniDockerException("InvalidEnvironment", FailureKind.InvalidArgument, $"Environment variable '{kv.Key}' is not valid: names must be non-empty without '=' and nothing may contain NUL.", kv.Key);
             var limits = spec.Limits.ApplyTo(new ResourceLimits(), HostCpus.Current());
-            string workdir = spec.WorkingDirectory ?? "/";
+            string workdir = spec.WorkingDirectory ?? root.Image?.Config.WorkingDir ?? "/";
             if (!workdir.StartsWith('/'))
                 throw new MiniDockerException("InvalidWorkingDirectory", FailureKind.InvalidArgument, $"Working directory '{workdir}' must be an absolute path inside the container.", workdir);
+            var mounts = ParseMounts(spec);
 
-            var env = new Dictionary<string, string>(spec.Environment);
+            var env = ImageEnvironment(root.Image);
+            foreach (var kv in spec.Environment) env[kv.Key] = kv.Value;
             string searchPath = env.TryGetValue("PATH", out var p) ? p : ContainerPlan.DefaultPath;
-            if (RootfsPath.FindCommand(rootfs, spec.Command[0], searchPath) == null)
+            if (RootfsPath.FindCommand(root.LayersTopFirst, command[0], searchPath) == null)
                 throw new MiniDockerException("CommandNotFound", FailureKind.ObjectNotFound,
-                    $"Command '{spec.Command[0]}' not found in rootfs {rootfs}" + (spec.Command[0].Contains('/') ? "." : $" (searched PATH {searchPath})."), spec.Command[0]);
+                    $"Command '{command[0]}' not found in {root.Description}" + (command[0].Contains('/') ? "." : $" (searched PATH {searchPath})."), command[0]);
 
             string id = Convert.ToHexString(RandomNumberGenerator.GetBytes(32)).ToLowerInvariant();
             string hostname = spec.Hostname ?? id.Substring(0, 12);
             if (!ValidHostname.IsMatch(hostname))
                 throw new MiniDockerException("InvalidHostname", FailureKind.InvalidArgument, $"Hostname '{hostname}' is not valid: 1-63 letters, digits, '.' or '-', starting with a letter or digit.", hostname);
             if (spec.Name != null) ContainerStore.ValidateName(spec.Name);
-            var security = SecurityPolicy.Resolve(spec, rootfs);
+            var security = SecurityPolicy.Resolve(spec, root.LayersTopFirst, root.Image?.Config.User);
 
             var c = new Container
             {
                 Id = id,
-                RootFs = rootfs,
-                Command = spec.Command.ToArray(),
+                RootFs = root.Image == null ? root.LayersTopFirst[0] : "",
+                Image = root.Image?.ToString(),
+                ImageId = root.Image?.Id,
+                Layers = root.Image == null ? new List<string>() : root.LayersTopFirst.Reverse().ToList(),
+                Mounts = mounts,
+                Command = command.ToArray(),
                 Hostname = hostname,
                 Environment = env,
                 WorkingDirectory = workdir,
@@ -167,11 +172,13 @@ namespace MiniDocker.Engine
             var c = Reconcile(_store.Load(id)) ?? throw NotFound(id);
             if (c.State is ContainerState.Running or ContainerState.Paused)
                 throw new MiniDockerException("ContainerAlreadyRunning", FailureKind.InvalidOperation, $"Container '{c.Name}' is already {c.State.ToString().ToLowerInvariant()}.", c);
-            if (!Directory.Exists(c.RootFs))
-                throw new MiniDockerException("RootFsNotFound", FailureKind.ObjectNotFound, $"Root filesystem folder '{c.RootFs}' of container '{c.Name}' no longer exists.", c);
+            foreach (var lower in LowerDirs(c))
+                if (!Directory.Exists(lower))
+                    throw new MiniDockerException("RootFsNotFound", FailureKind.ObjectNotFound, $"Root filesystem folder '{lower}' of container '{c.Name}' no longer exists.", c);
 
             string dir = _store.DirectoryOf(c.Id);
-            PrepareOverlayDirectories(dir, c.RootFs);
+            PrepareOverlayDirectories(dir, LowerDirs(c));
+            var mounts = ResolveMountTargets(c, dir);
             Directory.CreateDirectory(_store.RunDirectoryOf(c.Id));
             File.Delete(_store.ExitPath(c.Id));
             var log = new FileInfo(_store.LogPath(c.Id));
@@ -180,7 +187,7 @@ namespace MiniDocker.Engine
             var cg = Cgroups.Create(c.Id, c.Limits);
             try
             {
-                var plan = ContainerPlan.Build(c, dir, Cgroups.ProcsFiles(cg), _store.LogPath(c.Id), _store.ExitPath(c.Id));
+                var plan = ContainerPlan.Build(c, dir, Cgroups.ProcsFiles(cg), _store.LogPath(c.Id), _store.ExitPath(c.Id), mounts);
                 var report = Helper.Launch(_options.HelperPath, plan);
                 if (!report.Ok) throw StartFailure(c, report);
                 c.MonitorPid = report.MonitorPid;
@@ -205,17 +212,20 @@ namespace MiniDocker.Engine
             }
         }
 
-        /// <summary>lower → the rootfs folder (a short relative name for the overlay options), a fresh work dir.</summary>
-        private static void PrepareOverlayDirectories(string dir, string rootfs)
+        /// <summary>l0, l1, ... → the lower dirs, bottom first (short relative names for the overlay options), a fresh work dir.</summary>
+        private static void PrepareOverlayDirectories(string dir, IReadOnlyList<string> lowersBottomFirst)
         {
             Directory.CreateDirectory(Path.Combine(dir, "upper"));
             Directory.CreateDirectory(Path.Combine(dir, "rootfs"));
             string work = Path.Combine(dir, "work");
             if (Directory.Exists(work)) Directory.Delete(work, recursive: true);
             Directory.CreateDirectory(work);
-            string lower = Path.Combine(dir, "lower");
-            if (File.Exists(lower) || Directory.Exists(lower)) File.Delete(lower);
-            File.CreateSymbolicLink(lower, rootfs);
+            for (int i = 0; i < lowersBottomFirst.Count; i++)
+            {
+                string link = Path.Combine(dir, ContainerPlan.LowerName(i));
+                if (File.Exists(link) || Directory.Exists(link)) File.Delete(link);
+                File.CreateSymbolicLink(link, lowersBottomFirst[i]);
+            }
         }
 
         private static MiniDockerException StartFailure(Container c, HelperReport r)
@@ -224,16 +234,16 @@ namespace MiniDocker.Engine
             return (r.Step, r.Errno) switch
             {
                 ("exec", ENOENT) => new MiniDockerException("CommandNotFound", FailureKind.ObjectNotFound,
-                    $"Command '{r.Argument}' not found in rootfs {c.RootFs}.", c),
+                    $"Command '{r.Argument}' not found in {RootDescription(c)}.", c),
                 ("exec", EACCES) => new MiniDockerException("CommandNotExecutable", FailureKind.PermissionDenied,
-                    $"Command '{r.Argument}' in rootfs {c.RootFs} is not executable.", c),
+                    $"Command '{r.Argument}' in {RootDescription(c)} is not executable.", c),
                 ("cwd", ENOENT or ENOTDIR) => new MiniDockerException("WorkingDirectoryNotFound", FailureKind.ObjectNotFound,
                     $"Working directory '{r.Argument}' does not exist in container '{c.Name}'.", c),
                 ("cwd", EACCES) => new MiniDockerException("WorkingDirectoryNotAccessible", FailureKind.PermissionDenied,
                     $"User '{c.Security.User}' may not enter working directory '{r.Argument}' in container '{c.Name}'.", c),
                 ("mount" or "mkdir" or "mknod" or "symlink", ENOENT or ENOTDIR or ELOOP) when r.Argument.StartsWith("rootfs/", StringComparison.Ordinal) =>
                     new MiniDockerException("RootFsPathUnusable", FailureKind.InvalidOperation,
-                        $"Root filesystem {c.RootFs} has a /{r.Argument.Substring(7)} that does not resolve to a usable path inside it (e.g. a symlink pointing outside); fix the image.", c),
+                        $"The {RootDescription(c)} has a /{r.Argument.Substring(7)} that does not resolve to a usable path inside it (e.g. a symlink pointing outside); fix the image.", c),
                 ("rlimit", EPERM) => new MiniDockerException("UlimitNotPermitted", FailureKind.PermissionDenied,
                     $"Container '{c.Name}' asks for a hard resource limit above the engine's own, which needs CAP_SYS_RESOURCE; lower -Ulimit.", c),
                 _ => new MiniDockerException("ContainerStartFailed", FailureKind.InvalidOperation,
@@ -320,6 +330,7 @@ namespace MiniDocker.Engine
             ReleaseCgroup(c);
             if (Directory.Exists(_store.RunDirectoryOf(c.Id))) Directory.Delete(_store.RunDirectoryOf(c.Id), recursive: true);
             Directory.Delete(_store.DirectoryOf(c.Id), recursive: true);
+            if (c.ImageId != null) CollectUnusedLayers();   // its image may have been removed with -Force while it lived
         }
 
         // ---------------------------------------------------------------- logs

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using static MiniDocker.Engine.LaunchPlan;
 
 namespace MiniDocker.Engine
@@ -25,20 +26,28 @@ namespace MiniDocker.Engine
         /// <summary>Docker's read-only paths: kernel knobs under /proc that would change the host.</summary>
         public static readonly string[] ReadOnlyPaths = { "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger" };
 
+        /// <summary>The symlink in the container dir for lower dir I (0 = bottom).</summary>
+        public static string LowerName(int i) => "l" + i;
+
         /// <summary>
-        /// Builds the plan. CONTAINERDIR holds lower (symlink to the rootfs folder), upper, work and the
-        /// rootfs mount point; the helper chdirs there so the overlay's options name no host path.
+        /// Builds the plan. CONTAINERDIR holds l0, l1, ... (symlinks to the rootfs folder or the image's
+        /// layers, bottom first), upper, work and the rootfs mount point; the helper chdirs there so the
+        /// overlay's options name no host path. MOUNTS are the volumes and tmpfs with targets already
+        /// resolved inside the rootfs (no symlink in them).
         /// </summary>
-        public static LaunchPlan Build(Container c, string containerDir, IEnumerable<string> cgroupProcsFiles, string logPath, string exitPath)
+        public static LaunchPlan Build(Container c, string containerDir, IEnumerable<string> cgroupProcsFiles, string logPath, string exitPath,
+            IReadOnlyList<ContainerMount>? mounts = null)
         {
             var s = c.Security;
+            int lowers = System.Math.Max(1, c.Layers.Count);
+            string lowerdir = string.Join(":", Enumerable.Range(0, lowers).Reverse().Select(LowerName));
             var plan = new LaunchPlan().Hostname(c.Hostname);
             foreach (var f in cgroupProcsFiles) plan.Cgroup(f);
             // Device nodes work only where MiniDocker put them: the rootfs and /dev are nodev, each default
             // device is its own bind mount. So a node made with CAP_MKNOD reaches no host device (on v1 and v2 alike).
             plan.Log(logPath).ExitFile(exitPath)
                 .Chdir(containerDir)
-                .Mount("overlay", "rootfs", "overlay", MS_NODEV, "lowerdir=lower,upperdir=upper,workdir=work")
+                .Mount("overlay", "rootfs", "overlay", MS_NODEV, $"lowerdir={lowerdir},upperdir=upper,workdir=work")
                 .Mount("proc", "rootfs/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "")
                 .Mount("tmpfs", "rootfs/dev", "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k");
             foreach (var (name, major, minor) in Devices)
@@ -51,8 +60,20 @@ namespace MiniDocker.Engine
                 .Symlink("/proc/self/fd/0", "rootfs/dev/stdin")
                 .Symlink("/proc/self/fd/1", "rootfs/dev/stdout")
                 .Symlink("/proc/self/fd/2", "rootfs/dev/stderr")
-                .Mount("sysfs", "rootfs/sys", "sysfs", (s.Privileged ? 0 : MS_RDONLY) | MS_NOSUID | MS_NODEV | MS_NOEXEC, "")
-                .Pivot("rootfs");
+                .Mount("sysfs", "rootfs/sys", "sysfs", (s.Privileged ? 0 : MS_RDONLY) | MS_NOSUID | MS_NODEV | MS_NOEXEC, "");
+            // Volume and tmpfs targets: resolved inside the rootfs by the engine (from the layers) and again by the helper (RESOLVE_IN_ROOT).
+            foreach (var m in mounts ?? System.Array.Empty<ContainerMount>())
+            {
+                string target = "rootfs" + m.Target;
+                if (m.Type == "tmpfs")
+                    plan.Mount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777");
+                else
+                {
+                    plan.Mount(m.Source, target, "", MS_BIND | MS_REC, "");
+                    if (m.ReadOnly) plan.Mount("", target, "", MS_BIND | MS_REMOUNT | MS_RDONLY, "");
+                }
+            }
+            plan.Pivot("rootfs");
             if (!s.Privileged)
             {
                 foreach (var p in MaskedPaths) plan.Mask(p);

@@ -2,10 +2,17 @@ using System.Collections.Generic;
 
 namespace MiniDocker.Engine
 {
-    /// <summary>What the user asked for in New-MiniContainer.</summary>
+    /// <summary>What the user asked for in New-MiniContainer. An empty Command takes the image's Entrypoint and Cmd.</summary>
     public sealed class ContainerSpec
     {
+        /// <summary>A rootfs folder; exactly one of RootFs and Image.</summary>
         public string RootFs { get; set; } = "";
+        /// <summary>An imported image (name[:tag] or id prefix); its config gives the defaults.</summary>
+        public string? Image { get; set; }
+        /// <summary>hostPath:containerPath[:ro|:rw] bind mounts.</summary>
+        public string[] Volumes { get; set; } = System.Array.Empty<string>();
+        /// <summary>Container paths that get a fresh tmpfs.</summary>
+        public string[] Tmpfs { get; set; } = System.Array.Empty<string>();
         public string[] Command { get; set; } = System.Array.Empty<string>();
         public string? Name { get; set; }
         public string? Hostname { get; set; }

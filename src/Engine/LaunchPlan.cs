@@ -11,7 +11,7 @@ namespace MiniDocker.Engine
     public sealed class LaunchPlan
     {
         // Linux mount flags (include/uapi/linux/mount.h).
-        public const ulong MS_RDONLY = 1, MS_NOSUID = 2, MS_NODEV = 4, MS_NOEXEC = 8, MS_REMOUNT = 32, MS_BIND = 4096, MS_STRICTATIME = 1 << 24;
+        public const ulong MS_RDONLY = 1, MS_NOSUID = 2, MS_NODEV = 4, MS_NOEXEC = 8, MS_REMOUNT = 32, MS_BIND = 4096, MS_REC = 16384, MS_STRICTATIME = 1 << 24;
 
         private readonly List<string[]> _directives = new() { new[] { "version", "1" } };
 

@@ -60,7 +60,8 @@ namespace MiniDocker.Engine
         /// <summary>containerd's default open-files limit (Docker inherits it): soft 1024, hard 524288.</summary>
         public const ulong DefaultNofileSoft = 1024, DefaultNofileHard = 524288;
 
-        public static SecuritySettings Resolve(ContainerSpec spec, string rootfs)
+        /// <summary>ROOTFS: the rootfs folder or the image's layers, top first; DEFAULTUSER: the image's User when -User is not given.</summary>
+        public static SecuritySettings Resolve(ContainerSpec spec, IReadOnlyList<string> rootfs, string? defaultUser = null)
         {
             var s = new SecuritySettings
             {
@@ -71,7 +72,7 @@ namespace MiniDocker.Engine
             };
             foreach (var opt in spec.SecurityOpt) ApplySecurityOpt(s, opt);
             s.Ulimits = ParseUlimits(spec.Ulimits);
-            if (spec.User != null) ResolveUser(s, spec.User, rootfs);
+            if ((spec.User ?? defaultUser) is string user) ResolveUser(s, user, rootfs);
             if (s.SeccompProfileJson != null) SeccompProfile.FromDockerJson(s.SeccompProfileJson, s.Capabilities, s.Seccomp); // validate now
             return s;
         }
@@ -167,7 +168,7 @@ namespace MiniDocker.Engine
         /// uid[:gid] or name[:group], looked up in the rootfs's /etc/passwd and /etc/group (resolved inside the rootfs,
         /// never following a link out). Supplementary groups: the groups that list the user by name.
         /// </summary>
-        private static void ResolveUser(SecuritySettings s, string user, string rootfs)
+        private static void ResolveUser(SecuritySettings s, string user, IReadOnlyList<string> rootfs)
         {
             string[] parts = user.Split(':');
             if (user.Length == 0 || parts.Length > 2 || parts.Any(p => p.Length == 0))
@@ -202,7 +203,7 @@ namespace MiniDocker.Engine
         }
 
         /// <summary>colon-separated lines of a file inside the rootfs; missing file: none.</summary>
-        private static List<string[]> ReadDatabase(string rootfs, string containerPath)
+        private static List<string[]> ReadDatabase(IReadOnlyList<string> rootfs, string containerPath)
         {
             string? host = RootfsPath.Resolve(rootfs, containerPath);
             if (host == null || !File.Exists(host)) return new List<string[]>();

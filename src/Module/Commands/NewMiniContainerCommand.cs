@@ -5,16 +5,24 @@ using MiniDocker.Engine;
 
 namespace MiniDocker.Commands
 {
-    /// <summary>Creates a container from a root filesystem folder; nothing runs until Start-MiniContainer.</summary>
-    [Cmdlet(VerbsCommon.New, "MiniContainer", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    /// <summary>Creates a container from a root filesystem folder or an imported image; nothing runs until Start-MiniContainer.</summary>
+    [Cmdlet(VerbsCommon.New, "MiniContainer", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = "RootFs")]
     [OutputType(typeof(Container))]
     public sealed class NewMiniContainerCommand : MiniDockerCmdlet, ILimitParameters
     {
-        [Parameter(Mandatory = true, Position = 0)]
+        [Parameter(ParameterSetName = "RootFs", Mandatory = true, Position = 0)]
         [ValidateNotNullOrEmpty]
         public string RootFs { get; set; } = "";
 
-        [Parameter(Mandatory = true, Position = 1)]
+        /// <summary>An imported image (name[:tag] or id prefix); its Entrypoint, Cmd, Env and WorkingDir are the defaults.</summary>
+        [Parameter(ParameterSetName = "Image", Mandatory = true)]
+        [ArgumentCompleter(typeof(ImageNameCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string? Image { get; set; }
+
+        /// <summary>The command; with -Image it replaces the image's Cmd (after its Entrypoint) and may be omitted.</summary>
+        [Parameter(ParameterSetName = "RootFs", Mandatory = true, Position = 1)]
+        [Parameter(ParameterSetName = "Image", Position = 1)]
         [AllowEmptyCollection]
         [AllowEmptyString]
         public string[] Command { get; set; } = System.Array.Empty<string>();
@@ -33,6 +41,16 @@ namespace MiniDocker.Commands
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string? WorkingDirectory { get; set; }
+
+        /// <summary>hostPath:containerPath[:ro|:rw] bind mounts; the host path must exist.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? Volume { get; set; }
+
+        /// <summary>Container paths that get a fresh tmpfs (nosuid, nodev, noexec, mode 1777).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? Tmpfs { get; set; }
 
         /// <summary>Run a small init as PID 1 that forwards signals to the command and reaps orphans.</summary>
         [Parameter]
@@ -100,8 +118,11 @@ namespace MiniDocker.Commands
         {
             var spec = new ContainerSpec
             {
-                RootFs = SessionState.Path.GetUnresolvedProviderPathFromPSPath(RootFs),
+                RootFs = Image == null ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(RootFs) : "",
+                Image = Image,
                 Command = Command,
+                Volumes = System.Array.ConvertAll(Volume ?? System.Array.Empty<string>(), ResolveVolumeSource),
+                Tmpfs = Tmpfs ?? System.Array.Empty<string>(),
                 Name = Name,
                 Hostname = Hostname,
                 WorkingDirectory = WorkingDirectory,
@@ -121,7 +142,7 @@ namespace MiniDocker.Commands
                 foreach (DictionaryEntry kv in Environment) env[kv.Key.ToString() ?? ""] = kv.Value?.ToString() ?? "";
                 spec.Environment = env;
             }
-            if (!ShouldProcess($"{string.Join(" ", Command)} in {spec.RootFs}", "Create container")) return;
+            if (!ShouldProcess($"{string.Join(" ", Command)} in {(Image != null ? "image " + Image : spec.RootFs)}", "Create container")) return;
             try { WriteObject(Engine.Create(spec)); }
             catch (MiniDockerException e) { ThrowTerminatingError(ToErrorRecord(e)); }
         }
@@ -138,6 +159,14 @@ namespace MiniDocker.Commands
                     : o;
             }
             return resolved;
+        }
+
+        /// <summary>A relative host path in -Volume is relative to the current PowerShell location.</summary>
+        private string ResolveVolumeSource(string volume)
+        {
+            int colon = volume.IndexOf(':');
+            if (colon <= 0 || volume.StartsWith('/')) return volume;
+            return SessionState.Path.GetUnresolvedProviderPathFromPSPath(volume.Substring(0, colon)) + volume.Substring(colon);
         }
     }
 }

@@ -1,0 +1,420 @@
+using System;
+using System.Collections.Generic;
+using System.Formats.Tar;
+using System.IO;
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text;
+using System.Threading;
+using Tmds.Linux;
+using static Tmds.Linux.LibC;
+
+namespace MiniDocker.Engine
+{
+    /// <summary>What one extracted layer is: the sha256 of its uncompressed tar (its OCI diff_id) and its file bytes.</summary>
+    public sealed record LayerDigest(string DiffId, long Size);
+
+    /// <summary>
+    /// Extracts one layer tar (plain or gzip) into an empty directory. This is hostile-input code:
+    /// every entry is written through <see cref="LayerDirectory"/> (openat2 RESOLVE_IN_ROOT), so absolute
+    /// paths and symlinks resolve inside the layer; ".." components, names longer than the kernel allows,
+    /// hardlinks to missing targets, non-tar input and truncated archives are refused with a specific
+    /// ErrorId. Ownership, modes (setuid kept: see docs/images.md), mtimes, security.capability and
+    /// hardlinks within the layer are preserved. OCI whiteouts (.wh.NAME, .wh..wh..opq) become
+    /// overlayfs whiteouts (char 0/0) and opaque directories (trusted.overlay.opaque=y).
+    /// Device nodes other than whiteouts are skipped (reported through WARN): the engine gives each
+    /// container its own /dev, and a device node in a layer would bypass it.
+    /// </summary>
+    public sealed class LayerExtractor
+    {
+        private const string WhiteoutPrefix = ".wh.", OpaqueMarker = ".wh..wh..opq";
+        private const int MaxName = 255, MaxPath = 4095;
+        private readonly byte[] _buffer = new byte[1 << 20];
+        private readonly Action<string>? _warn;
+        private readonly CancellationToken _token;
+        private readonly List<(string Path, DateTimeOffset Mtime)> _directoryTimes = new();
+
+        public LayerExtractor(Action<string>? warn = null, CancellationToken token = default)
+        {
+            _warn = warn;
+            _token = token;
+        }
+
+        /// <summary>Extracts INPUT into LAYERDIR (which must exist and be empty); SOURCE names the input in errors.</summary>
+        public LayerDigest Extract(Stream input, string layerDir, string source)
+        {
+            var tar = new TarStream(Decompressed(input, source));
+            long size = 0;
+            _directoryTimes.Clear();
+            using var dir = new LayerDirectory(layerDir);
+            using (var reader = new TarReader(tar, leaveOpen: true))
+            {
+                while (Next(reader, source) is TarEntry entry)
+                {
+                    _token.ThrowIfCancellationRequested();
+                    size += Apply(dir, entry, source);
+                }
+            }
+            if (!tar.EndedWithZeroBlock)
+                throw Invalid(source, "it ends without the tar end-of-archive marker (truncated?)");
+            try { while (tar.Read(_buffer, 0, _buffer.Length) > 0) { } }   // trailing padding belongs to the digest
+            catch (Exception e) when (IsFormatError(e)) { throw Invalid(source, e.Message); }
+            foreach (var (path, mtime) in _directoryTimes) SetTimes(dir, path, mtime);
+            return new LayerDigest(tar.Digest(), size);
+        }
+
+        /// <summary>gzip is recognised by its magic; zstd is named so the user knows why it fails.</summary>
+        public static Stream Decompressed(Stream raw, string source)
+        {
+            var head = new byte[4];
+            int n = raw.ReadAtLeast(head, 4, throwOnEndOfStream: false);
+            var whole = new PrefixedStream(head.AsSpan(0, n).ToArray(), raw);
+            if (n >= 2 && head[0] == 0x1f && head[1] == 0x8b) return new GZipStream(whole, CompressionMode.Decompress);
+            if (n == 4 && head[0] == 0x28 && head[1] == 0xb5 && head[2] == 0x2f && head[3] == 0xfd)
+                throw new MiniDockerException("ImageLayerUnsupported", FailureKind.NotImplemented, $"'{source}' is zstd-compressed; MiniDocker reads plain and gzip tar layers only.", source);
+            return whole;
+        }
+
+        private static TarEntry? Next(TarReader reader, string source)
+        {
+            try { return reader.GetNextEntry(copyData: false); }
+            catch (Exception e) when (IsFormatError(e)) { throw Invalid(source, e.Message); }
+        }
+
+        private static bool IsFormatError(Exception e) =>
+            e is InvalidDataException or FormatException or EndOfStreamException or ArgumentException or OverflowException or NotSupportedException;
+
+        private static MiniDockerException Invalid(string source, string why) =>
+            new("ImageArchiveInvalid", FailureKind.InvalidArgument, $"'{source}' is not a valid tar archive: {why}", source);
+
+        private static MiniDockerException Unsafe(string source, string entry, string why) =>
+            new("ImageEntryUnsafe", FailureKind.InvalidArgument, $"Entry '{entry}' of '{source}' was refused: {why}. Nothing was imported.", entry);
+
+        /// <summary>The entry's path relative to the layer root: absolute paths are taken as relative, ".." is refused.</summary>
+        public static string Normalize(string name, string source)
+        {
+            if (name.Contains('\0')) throw Unsafe(source, name, "the name contains a NUL character");
+            var parts = new List<string>();
+            foreach (var p in name.Split('/', StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (p == ".") continue;
+                if (p == "..") throw Unsafe(source, name, "the path contains '..'");
+                if (Encoding.UTF8.GetByteCount(p) > MaxName)
+                    throw new MiniDockerException("ImageEntryNameTooLong", FailureKind.InvalidArgument, $"An entry of '{source}' has a name component longer than {MaxName} bytes: '{Shorten(name)}'. Nothing was imported.", Shorten(name));
+                parts.Add(p);
+            }
+            string rel = string.Join('/', parts);
+            if (Encoding.UTF8.GetByteCount(rel) > MaxPath)
+                throw new MiniDockerException("ImageEntryNameTooLong", FailureKind.InvalidArgument, $"An entry of '{source}' has a path longer than {MaxPath} bytes: '{Shorten(name)}'. Nothing was imported.", Shorten(name));
+            return rel;
+        }
+
+        private static string Shorten(string s) => s.Length > 80 ? s.Substring(0, 80) + "..." : s;
+
+        /// <summary>Writes one entry; returns the file bytes it added.</summary>
+        private long Apply(LayerDirectory dir, TarEntry e, string source)
+        {
+            if (e.EntryType is TarEntryType.GlobalExtendedAttributes) return 0;
+            string rel = Normalize(e.Name, source);
+            dir.Invalidate(rel);
+            string name = LayerDirectory.NameOf(rel);
+            string parentPath = LayerDirectory.ParentOf(rel);
+
+            if (name.StartsWith(WhiteoutPrefix, StringComparison.Ordinal))
+            {
+                int parentFd = OpenParent(dir, parentPath, rel, source);
+                if (name == OpaqueMarker)
+                {
+                    LayerDirectory.SetXattrAt(parentFd, ".", "trusted.overlay.opaque", new[] { (byte)'y' });
+                    return 0;
+                }
+                string hidden = name.Substring(WhiteoutPrefix.Length);
+                if (hidden.Length == 0 || hidden == "." || hidden == "..") throw Unsafe(source, e.Name, "a whiteout must name a file");
+                dir.Invalidate(LayerDirectory.ParentOf(rel).Length == 0 ? hidden : parentPath + "/" + hidden);
+                dir.Clear(parentFd, hidden, keepDirectory: false);
+                MakeNode(parentFd, hidden, LayerDirectory.S_IFCHR, 0, rel);
+                return 0;
+            }
+            if (rel.Length == 0)
+            {
+                if (e.EntryType != TarEntryType.Directory) throw Unsafe(source, e.Name, "the layer root must be a directory");
+                OwnAndMode(dir.Directory("", false), ".", e, rel);
+                return 0;
+            }
+
+            int parent = OpenParent(dir, parentPath, rel, source);
+            byte[] n = LayerDirectory.Name(name);
+            switch (e.EntryType)
+            {
+                case TarEntryType.Directory:
+                    dir.Clear(parent, name, keepDirectory: true);
+                    unsafe
+                    {
+                        fixed (byte* np = n)
+                            if (mkdirat(parent, np, 0x1C0) != 0 && errno != EEXIST) LayerDirectory.Check(-1, "mkdir", rel);
+                    }
+                    OwnAndMode(parent, name, e, rel);
+                    _directoryTimes.Add((rel, e.ModificationTime));
+                    return 0;
+
+                case TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile:
+                    dir.Clear(parent, name, keepDirectory: false);
+                    return WriteFile(parent, n, e, rel, source);
+
+                case TarEntryType.SymbolicLink:
+                    if (e.LinkName.Contains('\0') || Encoding.UTF8.GetByteCount(e.LinkName) > MaxPath)
+                        throw Unsafe(source, e.Name, "the symlink target is not a valid path");
+                    dir.Clear(parent, name, keepDirectory: false);
+                    unsafe
+                    {
+                        byte[] target = LayerDirectory.Name(e.LinkName);
+                        fixed (byte* tp = target, np = n) LayerDirectory.Check(symlinkat(tp, parent, np), "symlink", rel);
+                    }
+                    Own(parent, name, e, rel);
+                    SetTimesAt(parent, name, e.ModificationTime, rel);
+                    return 0;
+
+                case TarEntryType.HardLink:
+                    Link(dir, parent, name, e, rel, source);
+                    return 0;
+
+                case TarEntryType.Fifo:
+                    dir.Clear(parent, name, keepDirectory: false);
+                    MakeNode(parent, name, LayerDirectory.S_IFIFO | ((int)e.Mode & 0xFFF), 0, rel);
+                    Own(parent, name, e, rel);
+                    return 0;
+
+                case TarEntryType.CharacterDevice when e is PosixTarEntry { DeviceMajor: 0, DeviceMinor: 0 }:
+                    dir.Clear(parent, name, keepDirectory: false);
+                    MakeNode(parent, name, LayerDirectory.S_IFCHR, 0, rel);   // an overlay-style whiteout
+                    return 0;
+
+                case TarEntryType.CharacterDevice or TarEntryType.BlockDevice:
+                    _warn?.Invoke($"Skipped device node '{rel}' from '{source}': containers get their own /dev.");
+                    return 0;
+
+                default:
+                    throw new MiniDockerException("ImageEntryUnsupported", FailureKind.NotImplemented,
+                        $"Entry '{e.Name}' of '{source}' has tar type {e.EntryType}, which MiniDocker does not extract. Nothing was imported.", e.Name);
+            }
+        }
+
+        private static int OpenParent(LayerDirectory dir, string parentPath, string rel, string source)
+        {
+            try { return dir.Directory(parentPath, create: true); }
+            catch (IOException ex)
+            {
+                throw Unsafe(source, rel, $"its parent directory cannot be made inside the layer ({ex.Message})");
+            }
+        }
+
+        private unsafe long WriteFile(int parent, byte[] name, TarEntry e, string rel, string source)
+        {
+            int fd;
+            fixed (byte* np = name) fd = openat(parent, np, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0x180);
+            if (fd < 0) LayerDirectory.Check(-1, "create", rel);
+            long written = 0;
+            try
+            {
+                if (e.DataStream is Stream data)
+                {
+                    while (true)
+                    {
+                        int got;
+                        try { got = data.Read(_buffer, 0, _buffer.Length); }
+                        catch (Exception ex) when (IsFormatError(ex)) { throw Invalid(source, $"the data of '{e.Name}' is cut short ({ex.Message})"); }
+                        if (got == 0) break;
+                        fixed (byte* bp = _buffer)
+                            for (int off = 0; off < got;)
+                            {
+                                long w = (long)pwrite(fd, bp + off, got - off, written);
+                                if (w < 0) { if (errno == EINTR) continue; LayerDirectory.Check(-1, "write", rel); }
+                                off += (int)w;
+                                written += w;
+                            }
+                    }
+                }
+                if (written != e.Length) throw Invalid(source, $"the data of '{e.Name}' is cut short");
+                LayerDirectory.Check(fchown(fd, e.OwnerUid(), e.OwnerGid()), "chown", rel);
+                LayerDirectory.Check(fchmod(fd, (mode_t)((int)e.Mode & 0xFFF)), "chmod", rel);   // after chown, which clears setuid
+                foreach (var (attr, value) in CapabilityXattrs(e, rel))
+                    LayerDirectory.SetXattr(fd, attr, value);
+                var times = stackalloc timespec[2];
+                times[0] = times[1] = ToTimespec(e.ModificationTime);
+                LayerDirectory.Check(futimens(fd, times), "utimens", rel);
+            }
+            finally { close(fd); }
+            return written;
+        }
+
+        /// <summary>security.capability only (file capabilities real images need); other xattrs are not taken from untrusted input.</summary>
+        private IEnumerable<(string, byte[])> CapabilityXattrs(TarEntry e, string rel)
+        {
+            if (e is not PaxTarEntry pax) yield break;
+            foreach (var kv in pax.ExtendedAttributes)
+            {
+                if (kv.Key == "LIBARCHIVE.xattr.security.capability")
+                {
+                    byte[]? v = null;
+                    try { v = Convert.FromBase64String(kv.Value); } catch (FormatException) { }
+                    if (v != null) yield return ("security.capability", v);
+                }
+                else if (kv.Key == "SCHILY.xattr.security.capability")
+                {
+                    // .NET decodes PAX values as UTF-8: a byte that is not valid UTF-8 is lost, so such a value cannot be restored exactly.
+                    if (kv.Value.Contains('\uFFFD')) _warn?.Invoke($"Skipped security.capability of '{rel}': its value is not representable exactly by the tar reader.");
+                    else yield return ("security.capability", Encoding.UTF8.GetBytes(kv.Value));
+                }
+            }
+        }
+
+        private unsafe void Link(LayerDirectory dir, int parent, string name, TarEntry e, string rel, string source)
+        {
+            string target = Normalize(e.LinkName, source);
+            if (target.Length == 0 || target == rel) throw Unsafe(source, e.Name, $"hardlink target '{e.LinkName}' is not a file in the layer");
+            // Both ends resolve inside the root; the parent fd of the target is opened separately (the cache holds one).
+            int targetParent = dir.OpenInRoot(LayerDirectory.ParentOf(target), O_PATH | O_DIRECTORY);
+            if (targetParent < 0) throw Unsafe(source, e.Name, $"hardlink target '{e.LinkName}' is not in the layer");
+            try
+            {
+                var st = LayerDirectory.Lstat(targetParent, LayerDirectory.NameOf(target));
+                if (st is null || ((int)st.Value.st_mode & LayerDirectory.S_IFMT) == LayerDirectory.S_IFDIR)
+                    throw Unsafe(source, e.Name, $"hardlink target '{e.LinkName}' is not a file in the layer");
+                parent = dir.Directory(LayerDirectory.ParentOf(rel), create: true);
+                dir.Clear(parent, name, keepDirectory: false);
+                byte[] t = LayerDirectory.Name(LayerDirectory.NameOf(target)), n = LayerDirectory.Name(name);
+                fixed (byte* tp = t, np = n)
+                    if (linkat(targetParent, tp, parent, np, 0) != 0)
+                        throw Unsafe(source, e.Name, $"hardlink to '{e.LinkName}' failed ({System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(errno)})");
+            }
+            finally { close(targetParent); }
+        }
+
+        private static unsafe void MakeNode(int parent, string name, int mode, ulong dev, string rel)
+        {
+            byte[] n = LayerDirectory.Name(name);
+            fixed (byte* np = n) LayerDirectory.Check(mknodat(parent, np, (mode_t)mode, (dev_t)dev), "mknod", rel);
+        }
+
+        private static unsafe void Own(int parent, string name, TarEntry e, string rel)
+        {
+            byte[] n = LayerDirectory.Name(name);
+            fixed (byte* np = n) LayerDirectory.Check(fchownat(parent, np, e.OwnerUid(), e.OwnerGid(), AT_SYMLINK_NOFOLLOW), "chown", rel);
+        }
+
+        /// <summary>Owner then mode of a directory NAME just made by us (never a symlink, so fchmodat cannot follow one).</summary>
+        private static unsafe void OwnAndMode(int parent, string name, TarEntry e, string rel)
+        {
+            Own(parent, name, e, rel);
+            byte[] n = LayerDirectory.Name(name);
+            fixed (byte* np = n) LayerDirectory.Check(fchmodat(parent, np, (mode_t)((int)e.Mode & 0xFFF), 0), "chmod", rel);
+        }
+
+        private static void SetTimes(LayerDirectory dir, string rel, DateTimeOffset mtime)
+        {
+            int parent = dir.Directory(LayerDirectory.ParentOf(rel), create: false);
+            SetTimesAt(parent, LayerDirectory.NameOf(rel), mtime, rel);
+        }
+
+        private static unsafe void SetTimesAt(int parent, string name, DateTimeOffset mtime, string rel)
+        {
+            var times = stackalloc timespec[2];
+            times[0] = times[1] = ToTimespec(mtime);
+            byte[] n = LayerDirectory.Name(name);
+            fixed (byte* np = n) LayerDirectory.Check(utimensat(parent, np, times, AT_SYMLINK_NOFOLLOW), "utimens", rel);
+        }
+
+        private static timespec ToTimespec(DateTimeOffset t)
+        {
+            long ticks = (t.UtcDateTime - DateTime.UnixEpoch).Ticks;
+            return new timespec { tv_sec = (time_t)(ticks / TimeSpan.TicksPerSecond), tv_nsec = (long_t)(ticks % TimeSpan.TicksPerSecond * 100) };
+        }
+
+        /// <summary>
+        /// The uncompressed tar as TarReader reads it: hashes every byte (the diff_id) and remembers
+        /// whether the last 512-byte block read was zeros (the end-of-archive marker; a tar cut at an
+        /// entry boundary has none).
+        /// </summary>
+        private sealed class TarStream : Stream
+        {
+            private readonly Stream _inner;
+            private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            private readonly byte[] _tail = new byte[512];
+            private long _length;
+
+            public TarStream(Stream inner) => _inner = inner;
+
+            public bool EndedWithZeroBlock => _length >= 1024 && Array.TrueForAll(_tail, b => b == 0);
+
+            public string Digest() => Convert.ToHexString(_hash.GetHashAndReset()).ToLowerInvariant();
+
+            public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+            public override int Read(Span<byte> buffer)
+            {
+                int n = _inner.Read(buffer);
+                if (n <= 0) return n;
+                var got = buffer.Slice(0, n);
+                _hash.AppendData(got);
+                _length += n;
+                if (n >= 512) got.Slice(n - 512).CopyTo(_tail);
+                else
+                {
+                    Buffer.BlockCopy(_tail, n, _tail, 0, 512 - n);
+                    got.CopyTo(_tail.AsSpan(512 - n));
+                }
+                return n;
+            }
+
+            public override bool CanRead => true;
+            public override bool CanSeek => false;
+            public override bool CanWrite => false;
+            public override long Length => throw new NotSupportedException();
+            public override long Position { get => _length; set => throw new NotSupportedException(); }
+            public override void Flush() { }
+            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+            public override void SetLength(long value) => throw new NotSupportedException();
+            public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        }
+    }
+
+    /// <summary>A stream with a few already-read bytes put back in front (for sniffing the compression).</summary>
+    internal sealed class PrefixedStream : Stream
+    {
+        private readonly byte[] _prefix;
+        private readonly Stream _inner;
+        private int _used;
+
+        public PrefixedStream(byte[] prefix, Stream inner) { _prefix = prefix; _inner = inner; }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            if (_used < _prefix.Length)
+            {
+                int n = Math.Min(buffer.Length, _prefix.Length - _used);
+                _prefix.AsSpan(_used, n).CopyTo(buffer);
+                _used += n;
+                return n;
+            }
+            return _inner.Read(buffer);
+        }
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    internal static class TarEntryOwnership
+    {
+        public static uid_t OwnerUid(this TarEntry e) => (uid_t)(uint)e.Uid;
+        public static gid_t OwnerGid(this TarEntry e) => (gid_t)(uint)e.Gid;
+    }
+}
