@@ -222,7 +222,7 @@ namespace MiniDocker.Engine
             public override int Read(Span<byte> buffer)
             {
                 int n = _readEnd.Read(buffer);
-                if (n == 0 && _writer.Wait(TimeSpan.FromMinutes(1)) && _writer.Exception?.InnerException is Exception e)
+                if (n == 0 && buffer.Length > 0 && _writer.Wait(TimeSpan.FromMinutes(1)) && _writer.Exception?.InnerException is Exception e)
                     throw new MiniDockerException("ImageSourceUnreadable", FailureKind.ReadError, $"Could not read the source tree: {e.Message}", null, e);
                 return n;
             }
