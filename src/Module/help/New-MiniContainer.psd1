@@ -1,5 +1,5 @@
 @{
-    Synopsis     = 'Creates a container from a root filesystem folder; nothing runs until Start-MiniContainer.'
+    Synopsis     = 'Creates a container from a root filesystem folder or an imported image; nothing runs until Start-MiniContainer.'
     Description  = @'
 New-MiniContainer checks everything it can up front and records a container in the state store
 in the Created state. The root filesystem folder must exist and must hold the command: the
@@ -29,6 +29,23 @@ controls (a /proc or /dev that is a symlink) are resolved inside the root filesy
 the host. -CapAdd, -CapDrop, -Privileged, -SecurityOpt, -Ulimit, -User and -ReadOnly change them.
 '@
     Parameters   = @{
+        Image            = @'
+An imported image (Import-MiniImage): name[:tag] (the tag defaults to latest) or a unique id
+prefix. Its layers are stacked with overlayfs under the container's own writable layer, so
+creating a container costs the same for a 5 MB and a 500 MB image and the image is never
+written to. The image's config gives the defaults: Entrypoint + Cmd (-Command replaces Cmd),
+Env (under -Environment), WorkingDir and User (-WorkingDirectory and -User override them).
+Exactly one of -Image and -RootFs. ImageNotFound when there is no such image.
+'@
+        Volume           = @'
+Bind mounts, each hostPath:containerPath[:ro|:rw]. The host path must exist
+(VolumeSourceNotFound); a relative one is resolved against the current location. The container
+path must be absolute without '..' (InvalidMountTarget); it is created in the container's own
+layer when missing, and symlinks on the way are resolved inside the root filesystem (by the
+engine from the layers, and again by mdhelper with openat2 RESOLVE_IN_ROOT), never on the host.
+':ro' makes the bind read-only.
+'@
+        Tmpfs            = 'Container paths that get a fresh tmpfs (nosuid, nodev, noexec, mode 1777), created like -Volume targets.'
         RootFs           = @'
 The root filesystem folder: a directory laid out like /, e.g. an extracted Alpine minirootfs or
 the busybox folder build.ps1 makes in out/rootfs. A relative path is resolved against the current
@@ -131,6 +148,15 @@ docker run --read-only; the container's overlay layer stays empty.
     }
     Outputs      = @{ 'MiniDocker.Container' = 'The new container, in the Created state.' }
     Examples     = @(
+        @{
+            Title   = 'A container from an imported image, with a volume and a tmpfs'
+            Code    = @'
+Import-MiniImage ./alpine-minirootfs.tar.gz -Name alpine:3.20
+New-MiniContainer -Image alpine:3.20 -Command sh, -c, 'ls /data; df /scratch' -Volume "$PWD/data:/data:ro" -Tmpfs /scratch |
+    Start-MiniContainer -Wait
+'@
+            Remarks = 'The image stays untouched; the container sees ./data read-only at /data and a private tmpfs at /scratch.'
+        }
         @{
             Title   = 'Tighter or looser security'
             Code    = @'
