@@ -63,7 +63,35 @@ namespace MiniDocker.Tests
             Assert.Equal(new[] { "sh", "-c", "echo $PATH" }, plan.Directives.Where(d => d[0] == "arg").Select(d => d[1]));
             Assert.Equal(new[] { "cwd", "/tmp" }, plan.Directives.Single(d => d[0] == "cwd"));
             // The overlay is nodev (device nodes made inside open nothing) and its options are relative: no host path inside.
-            Assert.Equal(new[] { "mount", "overlay", "rootfs", "overlay", LaunchPlan.MS_NODEV.ToString(), "lowerdir=lower,upperdir=upper,workdir=work" }, plan.Directives.First(d => d[0] == "mount"));
+            Assert.Equal(new[] { "mount", "overlay", "rootfs", "overlay", LaunchPlan.MS_NODEV.ToString(), "lowerdir=l0,upperdir=upper,workdir=work" }, plan.Directives.First(d => d[0] == "mount"));
+        }
+
+        [Fact]
+        public void Image_layers_are_stacked_top_first_under_short_relative_names()
+        {
+            var c = Sample(init: false);
+            c.Layers = new List<string> { "/store/layers/aaa", "/store/layers/bbb", "/store/layers/ccc" };
+            var plan = ContainerPlan.Build(c, "/state/c", System.Array.Empty<string>(), "/state/c/container.log", "/state/c/exit");
+            Assert.Equal("lowerdir=l2:l1:l0,upperdir=upper,workdir=work", plan.Directives.First(d => d[0] == "mount")[5]);
+        }
+
+        [Fact]
+        public void Volumes_bind_before_pivot_and_read_only_ones_are_remounted()
+        {
+            var mounts = new List<ContainerMount>
+            {
+                new() { Type = "bind", Source = "/host/data", Target = "/data", ReadOnly = true },
+                new() { Type = "tmpfs", Target = "/scratch" },
+            };
+            var plan = ContainerPlan.Build(Sample(init: false), "/state/c", System.Array.Empty<string>(), "/state/c/container.log", "/state/c/exit", mounts);
+            var d = plan.Directives.ToList();
+            int bind = d.FindIndex(x => x[0] == "mount" && x[2] == "rootfs/data" && x[1] == "/host/data");
+            Assert.True(bind > 0);
+            Assert.Equal((LaunchPlan.MS_BIND | LaunchPlan.MS_REC).ToString(), d[bind][4]);
+            Assert.Equal((LaunchPlan.MS_BIND | LaunchPlan.MS_REMOUNT | LaunchPlan.MS_RDONLY).ToString(), d[bind + 1][4]);
+            int tmpfs = d.FindIndex(x => x[0] == "mount" && x[2] == "rootfs/scratch");
+            Assert.Equal("tmpfs", d[tmpfs][3]);
+            Assert.True(tmpfs < d.FindIndex(x => x[0] == "pivot"));
         }
 
         [Fact]
