@@ -12,6 +12,9 @@ command -v make >/dev/null || need_apt+=(make)
 command -v cc >/dev/null || need_apt+=(gcc libc6-dev)
 { [ -x /bin/busybox ] && ! head -c 4096 /bin/busybox | grep -q ld-linux; } || need_apt+=(busybox-static)
 command -v ip >/dev/null || need_apt+=(iproute2)
+# Image tests: real OCI layouts and docker save archives, made offline from a folder.
+for p in umoci skopeo; do command -v $p >/dev/null || need_apt+=($p); done
+command -v python3 >/dev/null || need_apt+=(python3)
 if [ "${MINIDOCKER_BENCH:-0}" = 1 ]; then
   for p in crun runc hyperfine; do command -v $p >/dev/null || need_apt+=($p); done
 fi
