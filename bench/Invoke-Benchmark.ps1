@@ -127,7 +127,7 @@ try {
     # and a minimal one (bind rootfs, /proc, pivot) comparable to the floor.
     $hdir = Join-Path $work 'helper'
     foreach ($d in 'upper', 'work', 'rootfs') { New-Item -ItemType Directory -Force (Join-Path $hdir $d) | Out-Null }
-    New-Item -ItemType SymbolicLink (Join-Path $hdir 'lower') -Target $rootfs | Out-Null
+    New-Item -ItemType SymbolicLink (Join-Path $hdir ([MiniDocker.Engine.ContainerPlan]::LowerName(0))) -Target $rootfs | Out-Null
     $helperCgroup = $engine.Cgroups.Create("helper", [MiniDocker.ResourceLimits]::new())
     $c = [MiniDocker.Container]@{ Id = 'bench'; Hostname = 'bench'; RootFs = $rootfs; Command = @('/bin/true') }
     $plan = [MiniDocker.Engine.ContainerPlan]::Build($c, $hdir, $engine.Cgroups.ProcsFiles($helperCgroup), "$hdir/container.log", "$hdir/exit")
