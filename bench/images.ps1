@@ -38,7 +38,7 @@ function New-Tree([string]$Path, [int]$MB) {
     New-Item -ItemType Directory -Force $Path | Out-Null
     cp -a "$rootfs/." $Path
     $rng = [Random]::new(42)
-    $sizes = 4KB, 64KB, 512KB, 4MB
+    $sizes = 4KB, 4KB, 4KB, 16KB, 16KB, 64KB, 512KB, 4MB
     $text = [Text.Encoding]::ASCII.GetBytes(('the quick brown fox jumps over the lazy dog {0}' -f (1..20 -join ' ')) * 100)
     $written = 0L; $i = 0
     while ($written -lt $MB * 1MB) {
@@ -107,12 +107,14 @@ try {
 
     ''
     "Import of a .tar.gz ({0:N0} MB on disk uncompressed, {1} files, {2:N1} MB compressed), median of {3}:" -f $rawMB, $files, $tgzMB, $Runs
-    [pscustomobject]@{ Tool = 'tar -xzf'; Seconds = [Math]::Round($tarS, 2); 'MB/s (uncompressed)' = [Math]::Round($rawMB / $tarS, 0) }
-    [pscustomobject]@{ Tool = 'Import-MiniImage'; Seconds = [Math]::Round($impS, 2); 'MB/s (uncompressed)' = [Math]::Round($rawMB / $impS, 0) } | Format-Table | Out-String | Write-Output
+    @(
+        [pscustomobject]@{ Tool = 'tar -xzf'; Seconds = [Math]::Round($tarS, 2); 'MB/s (uncompressed)' = [Math]::Round($rawMB / $tarS, 0) }
+        [pscustomobject]@{ Tool = 'Import-MiniImage'; Seconds = [Math]::Round($impS, 2); 'MB/s (uncompressed)' = [Math]::Round($rawMB / $impS, 0) }
+    ) | Format-Table | Out-String | Write-Output
     "Container create + start + exit of 'true', median of $Starts (after one warm-up):"
-    foreach ($img in 'bench/small', $bigName) {
+    @(foreach ($img in 'bench/small', $bigName) {
         [pscustomobject]@{ Image = $img; 'Image MB' = [Math]::Round($sizes["${img}:latest"] / 1MB, 0); 'ms' = [Math]::Round($startTimes[$img], 1) }
-    }
+    }) | Format-Table | Out-String | Write-Output
 }
 finally {
     Get-MiniContainer | Remove-MiniContainer -Force -Confirm:$false
