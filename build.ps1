@@ -90,7 +90,7 @@ else { $results.pester = @{ Passed = 0; Failed = 1; Skipped = 0 }; Write-Host 'P
 if ($CgroupV2) {
     Write-Host "`n== cgroup v2 stage (qemu VM) =="
     $v2Json = Join-Path $out 'testresults/cgroup2.json'
-    & (Join-Path $repo 'tests/vm/Invoke-CgroupV2Stage.ps1') -ResultPath $v2Json | Out-Host
+    & (Join-Path $repo 'tests/vm/Invoke-CgroupV2Stage.ps1') -ResultPath $v2Json -BuildOutput $out | Out-Host
     if (Test-Path $v2Json) { $results.cgroup2 = Get-Content $v2Json -Raw | ConvertFrom-Json -AsHashtable }
     else { $results.cgroup2 = @{ Passed = 0; Failed = 1; Skipped = 0 }; Write-Host 'The cgroup v2 stage produced no result: counted as one failure.' }
 }

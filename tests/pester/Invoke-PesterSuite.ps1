@@ -15,6 +15,7 @@ $ErrorActionPreference = 'Stop'
 $env:POWERSHELL_TELEMETRY_OPTOUT = '1'
 $env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
 $repo = Resolve-Path (Join-Path $PSScriptRoot '../..')
+$BuildOutput = (Resolve-Path $BuildOutput).Path   # the tests import from it after changing directories
 
 if ((id -u) -ne 0) { throw 'The Pester suites run real containers and need root (sudo pwsh ./build.ps1 -Test).' }
 
@@ -35,7 +36,7 @@ $env:MINIDOCKER_TEST_BINARY = Join-Path $BuildOutput 'native/mdtest'
 $env:MINIDOCKER_TEST_ROOTFS = & (Join-Path $repo 'tests/tools/New-TestRootfs.ps1') -Path (Join-Path $work 'rootfs') -TestBinary $env:MINIDOCKER_TEST_BINARY
 
 $config = New-PesterConfiguration
-$config.Run.Path = $Path
+$config.Run.Path = @($Path -split ',')   # pwsh -File passes "a,b" as one string
 $config.Run.PassThru = $true
 $config.Output.Verbosity = 'Detailed'
 $result = Invoke-Pester -Configuration $config
