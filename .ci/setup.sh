@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything MiniDocker's build and tests need on a fresh Debian 12 machine (as root):
 # apt packages, pwsh 7.6.9 as a dotnet tool in .tools/pwsh, Pester 5.7.1 from NuGet in .tools/pester.
-# Idempotent: a second run only checks.
+# Idempotent: a second run only checks. The cgroup v2 stage's qemu, busybox-static and kernel are
+# installed and cached by tests/vm/run-in-vm.sh when the stage runs (build.ps1 -Test -CgroupV2).
 set -euo pipefail
 export POWERSHELL_TELEMETRY_OPTOUT=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
