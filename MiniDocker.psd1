@@ -15,7 +15,8 @@
         'New-MiniContainer', 'Start-MiniContainer', 'Get-MiniContainer', 'Stop-MiniContainer',
         'Remove-MiniContainer', 'Wait-MiniContainer', 'Get-MiniContainerLog',
         'Set-MiniContainerLimit', 'Get-MiniContainerStat', 'Suspend-MiniContainer', 'Resume-MiniContainer',
-        'Import-MiniImage', 'Get-MiniImage', 'Remove-MiniImage', 'Export-MiniContainer', 'ConvertTo-MiniImage'
+        'Import-MiniImage', 'Get-MiniImage', 'Remove-MiniImage', 'Export-MiniContainer', 'ConvertTo-MiniImage',
+        'Invoke-MiniContainer', 'Enter-MiniContainer'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

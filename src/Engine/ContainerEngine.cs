@@ -44,9 +44,7 @@ namespace MiniDocker.Engine
                 throw new MiniDockerException("EmptyCommand", FailureKind.InvalidArgument, "The command is empty: give the program to run, e.g. -Command /bin/sh,-c,'echo hi'.", command);
             if (command.Any(a => a.Contains('\0')))
                 throw new MiniDockerException("InvalidCommand", FailureKind.InvalidArgument, "A command argument contains a NUL character.", command);
-            foreach (var kv in spec.Environment)
-                if (kv.Key.Length == 0 || kv.Key.Contains('=') || kv.Key.Contains('\0') || kv.Value.Contains('\0'))
-                    throw new MiniDockerException("InvalidEnvironment", FailureKind.InvalidArgument, $"Environment variable '{kv.Key}' is not valid: names must be non-empty without '=' and nothing may contain NUL.", kv.Key);
+            ValidateEnvironment(spec.Environment);
             var limits = spec.Limits.ApplyTo(new ResourceLimits(), HostCpus.Current());
             string workdir = spec.WorkingDirectory ?? root.Image?.Config.WorkingDir ?? "/";
             if (!workdir.StartsWith('/'))

@@ -108,6 +108,30 @@ namespace MiniDocker.Engine
             }
         }
 
+        /// <summary>
+        /// The exec plan for SPEC in the running container C, whose init is PID with START (field 22 of
+        /// /proc/PID/stat): the helper refuses a recycled PID. Security: the init's (SECURITY, maybe with another
+        /// user). Environment: the container's, then SPEC's.
+        /// </summary>
+        public static LaunchPlan BuildExec(Container c, ExecSpec spec, SecuritySettings security, int pid, ulong start, IEnumerable<string> cgroupProcsFiles, string errorPath)
+        {
+            var plan = new LaunchPlan().Target(pid, start).ErrorFile(errorPath);
+            foreach (var f in cgroupProcsFiles) plan.Cgroup(f);
+            var env = new SortedDictionary<string, string>(EffectiveEnvironment(c).ToDictionary(kv => kv.Key, kv => kv.Value));
+            if (security.User != c.Security.User) env["HOME"] = security.Home ?? (security.Uid == 0 ? "/root" : "/");
+            foreach (var kv in spec.Environment) env[kv.Key] = kv.Value;
+            AddProcessSecurity(plan, security);
+            foreach (var kv in env) plan.Env(kv.Key, kv.Value);
+            plan.Cwd(spec.WorkingDirectory ?? c.WorkingDirectory);
+            if (spec.Tty)
+            {
+                plan.Tty();
+                if (!env.ContainsKey("TERM")) plan.Env("TERM", "xterm");
+            }
+            foreach (var a in spec.Command) plan.Arg(a);
+            return plan;
+        }
+
         /// <summary>Docker's defaults (PATH, HOSTNAME, HOME) under the user's variables.</summary>
         public static IReadOnlyDictionary<string, string> EffectiveEnvironment(Container c)
         {

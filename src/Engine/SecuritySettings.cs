@@ -164,6 +164,14 @@ namespace MiniDocker.Engine
             return ulong.TryParse(s.Trim(), out v);
         }
 
+        /// <summary>A copy of S running as USER, resolved in ROOTFS (for exec: the running container's /proc/PID/root).</summary>
+        public static SecuritySettings WithUser(SecuritySettings s, string user, string rootfs)
+        {
+            var copy = System.Text.Json.JsonSerializer.Deserialize<SecuritySettings>(System.Text.Json.JsonSerializer.Serialize(s))!;
+            ResolveUser(copy, user, rootfs);
+            return copy;
+        }
+
         /// <summary>
         /// uid[:gid] or name[:group], looked up in the rootfs's /etc/passwd and /etc/group (resolved inside the rootfs,
         /// never following a link out). Supplementary groups: the groups that list the user by name.

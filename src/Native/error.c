@@ -87,3 +87,11 @@ md_error_recv (int fd, struct md_error *err)
   err->arg[sizeof err->arg - 1] = '\0';
   return 1;
 }
+
+void
+md_error_report (int fd, const struct md_error *err)
+{
+  char line[sizeof err->arg + 64];
+  size_t len = md_error_format (err, line, sizeof line);
+  write_all (fd, line, len);
+}

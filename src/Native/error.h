@@ -22,6 +22,9 @@ int md_fail_directive (struct md_error *err, const struct directive *d, int errn
 /* "error <index> <step> <errno> <arg>\n" */
 size_t md_error_format (const struct md_error *err, char *buf, size_t size);
 
+/* Writes the formatted line to FD (errors such as EPIPE are ignored: the reader may be gone). */
+void md_error_report (int fd, const struct md_error *err);
+
 int md_error_send (int fd, const struct md_error *err);
 /* 1: an error arrived, 0: EOF (the writer exec'd or exited), -1: read failed (errno set). */
 int md_error_recv (int fd, struct md_error *err);

@@ -1,17 +1,20 @@
 /* mdhelper: executes a MiniDocker launch plan (docs/launch-plan.md). */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "exec.h"
 #include "monitor.h"
 #include "plan.h"
 
 static int
 usage (void)
 {
-  fputs ("usage: mdhelper run   (launch plan on stdin, report on stdout)\n", stderr);
+  fputs ("usage: mdhelper run              (launch plan on stdin, report on stdout)\n"
+         "       mdhelper exec PLAN-FILE   (exec plan; the command's status is the exit code)\n", stderr);
   return 2;
 }
 
@@ -59,10 +62,37 @@ mode_run (void)
     }
 }
 
+/* The plan comes from a file, because fds 0-2 belong to the command (a terminal for a tty). */
+static int
+mode_exec (const char *plan_path)
+{
+  struct plan plan;
+  struct md_error err;
+  int fd = open (plan_path, O_RDONLY | O_CLOEXEC);
+
+  memset (&err, 0, sizeof err);
+  if (fd < 0)
+    {
+      md_fail (&err, errno, "plan", plan_path);
+      md_error_report (2, &err);
+      return EXEC_FAILED;
+    }
+  if (plan_load (fd, &plan, &err) < 0)
+    {
+      close (fd);
+      md_error_report (2, &err);
+      return EXEC_FAILED;
+    }
+  close (fd);
+  return exec_run (&plan);
+}
+
 int
 main (int argc, char **argv)
 {
   if (argc == 2 && strcmp (argv[1], "run") == 0)
     return mode_run ();
+  if (argc == 3 && strcmp (argv[1], "exec") == 0)
+    return mode_exec (argv[2]);
   return usage ();
 }

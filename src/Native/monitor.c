@@ -32,9 +32,7 @@ struct monitor
 void
 monitor_report_error (const struct md_error *err)
 {
-  char line[sizeof err->arg + 64];
-  size_t len = md_error_format (err, line, sizeof line);
-  write_all (1, line, len);
+  md_error_report (1, err);
 }
 
 static void
@@ -125,19 +123,19 @@ clone_init (struct monitor *m, struct md_error *err)
   return m->init_pid < 0 ? -1 : 0;
 }
 
-static int
-join_cgroups (const struct monitor *m, struct md_error *err)
+int
+monitor_join_cgroups (const struct plan *plan, pid_t pid, struct md_error *err)
 {
-  char pid[16];
-  int len = snprintf (pid, sizeof pid, "%d", (int) m->init_pid);
+  char text[16];
+  int len = snprintf (text, sizeof text, "%d", (int) pid);
   size_t i;
-  for (i = 0; i < m->plan->ncgroups; i++)
+  for (i = 0; i < plan->ncgroups; i++)
     {
-      const struct directive *d = m->plan->cgroups[i];
+      const struct directive *d = plan->cgroups[i];
       int fd = open (d->args[0], O_WRONLY | O_CLOEXEC);
       if (fd < 0)
         return md_fail_directive (err, d, errno, d->args[0]);
-      if (write_all (fd, pid, (size_t) len) < 0)
+      if (write_all (fd, text, (size_t) len) < 0)
         {
           int saved = errno;
           close (fd);
@@ -271,7 +269,7 @@ monitor_run (const struct plan *plan)
   if (chdir ("/") < 0)
     { /* keep going: only a mount stays pinned */ }
 
-  if (join_cgroups (&m, &err) < 0)
+  if (monitor_join_cgroups (plan, m.init_pid, &err) < 0)
     {
       close (m.sync_w);
       kill_and_reap_init (&m);

@@ -3,10 +3,15 @@
 #ifndef MD_MONITOR_H
 #define MD_MONITOR_H
 
+#include <sys/types.h>
+
 #include "plan.h"
 
 /* Runs in the double-forked, setsid'd process; returns the container's exit code. */
 int monitor_run (const struct plan *plan);
+
+/* Writes PID into every `cgroup` directive's cgroup.procs file. */
+int monitor_join_cgroups (const struct plan *plan, pid_t pid, struct md_error *err);
 
 /* Writes the report line on fd 1 (EPIPE is ignored: the caller may be gone). */
 void monitor_report_error (const struct md_error *err);

@@ -24,6 +24,8 @@ static const struct directive_spec specs[] = {
   { "cwd", D_CWD, 1 },           { "arg", D_ARG, 1 },           { "init", D_INIT, 0 },
   { "rlimit", D_RLIMIT, 3 },     { "user", D_USER, 3 },         { "nnp", D_NNP, 0 },
   { "caps", D_CAPS, 3 },         { "seccomp", D_SECCOMP, 1 },   { "syscall", D_SYSCALL, 3 },
+  { "logmax", D_LOGMAX, 1 },     { "target", D_TARGET, 2 },     { "tty", D_TTY, 0 },
+  { "errorfile", D_ERRORFILE, 1 },
 };
 
 static int
@@ -151,6 +153,16 @@ parse_numbers (struct directive *d, struct md_error *err)
         if (parse_number (d->args[i], 16, &d->num[i]) < 0)
           return plan_error (err, d->index, EINVAL, d->args[i]);
       break;
+    case D_LOGMAX:
+      if (parse_number (d->args[0], 10, &d->num[0]) < 0 || d->num[0] == 0)
+        return plan_error (err, d->index, EINVAL, d->args[0]);
+      break;
+    case D_TARGET:
+      if (parse_number (d->args[0], 10, &d->num[0]) < 0 || d->num[0] == 0 || d->num[0] > INT_MAX)
+        return plan_error (err, d->index, EINVAL, d->args[0]);
+      if (parse_number (d->args[1], 10, &d->num[1]) < 0)
+        return plan_error (err, d->index, EINVAL, d->args[1]);
+      break;
     default:
       break;
     }
@@ -251,6 +263,20 @@ record_setting (struct plan *plan, struct directive *d, struct md_error *err)
       break;
     case D_PIVOT:
       plan->pivot = d->args[0];
+      break;
+    case D_LOGMAX:
+      plan->logmax = d;
+      break;
+    case D_TARGET:
+      plan->target = d;
+      break;
+    case D_TTY:
+      plan->tty = true;
+      break;
+    case D_ERRORFILE:
+      if (make_absolute (&d->args[0], d->index, err) < 0)
+        return -1;
+      plan->errorfile = d;
       break;
     default:
       break;

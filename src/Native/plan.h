@@ -13,6 +13,7 @@ enum directive_kind
   D_CHDIR, D_MOUNT, D_MKDIR, D_MKNOD, D_SYMLINK, D_PIVOT, D_READONLY, D_MASK, D_LOOPBACK,
   D_ENV, D_CWD, D_ARG, D_INIT,
   D_RLIMIT, D_USER, D_NNP, D_CAPS, D_SECCOMP, D_SYSCALL,
+  D_LOGMAX, D_TARGET, D_TTY, D_ERRORFILE,
 };
 
 struct directive
@@ -21,8 +22,9 @@ struct directive
   const char *name;
   int index;
   char **args;             /* points into plan->tokens */
-  unsigned long num[3];    /* mount: flags; mkdir: mode; mknod: mode, major, minor;
-                              rlimit: resource, soft, hard; user: uid, gid; caps: eff, prm, bnd */
+  unsigned long num[3];    /* mount: flags; mkdir: mode; mknod: mode, major, minor; logmax: bytes;
+                              rlimit: resource, soft, hard; user: uid, gid; caps: eff, prm, bnd;
+                              target: pid, start time */
 };
 
 struct plan
@@ -34,6 +36,9 @@ struct plan
   size_t ndirs;
 
   const struct directive *hostname, *log, *exitfile, *cwd;
+  const struct directive *logmax;     /* run: rotate the log at this size */
+  const struct directive *target;     /* exec: the container's init (pid, start time) */
+  const struct directive *errorfile;  /* exec: where a failure before exec is reported */
   const struct directive **cgroups;
   size_t ncgroups;
   char **env;              /* NULL-terminated */
@@ -50,6 +55,7 @@ struct plan
   const struct directive **syscalls;   /* seccomp rules, plan order */
   size_t nsyscalls;
   const char *pivot;       /* the pivot directive's directory: paths below it resolve inside it */
+  bool tty;                /* exec: the command gets a new pty, relayed to the caller's fds */
 };
 
 /* Reads fd to EOF and parses it; a malformed plan is a `plan` error. */

@@ -1,0 +1,87 @@
+#!/usr/bin/env pwsh
+<#
+.SYNOPSIS
+    Exec latency: Invoke-MiniContainer of `true` from a warm pwsh, the helper's exec mode alone
+    (`mdhelper exec PLAN`, started from pwsh like the engine does), and `nsenter -t PID -a true`
+    into the same container, side by side.
+.DESCRIPTION
+    Self-contained: its own state root and a cgroup parent nested under this process's own cgroup,
+    both removed at the end. Needs root and a built module (build.ps1 -Output DIR). The helper also
+    joins the container's cgroup (nsenter does not), so "helper without cgroup" runs the same plan
+    without its `cgroup` directives to show that share. Prints medians and 90th percentiles in ms.
+.EXAMPLE
+    sudo pwsh bench/exec.ps1 -BuildOutput out -Iterations 50
+#>
+[CmdletBinding()]
+param(
+    [string]$BuildOutput = (Join-Path $PSScriptRoot '../out'),
+    [int]$Iterations = 30,
+    [string]$Json
+)
+$ErrorActionPreference = 'Stop'
+$env:POWERSHELL_TELEMETRY_OPTOUT = '1'
+$env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
+if ((id -u) -ne 0) { throw 'bench/exec.ps1 runs containers: run it as root.' }
+
+$BuildOutput = (Resolve-Path $BuildOutput).Path
+$work = Join-Path ([IO.Path]::GetTempPath()) "minidocker-bench-exec-$PID"
+$env:MINIDOCKER_ROOT = Join-Path $work 'state'
+$env:MINIDOCKER_CGROUP_PARENT = "minidocker-bench-$PID"   # relative: nested under this process's own cgroup
+Import-Module (Join-Path $BuildOutput 'MiniDocker/MiniDocker.psd1') -Force
+$rootfs = Join-Path $BuildOutput 'rootfs'
+$helper = Join-Path $BuildOutput 'MiniDocker/mdhelper'
+
+function Measure-Case([string]$Name, [scriptblock]$Body) {
+    & $Body | Out-Null   # warm-up
+    $ms = foreach ($i in 1..$Iterations) {
+        $sw = [Diagnostics.Stopwatch]::StartNew()
+        & $Body | Out-Null
+        $sw.Elapsed.TotalMilliseconds
+    }
+    $sorted = @($ms | Sort-Object)
+    [pscustomobject]@{
+        Case     = $Name
+        MedianMs = [math]::Round($sorted[[int][math]::Floor(($sorted.Count - 1) / 2)], 2)
+        P90Ms    = [math]::Round($sorted[[int][math]::Floor(($sorted.Count - 1) * 0.9)], 2)
+        Runs     = $sorted.Count
+    }
+}
+
+# A plan like the engine's (docs/launch-plan.md, "Exec"): NUL-terminated directive words.
+function New-ExecPlan([string]$Path, $Container, [switch]$NoCgroup) {
+    $words = @('version', '1', 'target', "$($Container.Pid)", "$($Container.PidStartTime)", 'errorfile', "$Path.error")
+    if (-not $NoCgroup) {
+        foreach ($d in $Container.CgroupPaths) { $words += 'cgroup', (Join-Path $d 'cgroup.procs') }
+    }
+    $words += 'env', 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'cwd', '/', 'arg', 'true'
+    [IO.File]::WriteAllText($Path, (($words | ForEach-Object { "$_`0" }) -join ''))
+}
+
+$c = $null
+try {
+    $c = New-MiniContainer $rootfs sleep, 3600 -Name "bench-exec-$PID" | Start-MiniContainer -PassThru
+    $plan = Join-Path $work 'exec.plan'
+    $planNoCg = Join-Path $work 'exec-nocgroup.plan'
+    New-ExecPlan $plan $c
+    New-ExecPlan $planNoCg $c -NoCgroup
+    $results = @(
+        Measure-Case 'Invoke-MiniContainer true (warm pwsh)' { Invoke-MiniContainer -InputObject $c -Command true }
+        Measure-Case 'mdhelper exec (with cgroup join)' { & $helper exec $plan; if ($LASTEXITCODE) { throw "mdhelper exec: $LASTEXITCODE" } }
+        Measure-Case 'mdhelper exec (no cgroup join)' { & $helper exec $planNoCg; if ($LASTEXITCODE) { throw "mdhelper exec: $LASTEXITCODE" } }
+        Measure-Case 'nsenter -t PID -a true' { & nsenter -t $c.Pid -a true; if ($LASTEXITCODE) { throw "nsenter: $LASTEXITCODE" } }
+    )
+    if (Get-Command hyperfine -ErrorAction SilentlyContinue) {
+        # Without pwsh's own process start cost: the same binaries started by hyperfine (no shell).
+        $hf = Join-Path $work 'hyperfine.json'
+        hyperfine -N --warmup 3 --runs $Iterations --export-json $hf "$helper exec $plan" "$helper exec $planNoCg" "nsenter -t $($c.Pid) -a true" *> $null
+        foreach ($r in (Get-Content $hf -Raw | ConvertFrom-Json).results) {
+            $results += [pscustomobject]@{ Case = "hyperfine: $($r.command -replace [regex]::Escape($work + '/'), '')"; MedianMs = [math]::Round($r.median * 1000, 2); P90Ms = $null; Runs = $r.times.Count }
+        }
+    }
+    $results | Format-Table -AutoSize | Out-Host
+    if ($Json) { $results | ConvertTo-Json | Set-Content $Json }
+}
+finally {
+    if ($c) { Remove-MiniContainer -InputObject $c -Force -Confirm:$false }
+    Remove-Item -Recurse -Force $work -ErrorAction SilentlyContinue
+}

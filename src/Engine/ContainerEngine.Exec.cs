@@ -1,0 +1,160 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
+using MiniDocker.Engine.Cgroups;
+
+namespace MiniDocker.Engine
+{
+    public sealed partial class ContainerEngine
+    {
+        private const int ESRCH = 3;
+
+        /// <summary>
+        /// Starts SPEC's command inside the running container ID (mdhelper exec): its stdout and stderr
+        /// come back as lines through <see cref="ExecSession.Output"/>; its stdin is at EOF.
+        /// </summary>
+        public ExecSession StartExec(string id, ExecSpec spec)
+        {
+            var job = PrepareExec(id, spec);
+            try
+            {
+                var psi = new ProcessStartInfo(_options.HelperPath)
+                {
+                    ArgumentList = { "exec", job.PlanPath },
+                    RedirectStandardInput = true,
+                    RedirectStandardOutput = true,
+                    RedirectStandardError = true,
+                    UseShellExecute = false,
+                    StandardOutputEncoding = Encoding.UTF8,
+                    StandardErrorEncoding = Encoding.UTF8,
+                };
+                return new ExecSession(job, Process.Start(psi)!);
+            }
+            catch { job.Delete(); throw; }
+        }
+
+        /// <summary>
+        /// Runs SPEC's command on a new pty inside the running container ID, relayed to this process's
+        /// terminal (inherited fds 0-2, raw mode in the helper); returns when the command exits.
+        /// </summary>
+        public ExecResult Interact(string id, ExecSpec spec)
+        {
+            var job = PrepareExec(id, spec);
+            try
+            {
+                var psi = new ProcessStartInfo(_options.HelperPath) { ArgumentList = { "exec", job.PlanPath }, UseShellExecute = false };
+                using var p = Process.Start(psi)!;
+                p.WaitForExit();
+                return job.Finish(p.ExitCode);
+            }
+            finally { job.Delete(); }
+        }
+
+        private ExecJob PrepareExec(string id, ExecSpec spec)
+        {
+            if (spec.Command.Length == 0 || string.IsNullOrEmpty(spec.Command[0]))
+                throw new MiniDockerException("EmptyCommand", FailureKind.InvalidArgument, "The command is empty: give the program to run, e.g. -Command cat,/etc/os-release.", spec.Command);
+            if (spec.Command.Any(a => a.Contains('\0')))
+                throw new MiniDockerException("InvalidCommand", FailureKind.InvalidArgument, "A command argument contains a NUL character.", spec.Command);
+            ValidateEnvironment(spec.Environment);
+            if (spec.WorkingDirectory is string wd && !wd.StartsWith('/'))
+                throw new MiniDockerException("InvalidWorkingDirectory", FailureKind.InvalidArgument, $"Working directory '{wd}' must be an absolute path inside the container.", wd);
+            if (!File.Exists(_options.HelperPath))
+                throw new MiniDockerException("HelperNotFound", FailureKind.NotInstalled,
+                    $"The MiniDocker helper '{_options.HelperPath}' is missing; rebuild the module with ./build.ps1 (or set MINIDOCKER_HELPER).", _options.HelperPath);
+
+            Container c;
+            using (_store.Lock(id)) c = Reconcile(_store.Load(id)) ?? throw NotFound(id);
+            if (c.State == ContainerState.Paused)
+                throw new MiniDockerException("ContainerPaused", FailureKind.InvalidOperation, $"Container '{c.Name}' is paused; resume it before running a command in it.", c);
+            if (c.State != ContainerState.Running || c.Pid is not int pid || c.PidStartTime is not ulong start)
+                throw NotRunning(c);
+
+            string stem = Path.Combine(_store.DirectoryOf(c.Id), "exec-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(6)).ToLowerInvariant());
+            var security = spec.User is string user ? SecurityPolicy.WithUser(c.Security, user, $"/proc/{pid}/root") : c.Security;
+            var plan = ContainerPlan.BuildExec(c, spec, security, pid, start, Cgroups.ProcsFiles(new ContainerCgroup(c.CgroupPaths)), stem + ".error");
+            var job = new ExecJob(c, spec, stem + ".plan", stem + ".error");
+            // The plan holds the environment: only root may read it, and it goes when the exec ends.
+            using (var fs = new FileStream(job.PlanPath, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite }))
+                fs.Write(plan.Encode());
+            return job;
+        }
+
+        private static void ValidateEnvironment(IEnumerable<KeyValuePair<string, string>> environment)
+        {
+            foreach (var kv in environment)
+                if (kv.Key.Length == 0 || kv.Key.Contains('=') || kv.Key.Contains('\0') || kv.Value.Contains('\0'))
+                    throw new MiniDockerException("InvalidEnvironment", FailureKind.InvalidArgument, $"Environment variable '{kv.Key}' is not valid: names must be non-empty without '=' and nothing may contain NUL.", kv.Key);
+        }
+
+        private static MiniDockerException NotRunning(Container c) =>
+            new("ContainerNotRunning", FailureKind.InvalidOperation, $"Container '{c.Name}' is not running (state {c.State}); start it first.", c);
+
+        /// <summary>One exec's files (plan, error report) and how its helper's exit turns into a result.</summary>
+        internal sealed class ExecJob
+        {
+            public ExecJob(Container c, ExecSpec spec, string planPath, string errorPath)
+            {
+                Container = c;
+                Spec = spec;
+                PlanPath = planPath;
+                ErrorPath = errorPath;
+            }
+
+            public Container Container { get; }
+            public ExecSpec Spec { get; }
+            public string PlanPath { get; }
+            public string ErrorPath { get; }
+            public DateTime StartedAt { get; } = DateTime.UtcNow;
+
+            /// <summary>The command's result, or the specific failure when it never ran (exit 125 and an error report).</summary>
+            public ExecResult Finish(int helperExitCode)
+            {
+                string report = "";
+                try { report = File.ReadAllText(ErrorPath).Trim(); }
+                catch (IOException) { }
+                if (report.Length > 0) throw Failure(HelperReport.Parse(report));
+                return new ExecResult
+                {
+                    ContainerId = Container.Id,
+                    ContainerName = Container.Name,
+                    Command = Spec.Command,
+                    ExitCode = helperExitCode,
+                    StartedAt = StartedAt,
+                    FinishedAt = DateTime.UtcNow,
+                };
+            }
+
+            private MiniDockerException Failure(HelperReport r)
+            {
+                var c = Container;
+                string cause = r.Errno != 0 ? Marshal.GetPInvokeErrorMessage(r.Errno) : "failed";
+                return (r.Step, r.Errno) switch
+                {
+                    ("target", ESRCH) or ("cgroup", ENOENT) => NotRunning(c),
+                    ("exec", ENOENT) => new MiniDockerException("CommandNotFound", FailureKind.ObjectNotFound,
+                        $"Command '{r.Argument}' not found in container '{c.Name}'.", c),
+                    ("exec", EACCES) => new MiniDockerException("CommandNotExecutable", FailureKind.PermissionDenied,
+                        $"Command '{r.Argument}' in container '{c.Name}' is not executable.", c),
+                    ("cwd", ENOENT or ENOTDIR) => new MiniDockerException("WorkingDirectoryNotFound", FailureKind.ObjectNotFound,
+                        $"Working directory '{r.Argument}' does not exist in container '{c.Name}'.", c),
+                    ("tty", _) => new MiniDockerException("TerminalUnavailable", FailureKind.ResourceUnavailable,
+                        $"Could not open a terminal in container '{c.Name}' ({r.Argument}): {cause}.", c),
+                    _ => new MiniDockerException("ExecFailed", FailureKind.InvalidOperation,
+                        $"Running a command in container '{c.Name}' failed at step '{r.Step}' ({r.Argument}): {cause}.", c),
+                };
+            }
+
+            public void Delete()
+            {
+                File.Delete(PlanPath);
+                File.Delete(ErrorPath);
+            }
+        }
+    }
+}
