@@ -1,0 +1,123 @@
+# Exec, interactive sessions, the -Init PID 1 and logs, observed in real running containers.
+
+BeforeAll {
+    Import-Module $env:MINIDOCKER_MODULE -Force
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    $script:rootfs = $env:MINIDOCKER_TEST_ROOTFS
+    function Start-TestContainer([string[]]$Command = @('sleep', '300'), [hashtable]$Options = @{}) {
+        New-MiniContainer $rootfs $Command -Name (New-TestName 'exec') @Options | Start-MiniContainer -PassThru
+    }
+}
+
+Describe 'Invoke-MiniContainer runs a command inside a running container' {
+    BeforeAll { $script:web = Start-TestContainer -Options @{ Hostname = 'exec-box' } }
+    AfterAll { Remove-MiniContainer -InputObject $web -Force }
+
+    It 'joins every namespace of the init: hostname, mounts, PID namespace' {
+        Invoke-MiniContainer -InputObject $web -Command hostname | Should -Be 'exec-box'
+        $ns = Invoke-MiniContainer -InputObject $web -Command sh, -c, 'for n in ipc mnt net pid uts cgroup; do echo "$(readlink /proc/self/ns/$n) $(readlink /proc/1/ns/$n)"; done'
+        $ns.Count | Should -Be 6
+        foreach ($pair in $ns) { $a, $b = $pair -split ' '; $a | Should -Be $b }
+        # ... and they are the init's namespaces as the host sees them, not the host's own.
+        $mnt = (Get-Item "/proc/$($web.Pid)/ns/mnt").LinkTarget
+        $ns[1] -split ' ' | Select-Object -First 1 | Should -Be $mnt
+        $mnt | Should -Not -Be (Get-Item /proc/self/ns/mnt).LinkTarget
+        $ps = Invoke-MiniContainer -InputObject $web -Command ps, -o, 'pid,args'
+        $ps | Where-Object { $_ -match '^\s*1\s+sleep 300$' } | Should -HaveCount 1
+    }
+
+    It 'is in the container''s cgroup: the pids count rises while its process runs' {
+        $pidsDir = $web.CgroupPaths | Where-Object { Test-Path (Join-Path $_ 'pids.current') } | Select-Object -First 1
+        $pidsDir | Should -Not -BeNullOrEmpty
+        [int](Get-Content (Join-Path $pidsDir 'pids.current')) | Should -Be 1
+        # The exec'd shell leaves a sleep behind; it is reparented to the container's init.
+        Invoke-MiniContainer -InputObject $web -Command sh, -c, 'sleep 300 >/dev/null 2>&1 &'
+        [int](Get-Content (Join-Path $pidsDir 'pids.current')) | Should -Be 2
+        Invoke-MiniContainer -InputObject $web -Command cat, /proc/self/cgroup | Should -Be (Invoke-MiniContainer -InputObject $web -Command cat, /proc/1/cgroup)
+        Invoke-MiniContainer -InputObject $web -Command pkill, sleep, -f, 'sleep 300$' -ErrorAction SilentlyContinue
+    }
+
+    It 'holds only fds 0-2, and its cwd is inside the container' {
+        Invoke-MiniContainer -InputObject $web -Command /bin/mdtest, fds | Should -Be @('0', '1', '2')
+        Invoke-MiniContainer -InputObject $web -Command readlink, /proc/self/cwd | Should -Be '/'
+    }
+
+    It 'passes the exit code through to $LASTEXITCODE and -PassThru (128+N for a signal)' {
+        Invoke-MiniContainer -InputObject $web -Command sh, -c, 'exit 42'
+        $LASTEXITCODE | Should -Be 42
+        $r = Invoke-MiniContainer -InputObject $web -Command sh, -c, 'echo out; exit 3' -PassThru
+        $r[0] | Should -Be 'out'
+        $r[1] | Should -BeOfType MiniDocker.ExecResult
+        $r[1].ExitCode | Should -Be 3
+        $r[1].ContainerName | Should -Be $web.Name
+        (Invoke-MiniContainer -InputObject $web -Command sh, -c, 'kill -9 $$' -PassThru).ExitCode | Should -Be 137
+    }
+
+    It 'streams stdout as strings and stderr to the error stream' {
+        $errs = $null
+        $out = Invoke-MiniContainer -InputObject $web -Command sh, -c, 'echo one; echo bad >&2; echo two' -ErrorVariable errs -ErrorAction SilentlyContinue
+        $out | Should -Be @('one', 'two')
+        $errs | Should -HaveCount 1
+        $errs[0].FullyQualifiedErrorId | Should -Match '^ContainerStandardError'
+        $errs[0].TargetObject.Name | Should -Be $web.Name
+        "$($errs[0])" | Should -Be 'bad'
+    }
+
+    It 'uses -Environment on top of the container''s environment, and -WorkingDirectory' {
+        Invoke-MiniContainer -InputObject $web -Command sh, -c, 'echo "$GREETING|$HOSTNAME"; pwd' -Environment @{ GREETING = 'hi there' } -WorkingDirectory /tmp |
+            Should -Be @('hi there|exec-box', '/tmp')
+    }
+
+    It 'fails with a specific error for a missing command or working directory' {
+        { Invoke-MiniContainer -InputObject $web -Command no-such-program -ErrorAction Stop } | Should -Throw -ErrorId 'CommandNotFound*'
+        { Invoke-MiniContainer -InputObject $web -Command true -WorkingDirectory /no/such -ErrorAction Stop } | Should -Throw -ErrorId 'WorkingDirectoryNotFound*'
+    }
+
+    It 'on Ctrl+C stops waiting at once and kills the command, not the container' {
+        $ps = [powershell]::Create()
+        $null = $ps.AddScript("Import-Module '$env:MINIDOCKER_MODULE'; Invoke-MiniContainer -Name '$($web.Name)' -Command sh, -c, 'echo started; exec sleep 250'")
+        $out = [Management.Automation.PSDataCollection[psobject]]::new()
+        $handle = $ps.BeginInvoke([Management.Automation.PSDataCollection[psobject]]::new(), $out)
+        Wait-Until { $out.Count -gt 0 } | Should -BeTrue
+        $ps.Stop()
+        $handle.IsCompleted | Should -BeTrue
+        $ps.Dispose()
+        Wait-Until { -not (Invoke-MiniContainer -InputObject $web -Command ps, -o, args | Where-Object { $_ -eq 'sleep 250' }) } | Should -BeTrue
+        (Get-MiniContainer -Name $web.Name).State | Should -Be 'Running'
+    }
+}
+
+Describe 'Invoke-MiniContainer refuses containers that are not running' {
+    It 'fails with ContainerNotRunning for a stopped container' {
+        $c = Start-TestContainer -Command true
+        Wait-MiniContainer -InputObject $c | Out-Null
+        { Invoke-MiniContainer -InputObject $c -Command true -ErrorAction Stop } | Should -Throw -ErrorId 'ContainerNotRunning*'
+        Remove-MiniContainer -InputObject $c
+        $created = New-MiniContainer $rootfs sleep, 1 -Name (New-TestName)
+        { Invoke-MiniContainer -InputObject $created -Command true -ErrorAction Stop } | Should -Throw -ErrorId 'ContainerNotRunning*'
+        Remove-MiniContainer -InputObject $created
+    }
+
+    It 'fails with ContainerNotFound for an unknown container' {
+        { Invoke-MiniContainer -Name 'no-such-container' -Command true -ErrorAction Stop } | Should -Throw -ErrorId 'ContainerNotFound*'
+    }
+}
+
+Describe '-Init: the helper as PID 1' {
+    It 'reaps an orphan: no defunct (zombie) process is left' {
+        $c = Start-TestContainer -Command sleep, 300 -Options @{ Init = $true }
+        Invoke-MiniContainer -InputObject $c -Command sh, -c, '(sleep 0.2 &); exit 0'
+        Start-Sleep -Milliseconds 600
+        Invoke-MiniContainer -InputObject $c -Command ps, -o, 'pid,stat,args' | Should -Not -Match '\bZ\b|defunct'
+        Invoke-MiniContainer -InputObject $c -Command cat, /proc/1/cmdline | Should -Match 'mdhelper'
+        Remove-MiniContainer -InputObject $c -Force
+    }
+
+    It 'forwards SIGTERM to the command' {
+        $c = Start-TestContainer -Command /bin/mdtest, trapterm -Options @{ Init = $true }
+        Start-Sleep -Milliseconds 200
+        (Stop-MiniContainer -InputObject $c -Timeout 10 -PassThru).ExitCode | Should -Be 143
+        (Get-MiniContainerLog -InputObject $c).Text | Should -Contain 'got SIGTERM'
+        Remove-MiniContainer -InputObject $c
+    }
+}
