@@ -16,6 +16,7 @@ command -v ip >/dev/null || need_apt+=(iproute2)
 # Image tests: real OCI layouts and docker save archives, made offline from a folder.
 for p in umoci skopeo; do command -v $p >/dev/null || need_apt+=($p); done
 command -v python3 >/dev/null || need_apt+=(python3)
+command -v tmux >/dev/null || need_apt+=(tmux)   # Exec.Tests.ps1 drives Enter-MiniContainer through it
 if [ "${MINIDOCKER_BENCH:-0}" = 1 ]; then
   for p in crun runc hyperfine; do command -v $p >/dev/null || need_apt+=($p); done
 fi

@@ -106,6 +106,7 @@ terminal_relay (struct terminal *t, pid_t child, int sig_fd)
   int status = 0, stdin_open = 1, master_open = 1;
 
   fcntl (t->master, F_SETFL, fcntl (t->master, F_GETFL) | O_NONBLOCK);
+  fcntl (sig_fd, F_SETFL, fcntl (sig_fd, F_GETFL) | O_NONBLOCK);
   for (;;)
     {
       struct pollfd pfd[3] = {

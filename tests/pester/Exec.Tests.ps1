@@ -121,3 +121,54 @@ Describe '-Init: the helper as PID 1' {
         Remove-MiniContainer -InputObject $c
     }
 }
+
+Describe 'Enter-MiniContainer: an interactive shell on a pty' {
+    BeforeAll {
+        $script:box = Start-TestContainer -Options @{ Hostname = 'tty-box' }
+        $script:socket = "md-exec-$PID"
+        $script:dir = Join-Path ([IO.Path]::GetTempPath()) "md-tty-$PID"
+        New-Item -ItemType Directory -Force $dir | Out-Null
+        function Get-Pane { (tmux -L $socket capture-pane -p -t tty) -join "`n" }
+        function Send-Line([string]$Text) { tmux -L $socket send-keys -t tty -l $Text; tmux -L $socket send-keys -t tty Enter }
+    }
+    AfterAll {
+        tmux -L $socket kill-server 2>$null
+        Remove-Item -Recurse -Force $dir -ErrorAction SilentlyContinue
+        Remove-MiniContainer -InputObject $box -Force
+    }
+
+    It 'runs hostname and exit through tmux, and leaves the terminal as it was' {
+        Get-Command tmux -ErrorAction Stop | Out-Null
+        $pwsh = Join-Path $PSHOME pwsh
+        $envs = 'MINIDOCKER_ROOT', 'MINIDOCKER_CGROUP_PARENT', 'POWERSHELL_TELEMETRY_OPTOUT' | ForEach-Object { "$_='$([Environment]::GetEnvironmentVariable($_))'" }
+        tmux -L $socket new-session -d -s tty -x 100 -y 30 "env $($envs -join ' ') '$pwsh' -NoProfile -NoLogo"
+        Wait-Until { (Get-Pane) -match 'PS .*>' } 20 | Should -BeTrue
+        Send-Line "Import-Module '$env:MINIDOCKER_MODULE'; stty -a > '$dir/before'; 'ready-' + 1"
+        Wait-Until { (Get-Pane) -match 'ready-1' } 20 | Should -BeTrue
+
+        Send-Line "Enter-MiniContainer -Name $($box.Name)"
+        Wait-Until { (Get-Pane) -match '(?m)^/ #' } 20 | Should -BeTrue
+        # While the session runs the caller's terminal is raw: no echo, no line editing, no signals.
+        $tty = tmux -L $socket display-message -p -t tty '#{pane_tty}'
+        $raw = (stty -a -F $tty) -join " "
+        $raw | Should -Match '-icanon'
+        $raw | Should -Match '-echo\b'
+        $raw | Should -Match '-isig'
+        Send-Line 'hostname'
+        Wait-Until { (Get-Pane) -match "(?m)^tty-box\s*$" } 10 | Should -BeTrue
+        $prompts = [regex]::Matches((Get-Pane), '(?m)^PS ').Count
+        Send-Line 'exit 5'
+        # Keys typed before pwsh has its terminal back would still go to the container.
+        Wait-Until { [regex]::Matches((Get-Pane), '(?m)^PS ').Count -gt $prompts } 20 | Should -BeTrue
+        Send-Line "`$code = `$LASTEXITCODE; stty -a > '$dir/after'; 'back-' + `$code"
+        Wait-Until { (Get-Pane) -match 'back-5' } 20 | Should -BeTrue
+        Get-Content "$dir/after" | Should -Be (Get-Content "$dir/before")
+        (Get-Content "$dir/before") -join ' ' | Should -Match '\bicanon\b'
+    }
+
+    It 'refuses without a terminal' {
+        $pwsh = Join-Path $PSHOME pwsh
+        $out = '' | & $pwsh -NoProfile -NonInteractive -Command "Import-Module '$env:MINIDOCKER_MODULE'; try { Enter-MiniContainer -Name $($box.Name) -ErrorAction Stop } catch { `$_.FullyQualifiedErrorId }"
+        $out | Should -Match '^NoTerminal'
+    }
+}
