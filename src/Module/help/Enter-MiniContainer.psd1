@@ -17,6 +17,7 @@ TERM is set to xterm unless the container or -Environment sets it.
         Command          = @{ Description = 'The program to run and its arguments.'; Default = '/bin/sh' }
         Environment      = @{ Description = 'Variables added to the container''s environment for this session.'; Default = 'The container''s environment' }
         WorkingDirectory = @{ Description = 'Absolute path inside the container to start in.'; Default = 'The container''s working directory' }
+        User             = @{ Description = 'Runs the command as this user: UID, UID:GID, NAME or NAME:GROUP, looked up in the running container''s /etc/passwd and /etc/group (with its supplementary groups). A non-root user gets no effective capabilities, as for the init; HOME follows the user. Errors: UserNotFound, GroupNotFound, InvalidUser.'; Default = 'The container''s user' }
         PassThru         = 'Writes an ExecResult (ExitCode, StartedAt, FinishedAt, Duration) when the session ends.'
     }
     Outputs      = @{ 'MiniDocker.ExecResult' = 'With -PassThru: how the session ended.' }

@@ -20,6 +20,7 @@ the container keeps running.
         Command          = 'The program and its arguments. A name without a slash is looked up on the PATH of the command''s environment.'
         Environment      = @{ Description = 'Variables added to the container''s environment (PATH, HOSTNAME, HOME and the container''s own) for this command; a key given here wins.'; Default = 'The container''s environment' }
         WorkingDirectory = @{ Description = 'Absolute path inside the container to run the command in.'; Default = 'The container''s working directory' }
+        User             = @{ Description = 'Runs the command as this user: UID, UID:GID, NAME or NAME:GROUP, looked up in the running container''s /etc/passwd and /etc/group (with its supplementary groups). A non-root user gets no effective capabilities, as for the init; HOME follows the user. Errors: UserNotFound, GroupNotFound, InvalidUser.'; Default = 'The container''s user' }
         PassThru         = 'Also writes an ExecResult (ExitCode, StartedAt, FinishedAt, Duration) after the command''s output.'
     }
     Outputs      = @{
