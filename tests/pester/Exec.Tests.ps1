@@ -42,6 +42,21 @@ Describe 'Invoke-MiniContainer runs a command inside a running container' {
         Invoke-MiniContainer -InputObject $web -Command readlink, /proc/self/cwd | Should -Be '/'
     }
 
+    It 'gets the init''s capabilities, no_new_privs and seccomp; -User switches the user' {
+        $fields = '^(CapInh|CapPrm|CapEff|CapBnd|CapAmb|NoNewPrivs|Seccomp):'
+        $init = Invoke-MiniContainer -InputObject $web -Command grep, -E, $fields, /proc/1/status
+        $self = Invoke-MiniContainer -InputObject $web -Command grep, -E, $fields, /proc/self/status
+        $init | Should -HaveCount 7
+        $self | Should -Be $init
+        $self | Should -Contain ((($self -match '^CapEff') -split '\s+')[0] + "`t00000000a80425fb")
+        ($self -match '^NoNewPrivs') -replace '\s+', ' ' | Should -Be 'NoNewPrivs: 1'
+        ($self -match '^Seccomp:') -replace '\s+', ' ' | Should -Be 'Seccomp: 2'
+        Invoke-MiniContainer -InputObject $web -Command id, -u -User nobody | Should -Be '65534'
+        (Invoke-MiniContainer -InputObject $web -Command grep, CapEff, /proc/self/status -User nobody) -replace '\s+', ' ' | Should -Be 'CapEff: 0000000000000000'
+        Invoke-MiniContainer -InputObject $web -Command sh, -c, 'echo $HOME' -User nobody | Should -Be '/nonexistent'
+        { Invoke-MiniContainer -InputObject $web -Command true -User no-such-user -ErrorAction Stop } | Should -Throw -ErrorId 'UserNotFound*'
+    }
+
     It 'passes the exit code through to $LASTEXITCODE and -PassThru (128+N for a signal)' {
         Invoke-MiniContainer -InputObject $web -Command sh, -c, 'exit 42'
         $LASTEXITCODE | Should -Be 42
