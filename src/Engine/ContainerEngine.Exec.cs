@@ -76,7 +76,8 @@ namespace MiniDocker.Engine
                 throw NotRunning(c);
 
             string stem = Path.Combine(_store.DirectoryOf(c.Id), "exec-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(6)).ToLowerInvariant());
-            var security = spec.User is string user ? SecurityPolicy.WithUser(c.Security, user, $"/proc/{pid}/root") : c.Security;
+            // -User is looked up in the running container's own /etc/passwd (trailing slash: the directory, not the magic link).
+            var security = spec.User is string user ? SecurityPolicy.WithUser(c.Security, user, $"/proc/{pid}/root/") : c.Security;
             var plan = ContainerPlan.BuildExec(c, spec, security, pid, start, Cgroups.ProcsFiles(new ContainerCgroup(c.CgroupPaths)), stem + ".error");
             var job = new ExecJob(c, spec, stem + ".plan", stem + ".error");
             // The plan holds the environment: only root may read it, and it goes when the exec ends.

@@ -168,7 +168,7 @@ namespace MiniDocker.Engine
         public static SecuritySettings WithUser(SecuritySettings s, string user, string rootfs)
         {
             var copy = System.Text.Json.JsonSerializer.Deserialize<SecuritySettings>(System.Text.Json.JsonSerializer.Serialize(s))!;
-            ResolveUser(copy, user, rootfs);
+            ResolveUser(copy, user, new[] { rootfs });
             return copy;
         }
 
