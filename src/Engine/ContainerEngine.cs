@@ -186,6 +186,7 @@ namespace MiniDocker.Engine
             try
             {
                 var plan = ContainerPlan.Build(c, dir, Cgroups.ProcsFiles(cg), _store.LogPath(c.Id), _store.ExitPath(c.Id), mounts);
+                plan.LogMax(_options.LogMaxBytes);
                 var report = Helper.Launch(_options.HelperPath, plan);
                 if (!report.Ok) throw StartFailure(c, report);
                 c.MonitorPid = report.MonitorPid;
@@ -333,7 +334,10 @@ namespace MiniDocker.Engine
 
         // ---------------------------------------------------------------- logs
 
-        public IEnumerable<LogEntry> Logs(string id, int? tail) => ContainerLog.Read(_store.LogPath(id), tail);
+        public IEnumerable<LogEntry> Logs(string id, int? tail, DateTime? since = null) => ContainerLog.Read(_store.LogPath(id), tail, since);
+
+        /// <summary>What the monitor rotated away (logmax) and still keeps, oldest first.</summary>
+        public IEnumerable<LogEntry> RotatedLogs(string id) => ContainerLog.ReadFile(ContainerLog.RotatedPath(_store.LogPath(id)));
 
         /// <summary>Streams log entries as they are written until the container exits or TOKEN is cancelled.</summary>
         public IEnumerable<LogEntry> FollowLogs(string id, CancellationToken token, long fromOffset = 0)

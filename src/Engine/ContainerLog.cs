@@ -24,16 +24,24 @@ namespace MiniDocker.Engine
             return new LogEntry(when, f[1], f.Length > 2 ? f[2] : "");
         }
 
-        public static IEnumerable<LogEntry> Read(string path, int? tail)
+        /// <summary>The file the monitor rotated PATH to when it reached the `logmax` size.</summary>
+        public static string RotatedPath(string path) => path + ".1";
+
+        /// <summary>Entries at or after SINCE (all when null), oldest first: the rotated file, then the current one.</summary>
+        public static IEnumerable<LogEntry> Read(string path, int? tail, DateTime? since = null)
         {
-            if (!File.Exists(path)) return Enumerable.Empty<LogEntry>();
-            var entries = ReadLines(path).Select(ParseLine).Where(e => e != null).Cast<LogEntry>();
+            var entries = ReadFile(RotatedPath(path)).Concat(ReadFile(path));
+            if (since is DateTime s) entries = entries.Where(e => e.Timestamp >= s.ToUniversalTime());
             return tail is int n ? entries.TakeLast(n).ToList() : entries.ToList();
         }
 
+        /// <summary>The entries of one log file (none when it does not exist).</summary>
+        public static IEnumerable<LogEntry> ReadFile(string path) =>
+            File.Exists(path) ? ReadLines(path).Select(ParseLine).Where(e => e != null).Cast<LogEntry>() : Enumerable.Empty<LogEntry>();
+
         private static IEnumerable<string> ReadLines(string path)
         {
-            using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var fs = Open(path);
             using var reader = new StreamReader(fs, Encoding.UTF8);
             string? line;
             while ((line = reader.ReadLine()) != null) yield return line;
@@ -50,26 +58,40 @@ namespace MiniDocker.Engine
                 if (finished() || token.IsCancellationRequested) yield break;
                 Thread.Sleep(10);
             }
-            using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            fs.Seek(Math.Min(fromOffset, fs.Length), SeekOrigin.Begin);
-            var pending = new StringBuilder();
-            var buffer = new byte[16384];
-            var decoder = Encoding.UTF8.GetDecoder();
-            var chars = new char[Encoding.UTF8.GetMaxCharCount(buffer.Length)];
-            while (!token.IsCancellationRequested)
+            var fs = Open(path);
+            try
             {
-                bool done = finished(); // sampled before reading, so nothing written before exit is missed
-                int n;
-                while ((n = fs.Read(buffer, 0, buffer.Length)) > 0)
+                fs.Seek(Math.Min(fromOffset, fs.Length), SeekOrigin.Begin);
+                var pending = new StringBuilder();
+                var buffer = new byte[16384];
+                var decoder = Encoding.UTF8.GetDecoder();
+                var chars = new char[Encoding.UTF8.GetMaxCharCount(buffer.Length)];
+                while (!token.IsCancellationRequested)
                 {
-                    int c = decoder.GetChars(buffer, 0, n, chars, 0);
-                    pending.Append(chars, 0, c);
-                    foreach (var e in TakeCompleteLines(pending)) yield return e;
+                    bool done = finished(); // sampled before reading, so nothing written before exit is missed
+                    int n;
+                    while ((n = fs.Read(buffer, 0, buffer.Length)) > 0)
+                    {
+                        int c = decoder.GetChars(buffer, 0, n, chars, 0);
+                        pending.Append(chars, 0, c);
+                        foreach (var e in TakeCompleteLines(pending)) yield return e;
+                    }
+                    if (done) yield break;
+                    // Rotated (logmax): the new file is shorter than the one just drained, which reached the cap.
+                    if (File.Exists(path) && new FileInfo(path).Length < fs.Length)
+                    {
+                        fs.Dispose();
+                        fs = Open(path);
+                        continue;
+                    }
+                    token.WaitHandle.WaitOne(15);
                 }
-                if (done) yield break;
-                token.WaitHandle.WaitOne(15);
             }
+            finally { fs.Dispose(); }
         }
+
+        private static FileStream Open(string path) =>
+            new(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
 
         private static List<LogEntry> TakeCompleteLines(StringBuilder pending)
         {

@@ -32,6 +32,13 @@ namespace MiniDocker.Engine
         public string RunRoot { get; set; } =
             Environment.GetEnvironmentVariable("MINIDOCKER_RUN_ROOT") is { Length: > 0 } rr ? rr : "/run/minidocker";
 
+        /// <summary>
+        /// The log size cap: the monitor rotates a container's log to container.log.1 when it reaches
+        /// this many bytes, so at most twice this is kept. MINIDOCKER_LOG_MAX_BYTES overrides 16 MiB.
+        /// </summary>
+        public long LogMaxBytes { get; set; } =
+            long.TryParse(Environment.GetEnvironmentVariable("MINIDOCKER_LOG_MAX_BYTES"), out var m) && m > 0 ? m : 16L << 20;
+
         public string ContainersRoot => Path.Combine(StateRoot, "containers");
         public string RunContainersRoot => Path.Combine(RunRoot, "containers");
     }

@@ -24,7 +24,7 @@ struct monitor
 {
   const struct plan *plan;
   pid_t init_pid;
-  int log_fd;
+  struct relay_log log;
   int sync_w, error_r;
   struct init_args init;
 };
@@ -61,11 +61,10 @@ static int
 open_log (struct monitor *m, struct md_error *err)
 {
   const struct directive *d = m->plan->log;
-  m->log_fd = -1;
+  m->log.fd = -1;
   if (d == NULL)
     return 0;
-  m->log_fd = open (d->args[0], O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
-  if (m->log_fd < 0)
+  if (relay_log_open (&m->log, d->args[0], m->plan->logmax ? m->plan->logmax->num[0] : 0) < 0)
     return md_fail_directive (err, d, errno, d->args[0]);
   return 0;
 }
@@ -80,7 +79,7 @@ make_pipes (struct monitor *m, int *out_r, int *err_r, struct md_error *err)
   m->error_r = error_p[0];
   m->init.sync_fd = sync_p[0];
   m->init.error_fd = error_p[1];
-  if (m->log_fd < 0)
+  if (m->log.fd < 0)
     {
       /* No log: the container's output goes nowhere, without a relay. */
       int null = open ("/dev/null", O_WRONLY | O_CLOEXEC);
@@ -203,7 +202,7 @@ relay_until_exit (struct monitor *m, int sig_fd, int out_r, int err_r)
         continue;
       for (i = 0; i < 2; i++)
         if (streams[i].fd >= 0)
-          relay_pump (&streams[i], m->log_fd);
+          relay_pump (&streams[i], &m->log);
       if (pfd[0].revents & POLLIN)
         {
           struct signalfd_siginfo si;
@@ -221,8 +220,8 @@ relay_until_exit (struct monitor *m, int sig_fd, int out_r, int err_r)
     }
   for (i = 0; i < 2; i++)
     {
-      relay_drain (&streams[i], m->log_fd);
-      relay_close (&streams[i], m->log_fd);
+      relay_drain (&streams[i], &m->log);
+      relay_close (&streams[i], &m->log);
     }
   return init_status;
 }

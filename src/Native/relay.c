@@ -1,4 +1,8 @@
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/uio.h>
@@ -60,13 +64,14 @@ format_timestamp (char *buf)
 }
 
 static void
-log_line (const struct relay_stream *s, int log_fd, const char *line, size_t len)
+log_line (const struct relay_stream *s, struct relay_log *log, const char *line, size_t len)
 {
   char stamp[32];
   struct iovec iov[5];
+  ssize_t written;
   int n = 0;
 
-  if (log_fd < 0)
+  if (log->fd < 0)
     return;
   iov[n].iov_base = stamp;
   iov[n++].iov_len = format_timestamp (stamp);
@@ -79,8 +84,43 @@ log_line (const struct relay_stream *s, int log_fd, const char *line, size_t len
   iov[n].iov_base = (void *) "\n";
   iov[n++].iov_len = 1;
   /* O_APPEND file: one writev keeps the line whole; a short write (disk full) drops the rest. */
-  while (writev (log_fd, iov, n) < 0 && errno == EINTR)
+  while ((written = writev (log->fd, iov, n)) < 0 && errno == EINTR)
     ;
+  if (written > 0)
+    log->size += (unsigned long) written;
+  if (log->max > 0 && log->size >= log->max)
+    relay_log_rotate (log);
+}
+
+int
+relay_log_open (struct relay_log *log, const char *path, unsigned long max)
+{
+  struct stat st;
+  log->path = path;
+  log->max = max;
+  log->fd = open (path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+  if (log->fd < 0)
+    return -1;
+  log->size = fstat (log->fd, &st) == 0 ? (unsigned long) st.st_size : 0;
+  if (log->max > 0 && log->size >= log->max)
+    relay_log_rotate (log);
+  return 0;
+}
+
+/* PATH becomes PATH.1 (replacing the older one) and a new PATH is started; the fd number stays. */
+void
+relay_log_rotate (struct relay_log *log)
+{
+  char old[PATH_MAX];
+  int fd;
+  if (snprintf (old, sizeof old, "%s.1", log->path) >= (int) sizeof old || rename (log->path, old) < 0)
+    return;
+  fd = open (log->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+  if (fd < 0)
+    return;
+  dup3 (fd, log->fd, O_CLOEXEC);
+  close (fd);
+  log->size = 0;
 }
 
 int
@@ -94,18 +134,18 @@ relay_init (struct relay_stream *s, int fd, const char *tag)
 }
 
 static void
-emit_complete_lines (struct relay_stream *s, int log_fd)
+emit_complete_lines (struct relay_stream *s, struct relay_log *log)
 {
   size_t start = 0;
   char *nl;
   while ((nl = memchr (s->buf + start, '\n', s->len - start)) != NULL)
     {
-      log_line (s, log_fd, s->buf + start, (size_t) (nl - (s->buf + start)));
+      log_line (s, log, s->buf + start, (size_t) (nl - (s->buf + start)));
       start = (size_t) (nl - s->buf) + 1;
     }
   if (start == 0 && s->len == RELAY_LINE_MAX)
     {
-      log_line (s, log_fd, s->buf, s->len);
+      log_line (s, log, s->buf, s->len);
       start = s->len;
     }
   memmove (s->buf, s->buf + start, s->len - start);
@@ -113,7 +153,7 @@ emit_complete_lines (struct relay_stream *s, int log_fd)
 }
 
 int
-relay_pump (struct relay_stream *s, int log_fd)
+relay_pump (struct relay_stream *s, struct relay_log *log)
 {
   ssize_t n;
   if (s->fd < 0)
@@ -125,31 +165,31 @@ relay_pump (struct relay_stream *s, int log_fd)
     return -1;
   if (n <= 0)
     {
-      relay_close (s, log_fd);
+      relay_close (s, log);
       return 0;
     }
   s->len += (size_t) n;
-  emit_complete_lines (s, log_fd);
+  emit_complete_lines (s, log);
   return 1;
 }
 
 void
-relay_drain (struct relay_stream *s, int log_fd)
+relay_drain (struct relay_stream *s, struct relay_log *log)
 {
-  while (relay_pump (s, log_fd) > 0)
+  while (relay_pump (s, log) > 0)
     ;
   if (s->len > 0)
     {
-      log_line (s, log_fd, s->buf, s->len);
+      log_line (s, log, s->buf, s->len);
       s->len = 0;
     }
 }
 
 void
-relay_close (struct relay_stream *s, int log_fd)
+relay_close (struct relay_stream *s, struct relay_log *log)
 {
   if (s->len > 0)
-    log_line (s, log_fd, s->buf, s->len);
+    log_line (s, log, s->buf, s->len);
   s->len = 0;
   if (s->fd >= 0)
     close (s->fd);

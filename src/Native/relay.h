@@ -14,11 +14,23 @@ struct relay_stream
   size_t len;
 };
 
+/* The log file; with MAX > 0 it is rotated to PATH.1 once it reaches MAX bytes (`logmax`). */
+struct relay_log
+{
+  int fd;            /* -1: no log, output is dropped */
+  const char *path;
+  unsigned long max;
+  unsigned long size;
+};
+
+int relay_log_open (struct relay_log *log, const char *path, unsigned long max);
+void relay_log_rotate (struct relay_log *log);
+
 int relay_init (struct relay_stream *s, int fd, const char *tag);
 /* Reads what is available and logs complete lines. 1: read data, 0: EOF, -1: would block. */
-int relay_pump (struct relay_stream *s, int log_fd);
+int relay_pump (struct relay_stream *s, struct relay_log *log);
 /* Reads until EOF or would-block, then logs the unterminated tail. */
-void relay_drain (struct relay_stream *s, int log_fd);
-void relay_close (struct relay_stream *s, int log_fd);
+void relay_drain (struct relay_stream *s, struct relay_log *log);
+void relay_close (struct relay_stream *s, struct relay_log *log);
 
 #endif

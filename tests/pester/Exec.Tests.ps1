@@ -187,3 +187,50 @@ Describe 'Enter-MiniContainer: an interactive shell on a pty' {
         $out | Should -Match '^NoTerminal'
     }
 }
+
+Describe 'Get-MiniContainerLog: follow, timestamps, since, size cap' {
+    It 'follows lines in order, with timestamps, while the container writes them' {
+        $c = New-MiniContainer $rootfs /bin/mdtest, lines, 20, 50 -Name (New-TestName 'log') | Start-MiniContainer -PassThru
+        $got = Get-MiniContainerLog -InputObject $c -Follow | ForEach-Object { [pscustomobject]@{ Entry = $_; At = [DateTime]::UtcNow } }
+        $done = Get-MiniContainer -Name $c.Name
+        $got.Entry.Text | Should -Be (1..20 | ForEach-Object { "line $_" })
+        $got.Entry.Stream | Sort-Object -Unique | Should -Be 'stdout'
+        for ($i = 1; $i -lt $got.Count; $i++) { $got[$i].Entry.Timestamp | Should -BeGreaterOrEqual $got[$i - 1].Entry.Timestamp }
+        # The first line arrived while the container was still writing, not after it exited.
+        $got[0].At | Should -BeLessThan $done.FinishedAt
+        $done.State | Should -Be 'Exited'
+        Remove-MiniContainer -InputObject $c
+    }
+
+    It 'shows timestamps with -Timestamps and filters with -Since; the log survives exit and goes with remove' {
+        $c = New-MiniContainer $rootfs /bin/mdtest, lines, 10, 20 -Name (New-TestName 'log') | Start-MiniContainer -PassThru
+        Wait-MiniContainer -InputObject $c | Out-Null
+        $all = Get-MiniContainerLog -InputObject $c
+        $all | Should -HaveCount 10
+        $text = Get-MiniContainerLog -InputObject $c -Timestamps | Out-String -Width 200
+        $text | Should -Match '(?m)^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z\s+stdout\s+line 1\s*$'
+        (Get-MiniContainerLog -InputObject $c -Since $all[6].Timestamp).Text | Should -Be @('line 7', 'line 8', 'line 9', 'line 10')
+        (Get-MiniContainerLog -InputObject $c -Since $all[6].Timestamp -Tail 2).Text | Should -Be @('line 9', 'line 10')
+        $dir = Join-Path $env:MINIDOCKER_ROOT "containers/$($c.Id)"
+        Join-Path $dir container.log | Should -Exist
+        Remove-MiniContainer -InputObject $c
+        $dir | Should -Not -Exist
+    }
+
+    It 'caps the log size: the monitor rotates once, keeping the newest lines in order' {
+        $env:MINIDOCKER_LOG_MAX_BYTES = '4096'
+        try {
+            $c = New-MiniContainer $rootfs /bin/mdtest, lines, 400, 0 -Name (New-TestName 'log') | Start-MiniContainer -PassThru
+            Wait-MiniContainer -InputObject $c | Out-Null
+        } finally { Remove-Item Env:MINIDOCKER_LOG_MAX_BYTES }
+        $dir = Join-Path $env:MINIDOCKER_ROOT "containers/$($c.Id)"
+        (Get-Item (Join-Path $dir container.log)).Length | Should -BeLessThan 4096
+        (Get-Item (Join-Path $dir container.log.1)).Length | Should -BeLessThan (4096 + 100)
+        $kept = (Get-MiniContainerLog -InputObject $c).Text
+        $kept.Count | Should -BeLessThan 400
+        $kept[-1] | Should -Be 'line 400'
+        $first = [int]($kept[0] -replace 'line ')
+        $kept | Should -Be ($first..400 | ForEach-Object { "line $_" })
+        Remove-MiniContainer -InputObject $c
+    }
+}

@@ -18,19 +18,42 @@ namespace MiniDocker.Commands
         [Parameter]
         public SwitchParameter Follow { get; set; }
 
+        /// <summary>Show each entry's UTC timestamp and stream before its text.</summary>
+        [Parameter]
+        public SwitchParameter Timestamps { get; set; }
+
+        /// <summary>Only entries written at or after this time.</summary>
+        [Parameter]
+        public DateTime? Since { get; set; }
+
         protected override void ProcessRecord()
         {
             foreach (var c in ResolveContainers())
             {
                 if (!Follow)
                 {
-                    foreach (var e in Engine.Logs(c.Id, Tail)) WriteObject(e);
+                    foreach (var e in Engine.Logs(c.Id, Tail, Since)) Emit(e);
                     continue;
                 }
-                // Follow streams from the start of the log; -Tail skips all but the last N written so far.
-                int skip = Tail is int n ? Math.Max(0, Engine.Logs(c.Id, null).Count() - n) : 0;
-                foreach (var e in Engine.FollowLogs(c.Id, Cancellation).Skip(skip)) WriteObject(e);
+                // Follow streams from the oldest kept entry; -Tail skips all but the last N written so far.
+                var since = Since?.ToUniversalTime();
+                var stream = Engine.RotatedLogs(c.Id).Concat(Engine.FollowLogs(c.Id, Cancellation)).Where(e => since == null || e.Timestamp >= since);
+                int skip = Tail is int n ? Math.Max(0, Engine.Logs(c.Id, null, Since).Count() - n) : 0;
+                foreach (var e in stream.Skip(skip)) Emit(e);
             }
+        }
+
+        private void Emit(LogEntry e)
+        {
+            if (!Timestamps)
+            {
+                WriteObject(e);
+                return;
+            }
+            // Same object; the extra type name selects the view with the timestamp and stream columns.
+            var o = PSObject.AsPSObject(e);
+            o.TypeNames.Insert(0, "MiniDocker.LogEntry#Timestamps");
+            WriteObject(o);
         }
     }
 }

@@ -9,10 +9,16 @@ appends to its log.
 
 With -Follow the cmdlet keeps returning new lines as they are written until the container exits
 or you press Ctrl+C.
+
+The log has a size cap: when it reaches 16 MiB (MINIDOCKER_LOG_MAX_BYTES changes it for
+containers started afterwards) the monitor renames it to container.log.1, replacing an older
+one, and starts a new file; so at most twice the cap is kept, and the oldest lines go first.
 '@
     Parameters   = @{
         Tail   = 'Returns only the last N lines (with -Follow: starts N lines before the end).'
-        Follow = 'Keeps streaming new lines until the container exits or Ctrl+C is pressed.'
+        Follow     = 'Keeps streaming new lines until the container exits or Ctrl+C is pressed.'
+        Timestamps = 'Shows each line''s UTC timestamp (100 ns precision) and stream before its text, like docker logs --timestamps. The objects are the same LogEntry objects.'
+        Since      = @{ Description = 'Only lines written at or after this time (a local time is converted to UTC).'; Default = 'All kept lines' }
     }
     Outputs      = @{ 'MiniDocker.LogEntry' = 'Timestamp (UTC DateTime), Stream (stdout or stderr) and Text of one line.' }
     Examples     = @(
@@ -25,6 +31,11 @@ or you press Ctrl+C.
             Title   = 'Only errors, with their time'
             Code    = 'Get-MiniContainerLog web-1 | Where-Object Stream -eq stderr | Format-Table Timestamp, Text'
             Remarks = 'Each entry keeps the stream it was written to.'
+        }
+        @{
+            Title   = 'The last five minutes, with timestamps'
+            Code    = 'Get-MiniContainerLog web-1 -Since (Get-Date).AddMinutes(-5) -Timestamps'
+            Remarks = 'Each line starts with its timestamp and stream.'
         }
         @{
             Title   = 'Follow a running container'
