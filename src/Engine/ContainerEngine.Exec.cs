@@ -79,6 +79,7 @@ namespace MiniDocker.Engine
             // -User is looked up in the running container's own /etc/passwd (trailing slash: the directory, not the magic link).
             var security = spec.User is string user ? SecurityPolicy.WithUser(c.Security, user, $"/proc/{pid}/root/") : c.Security;
             var plan = ContainerPlan.BuildExec(c, spec, security, pid, start, Cgroups.ProcsFiles(new ContainerCgroup(c.CgroupPaths)), stem + ".error");
+            SeccompCache.Attach(plan, _options.SeccompCacheRoot, _options.HelperPath);
             var job = new ExecJob(c, spec, stem + ".plan", stem + ".error");
             // The plan holds the environment: only root may read it, and it goes when the exec ends.
             using (var fs = new FileStream(job.PlanPath, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite }))

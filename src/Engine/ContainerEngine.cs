@@ -187,6 +187,7 @@ namespace MiniDocker.Engine
             {
                 var plan = ContainerPlan.Build(c, dir, Cgroups.ProcsFiles(cg), _store.LogPath(c.Id), _store.ExitPath(c.Id), mounts);
                 plan.LogMax(_options.LogMaxBytes);
+                SeccompCache.Attach(plan, _options.SeccompCacheRoot, _options.HelperPath);
                 var report = Helper.Launch(_options.HelperPath, plan);
                 if (!report.Ok) throw StartFailure(c, report);
                 c.MonitorPid = report.MonitorPid;

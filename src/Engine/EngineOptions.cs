@@ -40,6 +40,7 @@ namespace MiniDocker.Engine
             long.TryParse(Environment.GetEnvironmentVariable("MINIDOCKER_LOG_MAX_BYTES"), out var m) && m > 0 ? m : 16L << 20;
 
         public string ContainersRoot => Path.Combine(StateRoot, "containers");
+        public string SeccompCacheRoot => Path.Combine(StateRoot, "seccomp");
         public string RunContainersRoot => Path.Combine(RunRoot, "containers");
     }
 }

@@ -44,6 +44,7 @@ namespace MiniDocker.Engine
             Add("caps", effective.ToString("x"), permitted.ToString("x"), bounding.ToString("x"));
         public LaunchPlan Seccomp(string defaultAction) => Add("seccomp", defaultAction);
         public LaunchPlan Syscall(string name, string action, string conditions) => Add("syscall", name, action, conditions);
+        public LaunchPlan SeccompCache(string path) => Add("seccompcache", path);
         public LaunchPlan LogMax(long bytes) => Add("logmax", bytes.ToString());
         public LaunchPlan Target(int pid, ulong startTime) => Add("target", pid.ToString(), startTime.ToString());
         public LaunchPlan Tty() => Add("tty");

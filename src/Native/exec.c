@@ -262,7 +262,8 @@ exec_run (const struct plan *plan)
   if (sig_fd < 0)
     md_fail (&err, errno, "signalfd", "SIGCHLD");
   /* Into the cgroups first (host paths, and a process cannot leave the cgroup namespace it joins). */
-  if (sig_fd < 0 || target_open (plan, &target, &err) < 0 || monitor_join_cgroups (plan, getpid (), &err) < 0
+  if (sig_fd < 0 || seccomp_prepare (plan, &err) < 0 || target_open (plan, &target, &err) < 0
+      || monitor_join_cgroups (plan, getpid (), &err) < 0
       || target_join (&target, &err) < 0 || (plan->tty && terminal_open (&tty, &err) < 0))
     goto fail;
   if (pipe2 (error_p, O_CLOEXEC) < 0)

@@ -15,6 +15,7 @@
 #include "init.h"
 #include "monitor.h"
 #include "relay.h"
+#include "security.h"
 #include "status.h"
 
 #define INIT_STACK_SIZE (1u << 20)
@@ -260,7 +261,7 @@ monitor_run (const struct plan *plan)
     }
 
   if (open_log (&m, &err) < 0 || make_pipes (&m, &out_r, &err_r, &err) < 0
-      || clone_init (&m, &err) < 0)
+      || seccomp_prepare (m.init.plan, &err) < 0 || clone_init (&m, &err) < 0)
     {
       monitor_report_error (&err);
       return 1;

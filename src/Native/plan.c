@@ -25,7 +25,7 @@ static const struct directive_spec specs[] = {
   { "rlimit", D_RLIMIT, 3 },     { "user", D_USER, 3 },         { "nnp", D_NNP, 0 },
   { "caps", D_CAPS, 3 },         { "seccomp", D_SECCOMP, 1 },   { "syscall", D_SYSCALL, 3 },
   { "logmax", D_LOGMAX, 1 },     { "target", D_TARGET, 2 },     { "tty", D_TTY, 0 },
-  { "errorfile", D_ERRORFILE, 1 },
+  { "errorfile", D_ERRORFILE, 1 }, { "seccompcache", D_SECCOMPCACHE, 1 },
 };
 
 static int
@@ -260,6 +260,9 @@ record_setting (struct plan *plan, struct directive *d, struct md_error *err)
       break;
     case D_SYSCALL:
       plan->syscalls[plan->nsyscalls++] = d;
+      break;
+    case D_SECCOMPCACHE:
+      plan->seccompcache = d;
       break;
     case D_PIVOT:
       plan->pivot = d->args[0];

@@ -13,7 +13,7 @@ enum directive_kind
   D_CHDIR, D_MOUNT, D_MKDIR, D_MKNOD, D_SYMLINK, D_PIVOT, D_READONLY, D_MASK, D_LOOPBACK,
   D_ENV, D_CWD, D_ARG, D_INIT,
   D_RLIMIT, D_USER, D_NNP, D_CAPS, D_SECCOMP, D_SYSCALL,
-  D_LOGMAX, D_TARGET, D_TTY, D_ERRORFILE,
+  D_LOGMAX, D_TARGET, D_TTY, D_ERRORFILE, D_SECCOMPCACHE,
 };
 
 struct directive
@@ -48,7 +48,7 @@ struct plan
   /* Process security (security.c), applied to the init and to every exec'd process. */
   const struct directive **rlimits;
   size_t nrlimits;
-  const struct directive *user, *caps, *seccomp;
+  const struct directive *user, *caps, *seccomp, *seccompcache;
   unsigned int *groups;    /* the user directive's supplementary groups */
   size_t ngroups;
   bool nnp;

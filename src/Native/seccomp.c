@@ -1,5 +1,12 @@
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <seccomp.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,21 +128,25 @@ add_rule (scmp_filter_ctx ctx, const struct directive *d, struct md_error *err)
   return 0;
 }
 
-int
-seccomp_load_plan (const struct plan *plan, struct md_error *err)
+/* The filter as libseccomp builds it from the plan; NULL (with ERR set) on failure. */
+static scmp_filter_ctx
+build_filter (const struct plan *plan, struct md_error *err)
 {
   const struct directive *d = plan->seccomp;
   scmp_filter_ctx ctx;
   uint32_t def;
   size_t i;
-  int rc;
-  if (d == NULL)
-    return 0;
   if (parse_action (d->args[0], &def) < 0)
-    return md_fail_directive (err, d, EINVAL, d->args[0]);
+    {
+      md_fail_directive (err, d, EINVAL, d->args[0]);
+      return NULL;
+    }
   ctx = seccomp_init (def);
   if (ctx == NULL)
-    return md_fail_directive (err, d, ENOMEM, d->args[0]);
+    {
+      md_fail_directive (err, d, ENOMEM, d->args[0]);
+      return NULL;
+    }
   /* no_new_privs is the plan's decision (the nnp directive), not libseccomp's. */
   seccomp_attr_set (ctx, SCMP_FLTATR_CTL_NNP, 0);
   add_compat_arches (ctx);
@@ -143,11 +154,133 @@ seccomp_load_plan (const struct plan *plan, struct md_error *err)
     if (add_rule (ctx, plan->syscalls[i], err) < 0)
       {
         seccomp_release (ctx);
-        return -1;
+        return NULL;
       }
+  return ctx;
+}
+
+/* The BPF program prepared for this process (inherited across fork/clone). */
+static struct sock_fprog prepared;
+
+static int
+set_prepared (void *bytes, size_t size)
+{
+  if (size == 0 || size % sizeof (struct sock_filter) != 0 || size / sizeof (struct sock_filter) > BPF_MAXINSNS)
+    return -1;
+  prepared.filter = bytes;
+  prepared.len = (unsigned short) (size / sizeof (struct sock_filter));
+  return 0;
+}
+
+/* Reads a whole regular file (never through a symlink) into a new buffer. */
+static void *
+read_file (const char *path, size_t *size)
+{
+  struct stat st;
+  void *buf;
+  int fd = open (path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0)
+    return NULL;
+  buf = NULL;
+  if (fstat (fd, &st) == 0 && S_ISREG (st.st_mode) && st.st_size > 0 && st.st_size <= BPF_MAXINSNS * 8)
+    {
+      buf = malloc (st.st_size);
+      if (buf != NULL && pread (fd, buf, st.st_size, 0) != st.st_size)
+        {
+          free (buf);
+          buf = NULL;
+        }
+      *size = st.st_size;
+    }
+  close (fd);
+  return buf;
+}
+
+/* Temp file, fsync, rename: a reader never sees half a filter. Failure only costs the cache. */
+static void
+write_cache (const char *path, const void *bytes, size_t size)
+{
+  char tmp[4096];
+  int fd;
+  if (snprintf (tmp, sizeof tmp, "%s.tmp.%d", path, (int) getpid ()) >= (int) sizeof tmp)
+    return;
+  fd = open (tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0)
+    return;
+  if (write (fd, bytes, size) != (ssize_t) size || fsync (fd) < 0)
+    {
+      close (fd);
+      unlink (tmp);
+      return;
+    }
+  close (fd);
+  if (rename (tmp, path) < 0)
+    unlink (tmp);
+}
+
+int
+seccomp_prepare (const struct plan *plan, struct md_error *err)
+{
+  const char *cache = plan->seccompcache ? plan->seccompcache->args[0] : NULL;
+  scmp_filter_ctx ctx;
+  void *bytes;
+  size_t size = 0;
+  off_t end;
+  int fd, rc;
+  if (plan->seccomp == NULL || prepared.filter != NULL)
+    return 0;
+  if (cache != NULL && (bytes = read_file (cache, &size)) != NULL)
+    {
+      if (set_prepared (bytes, size) == 0)
+        return 0;
+      free (bytes);
+    }
+  ctx = build_filter (plan, err);
+  if (ctx == NULL)
+    return -1;
+  /* libseccomp 2.5 exports only to an fd: a memfd keeps it in memory. */
+  fd = memfd_create ("seccomp-bpf", MFD_CLOEXEC);
+  if (fd < 0)
+    {
+      seccomp_release (ctx);
+      return md_fail_directive (err, plan->seccomp, errno, "memfd_create");
+    }
+  rc = seccomp_export_bpf (ctx, fd);
+  seccomp_release (ctx);
+  end = lseek (fd, 0, SEEK_END);
+  bytes = rc == 0 && end > 0 ? malloc (end) : NULL;
+  if (bytes == NULL || pread (fd, bytes, end, 0) != end || set_prepared (bytes, end) < 0)
+    {
+      close (fd);
+      free (bytes);
+      return md_fail_directive (err, plan->seccomp, rc < 0 ? -rc : EINVAL, "seccomp_export_bpf");
+    }
+  close (fd);
+  if (cache != NULL)
+    write_cache (cache, bytes, end);
+  return 0;
+}
+
+int
+seccomp_load_plan (const struct plan *plan, struct md_error *err)
+{
+  scmp_filter_ctx ctx;
+  int rc;
+  if (plan->seccomp == NULL)
+    return 0;
+  if (prepared.filter != NULL)
+    {
+      /* Same effect as seccomp_load: no flags, no_new_privs left to the plan. */
+      if (prctl (PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prepared) < 0)
+        return md_fail_directive (err, plan->seccomp, errno, plan->seccomp->args[0]);
+      return 0;
+    }
+  ctx = build_filter (plan, err);
+  if (ctx == NULL)
+    return -1;
   rc = seccomp_load (ctx);
   seccomp_release (ctx);
   if (rc < 0)
-    return md_fail_directive (err, d, -rc, d->args[0]);
+    return md_fail_directive (err, plan->seccomp, -rc, plan->seccomp->args[0]);
   return 0;
 }

@@ -95,6 +95,21 @@ Describe 'Seccomp' {
         $r.Output | Should -Be @('EPERM', 'EPERM', 'ENOSYS', 'EPERM')
     }
 
+    It 'enforces the same filter from the compiled-program cache, and ignores a damaged cache file' {
+        $cache = Join-Path $env:MINIDOCKER_ROOT 'seccomp'
+        $probe = 'for op in unshare-user clone3; do /bin/mdtest syscall $op; done'
+        Remove-Item $cache -Recurse -Force -ErrorAction SilentlyContinue   # other tests' profiles (other capability sets) aside
+        (Invoke-TestContainer -Command 'sh', '-c', $probe).Output | Should -Be @('EPERM', 'ENOSYS')
+        $files = @(Get-ChildItem $cache -Filter *.bpf)
+        $files.Count | Should -Be 1
+        # The second start loads the cached program: same effect.
+        (Invoke-TestContainer -Command 'sh', '-c', $probe).Output | Should -Be @('EPERM', 'ENOSYS')
+        # A cache file that is not a whole BPF program is ignored and rebuilt, never loaded.
+        foreach ($f in $files) { [IO.File]::WriteAllBytes($f.FullName, [byte[]](1, 2, 3)) }
+        (Invoke-TestContainer -Command 'sh', '-c', $probe).Output | Should -Be @('EPERM', 'ENOSYS')
+        foreach ($f in $files) { (Get-Item $f.FullName).Length % 8 | Should -Be 0 }
+    }
+
     It 'is off with seccomp=unconfined, which lets unshare(CLONE_NEWUSER) through' {
         $r = Invoke-TestContainer -Command 'sh', '-c', '/bin/mdtest security-status | grep Seccomp:; /bin/mdtest syscall unshare-user' -Options @{ SecurityOpt = 'seccomp=unconfined' }
         $r.Output[0] | Should -Match 'Seccomp:\s+0'
