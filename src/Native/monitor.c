@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -268,6 +269,9 @@ monitor_run (const struct plan *plan)
     }
   if (chdir ("/") < 0)
     { /* keep going: only a mount stays pinned */ }
+  /* The init has its own copy of the filter; the monitor lives as long as the container: stay small. */
+  seccomp_forget_prepared ();
+  malloc_trim (0);
 
   if (monitor_join_cgroups (plan, m.init_pid, &err) < 0)
     {

@@ -6,6 +6,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -218,23 +219,61 @@ write_cache (const char *path, const void *bytes, size_t size)
     unlink (tmp);
 }
 
+static int seccomp_compile (const struct plan *plan, const char *cache, struct md_error *err);
+
+/* Uses the cached program at CACHE if it is a whole one. */
+static int
+load_cache (const char *cache)
+{
+  size_t size = 0;
+  void *bytes = cache ? read_file (cache, &size) : NULL;
+  if (bytes == NULL)
+    return -1;
+  if (set_prepared (bytes, size) == 0)
+    return 0;
+  free (bytes);
+  return -1;
+}
+
+/* libseccomp's working memory would stay in the caller's heap (the monitor lives as long as the
+   container): compile and fill the cache in a short-lived child instead. */
+static void
+fill_cache_in_child (const struct plan *plan, const char *cache)
+{
+  struct md_error ignored;
+  int status;
+  pid_t child = fork ();
+  if (child == 0)
+    _exit (seccomp_compile (plan, cache, &ignored) == 0 ? 0 : 1);
+  if (child > 0)
+    while (waitpid (child, &status, 0) < 0 && errno == EINTR)
+      ;
+}
+
 int
 seccomp_prepare (const struct plan *plan, struct md_error *err)
 {
   const char *cache = plan->seccompcache ? plan->seccompcache->args[0] : NULL;
+  if (plan->seccomp == NULL || prepared.filter != NULL || load_cache (cache) == 0)
+    return 0;
+  if (cache != NULL)
+    {
+      fill_cache_in_child (plan, cache);
+      if (load_cache (cache) == 0)
+        return 0;
+    }
+  /* No cache (or it cannot be written): compile here. */
+  return seccomp_compile (plan, cache, err);
+}
+
+/* Builds the filter with libseccomp into the prepared program, and writes it to CACHE if given. */
+static int
+seccomp_compile (const struct plan *plan, const char *cache, struct md_error *err)
+{
   scmp_filter_ctx ctx;
   void *bytes;
-  size_t size = 0;
   off_t end;
   int fd, rc;
-  if (plan->seccomp == NULL || prepared.filter != NULL)
-    return 0;
-  if (cache != NULL && (bytes = read_file (cache, &size)) != NULL)
-    {
-      if (set_prepared (bytes, size) == 0)
-        return 0;
-      free (bytes);
-    }
   ctx = build_filter (plan, err);
   if (ctx == NULL)
     return -1;
@@ -259,6 +298,14 @@ seccomp_prepare (const struct plan *plan, struct md_error *err)
   if (cache != NULL)
     write_cache (cache, bytes, end);
   return 0;
+}
+
+void
+seccomp_forget_prepared (void)
+{
+  free (prepared.filter);
+  prepared.filter = NULL;
+  prepared.len = 0;
 }
 
 int

@@ -17,6 +17,9 @@ int apply_process_security (const struct plan *plan, int keep_fd, struct md_erro
    costs ~10 ms, loading a cached program microseconds. */
 int seccomp_prepare (const struct plan *plan, struct md_error *err);
 
+/* seccomp.c: frees the prepared program (a process that will never load it, e.g. the monitor). */
+void seccomp_forget_prepared (void);
+
 /* seccomp.c: loads the plan's filter, the prepared program if there is one; no-op without one. */
 int seccomp_load_plan (const struct plan *plan, struct md_error *err);
 
