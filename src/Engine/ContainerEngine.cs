@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
@@ -164,8 +165,22 @@ namespace MiniDocker.Engine
 
         // ---------------------------------------------------------------- start
 
-        public Container Start(string id)
+        public Container Start(string id) => Start(id, tty: false, out _);
+
+        /// <summary>
+        /// Starts ID with its init on a new pty of the container's devpts, relayed to this process's terminal
+        /// (inherited fds 0-1, raw mode in the helper, like docker run -it); returns the container once its init has exited.
+        /// </summary>
+        public Container RunInteractive(string id)
         {
+            var c = Start(id, tty: true, out var monitor);
+            using (monitor) monitor!.WaitForExit();
+            return Get(c.Id) ?? throw NotFound(c.Id);
+        }
+
+        private Container Start(string id, bool tty, out Process? attachedMonitor)
+        {
+            attachedMonitor = null;
             using var _ = _store.Lock(id);
             var c = Reconcile(_store.Load(id)) ?? throw NotFound(id);
             if (c.State is ContainerState.Running or ContainerState.Paused)
@@ -188,7 +203,11 @@ namespace MiniDocker.Engine
                 var plan = ContainerPlan.Build(c, dir, Cgroups.ProcsFiles(cg), _store.LogPath(c.Id), _store.ExitPath(c.Id), mounts);
                 plan.LogMax(_options.LogMaxBytes);
                 SeccompCache.Attach(plan, _options.SeccompCacheRoot, _options.HelperPath);
-                var report = Helper.Launch(_options.HelperPath, plan);
+                HelperReport report;
+                if (tty)
+                    (report, attachedMonitor) = Helper.LaunchAttached(_options.HelperPath, plan.Tty(), Path.Combine(_store.RunDirectoryOf(c.Id), "plan"));
+                else
+                    report = Helper.Launch(_options.HelperPath, plan);
                 if (!report.Ok) throw StartFailure(c, report);
                 c.MonitorPid = report.MonitorPid;
                 c.MonitorStartTime = ProcessInfo.StartTime(report.MonitorPid);

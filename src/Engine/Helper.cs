@@ -33,9 +33,7 @@ namespace MiniDocker.Engine
     {
         public static HelperReport Launch(string helperPath, LaunchPlan plan)
         {
-            if (!File.Exists(helperPath))
-                throw new MiniDockerException("HelperNotFound", FailureKind.NotInstalled,
-                    $"The MiniDocker helper '{helperPath}' is missing; rebuild the module with ./build.ps1 (or set MINIDOCKER_HELPER).", helperPath);
+            RequireHelper(helperPath);
             var psi = new ProcessStartInfo(helperPath, "run")
             {
                 RedirectStandardInput = true,
@@ -57,6 +55,38 @@ namespace MiniDocker.Engine
             if (!report.Ok && report.Step == "protocol" && stderr.Length > 0)
                 return new HelperReport { Step = "protocol", Argument = stderr.Trim() };
             return report;
+        }
+
+        /// <summary>
+        /// `tty` launch: the plan goes in PLANPATH (fds 0-1 are this process's terminal, inherited), the report
+        /// comes on the helper's stderr; the helper stays running as the container's monitor, attached to
+        /// the terminal, and is returned (null once it has failed and exited).
+        /// </summary>
+        public static (HelperReport Report, Process? Monitor) LaunchAttached(string helperPath, LaunchPlan plan, string planPath)
+        {
+            RequireHelper(helperPath);
+            File.Delete(planPath);
+            // The plan holds the environment: only root may read it, and it goes once the helper has read it.
+            using (var fs = new FileStream(planPath, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite }))
+                fs.Write(plan.Encode());
+            try
+            {
+                var psi = new ProcessStartInfo(helperPath) { ArgumentList = { "run", planPath }, RedirectStandardError = true, UseShellExecute = false };
+                var p = Process.Start(psi) ?? throw new Win32Exception("mdhelper did not start");
+                var report = HelperReport.Parse(p.StandardError.ReadLine());
+                if (report.Ok) return (report, p);
+                p.WaitForExit();
+                p.Dispose();
+                return (report, null);
+            }
+            finally { File.Delete(planPath); }
+        }
+
+        private static void RequireHelper(string helperPath)
+        {
+            if (!File.Exists(helperPath))
+                throw new MiniDockerException("HelperNotFound", FailureKind.NotInstalled,
+                    $"The MiniDocker helper '{helperPath}' is missing; rebuild the module with ./build.ps1 (or set MINIDOCKER_HELPER).", helperPath);
         }
     }
 }

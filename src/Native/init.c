@@ -11,6 +11,7 @@
 #include "pid1.h"
 #include "rootfs.h"
 #include "security.h"
+#include "terminal.h"
 
 extern char **environ;
 
@@ -60,6 +61,22 @@ set_hostname (const struct plan *plan, struct md_error *err)
   return 0;
 }
 
+/* `tty`: a pty of the container's own devpts (mounted by the plan) becomes our controlling terminal
+   and fds 0-2; the master goes to the monitor, which relays it to the caller's terminal. */
+static int
+attach_terminal (const struct init_args *a, struct md_error *err)
+{
+  struct terminal t;
+  if (terminal_open (&t, err) < 0)
+    return -1;
+  if (a->has_winsize)
+    ioctl (t.master, TIOCSWINSZ, &a->winsize);
+  if (terminal_send_master (a->tty_fd, &t, err) < 0)
+    return -1;
+  close (a->tty_fd);
+  return terminal_attach_child (&t, err);
+}
+
 static int
 init_setup (const struct init_args *a, struct md_error *err)
 {
@@ -79,7 +96,7 @@ init_setup (const struct init_args *a, struct md_error *err)
     if (directive_is_filesystem (&plan->dirs[i]) && rootfs_apply (plan, &plan->dirs[i], err) < 0)
       return -1;
   umask (a->umask);
-  if (set_hostname (plan, err) < 0)
+  if (set_hostname (plan, err) < 0 || (plan->tty && attach_terminal (a, err) < 0))
     return -1;
   return apply_process_security (plan, a->error_fd, err);
 }

@@ -2,6 +2,8 @@
 #ifndef MD_INIT_H
 #define MD_INIT_H
 
+#include <stdbool.h>
+#include <sys/ioctl.h>
 #include <sys/types.h>
 
 #include "error.h"
@@ -15,6 +17,9 @@ struct init_args
   int stdout_fd;
   int stderr_fd;
   mode_t umask;     /* the caller's umask, restored for the command */
+  int tty_fd;       /* `tty`: unix socket on which the init sends its pty master to the monitor */
+  struct winsize winsize;  /* `tty`: the caller's window size, given to the pty before the command starts */
+  bool has_winsize;
 };
 
 /* clone() entry point; never returns on success. */

@@ -8,32 +8,50 @@
 
 #include "exec.h"
 #include "monitor.h"
+#include "pid1.h"
 #include "plan.h"
 
 static int
 usage (void)
 {
   fputs ("usage: mdhelper run              (launch plan on stdin, report on stdout)\n"
+         "       mdhelper run PLAN-FILE    (launch plan from a file, report on stderr; `tty`: stays attached)\n"
          "       mdhelper exec PLAN-FILE   (exec plan; the command's status is the exit code)\n", stderr);
   return 2;
 }
 
 /* The caller gets its child back at once; the monitor is a grandchild in its own session, so
-   it outlives the caller and never acquires a controlling terminal. */
+   it outlives the caller and never acquires a controlling terminal. With `tty` (plan from a file,
+   since fds 0-1 are the caller's terminal) this process is the monitor, in the caller's session. */
 static int
-mode_run (void)
+mode_run (const char *plan_path)
 {
   struct plan plan;
   struct md_error err;
   pid_t middle;
-  int status;
+  int status, fd = 0;
 
   memset (&err, 0, sizeof err);
-  if (plan_load (0, &plan, &err) < 0)
+  if (plan_path != NULL)
+    {
+      monitor_report_fd = 2;
+      fd = open (plan_path, O_RDONLY | O_CLOEXEC);
+      if (fd < 0)
+        {
+          md_fail (&err, errno, "plan", plan_path);
+          monitor_report_error (&err);
+          return 1;
+        }
+    }
+  if (plan_load (fd, &plan, &err) < 0)
     {
       monitor_report_error (&err);
       return 1;
     }
+  if (fd > 0)
+    close (fd);
+  if (plan.tty)
+    return monitor_run (&plan);
   middle = fork ();
   if (middle < 0)
     {
@@ -90,8 +108,12 @@ mode_exec (const char *plan_path)
 int
 main (int argc, char **argv)
 {
+  if (argc >= 2)
+    pid1_set_title_area (argv[0], (size_t) (argv[argc - 1] + strlen (argv[argc - 1]) + 1 - argv[0]));
   if (argc == 2 && strcmp (argv[1], "run") == 0)
-    return mode_run ();
+    return mode_run (NULL);
+  if (argc == 3 && strcmp (argv[1], "run") == 0)
+    return mode_run (argv[2]);
   if (argc == 3 && strcmp (argv[1], "exec") == 0)
     return mode_exec (argv[2]);
   return usage ();

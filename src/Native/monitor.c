@@ -9,6 +9,8 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -18,6 +20,7 @@
 #include "relay.h"
 #include "security.h"
 #include "status.h"
+#include "terminal.h"
 
 #define INIT_STACK_SIZE (1u << 20)
 #define CLONE_NAMESPACES (CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET)
@@ -28,13 +31,16 @@ struct monitor
   pid_t init_pid;
   struct relay_log log;
   int sync_w, error_r;
+  int tty_sock;     /* `tty`: our end of the socket the init sends its pty master on */
   struct init_args init;
 };
+
+int monitor_report_fd = 1;
 
 void
 monitor_report_error (const struct md_error *err)
 {
-  md_error_report (1, err);
+  md_error_report (monitor_report_fd, err);
 }
 
 static void
@@ -42,18 +48,22 @@ report_ok (pid_t init_pid)
 {
   char line[64];
   int len = snprintf (line, sizeof line, "ok %d %d\n", (int) getpid (), (int) init_pid);
-  write_all (1, line, (size_t) len);
+  write_all (monitor_report_fd, line, (size_t) len);
 }
 
-/* The caller reads the report until EOF: let go of its pipes (and our inherited stderr). */
+/* The caller reads the report until EOF: let go of its pipes (and our inherited stderr). With
+   `tty`, fds 0-1 are the caller's terminal, which we relay: only the report fd goes. */
 static void
-detach_stdio (void)
+detach_stdio (bool tty)
 {
   int null = open ("/dev/null", O_RDWR);
   if (null < 0)
     return;
-  dup2 (null, 0);
-  dup2 (null, 1);
+  if (!tty)
+    {
+      dup2 (null, 0);
+      dup2 (null, 1);
+    }
   dup2 (null, 2);
   if (null > 2)
     close (null);
@@ -81,9 +91,19 @@ make_pipes (struct monitor *m, int *out_r, int *err_r, struct md_error *err)
   m->error_r = error_p[0];
   m->init.sync_fd = sync_p[0];
   m->init.error_fd = error_p[1];
-  if (m->log.fd < 0)
+  if (m->plan->tty)
     {
-      /* No log: the container's output goes nowhere, without a relay. */
+      int sock[2];
+      if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sock) < 0)
+        return md_fail (err, errno, "pipe", "tty");
+      m->tty_sock = sock[0];
+      m->init.tty_fd = sock[1];
+      m->init.has_winsize = ioctl (0, TIOCGWINSZ, &m->init.winsize) == 0 || ioctl (1, TIOCGWINSZ, &m->init.winsize) == 0;
+    }
+  if (m->log.fd < 0 || m->plan->tty)
+    {
+      /* No log: the container's output goes nowhere, without a relay (with `tty` the init
+         replaces its stdio with the pty before anything runs). */
       int null = open ("/dev/null", O_WRONLY | O_CLOEXEC);
       if (null < 0)
         return md_fail (err, errno, "pipe", "/dev/null");
@@ -118,6 +138,8 @@ clone_init (struct monitor *m, struct md_error *err)
   munmap (stack, INIT_STACK_SIZE);
   close (m->init.sync_fd);
   close (m->init.error_fd);
+  if (m->plan->tty)
+    close (m->init.tty_fd);
   if (m->init.stdout_fd != m->init.stderr_fd)
     close (m->init.stderr_fd);
   close (m->init.stdout_fd);
@@ -228,13 +250,37 @@ relay_until_exit (struct monitor *m, int sig_fd, int out_r, int err_r)
   return init_status;
 }
 
+/* `tty`: relays the caller's terminal <-> the init's pty (raw mode, window size) until the init
+   exits; the pty's output also goes to the log. Returns the init's wait status. */
+static int
+relay_terminal (struct monitor *m, int sig_fd, int master)
+{
+  struct terminal t;
+  struct relay_stream out;
+  int status;
+
+  memset (&t, 0, sizeof t);
+  t.master = master;
+  if (m->log.fd >= 0 && relay_init (&out, -1, "stdout") == 0)
+    {
+      t.tee = &out;
+      t.log = &m->log;
+    }
+  terminal_take_caller (&t);
+  status = terminal_relay (&t, m->init_pid, sig_fd);
+  terminal_restore_caller (&t);
+  if (t.tee != NULL)
+    relay_close (&out, &m->log);
+  return status;
+}
+
 int
 monitor_run (const struct plan *plan)
 {
   struct monitor m;
   struct md_error err;
   sigset_t chld;
-  int sig_fd, out_r = -1, err_r = -1, code;
+  int sig_fd, out_r = -1, err_r = -1, code, master = -1;
 
   memset (&m, 0, sizeof m);
   memset (&err, 0, sizeof err);
@@ -248,10 +294,20 @@ monitor_run (const struct plan *plan)
      of its PID 1) before the command's execve makes it dumpable again. */
   prctl (PR_SET_DUMPABLE, 0);
   signal (SIGPIPE, SIG_IGN);
-  signal (SIGHUP, SIG_IGN);
+  if (!plan->tty)
+    signal (SIGHUP, SIG_IGN);
 
   sigemptyset (&chld);
   sigaddset (&chld, SIGCHLD);
+  if (plan->tty)
+    {
+      /* The caller's terminal: its size changes, and these end the session (SIGHUP to the init). */
+      sigaddset (&chld, SIGWINCH);
+      sigaddset (&chld, SIGINT);
+      sigaddset (&chld, SIGTERM);
+      sigaddset (&chld, SIGHUP);
+      sigaddset (&chld, SIGQUIT);
+    }
   sigprocmask (SIG_BLOCK, &chld, NULL);
   sig_fd = signalfd (-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
   if (sig_fd < 0)
@@ -287,10 +343,20 @@ monitor_run (const struct plan *plan)
       monitor_report_error (&err);
       return 1;
     }
+  if (plan->tty && (master = terminal_recv_master (m.tty_sock)) < 0)
+    {
+      md_fail (&err, errno, "tty", "recvmsg");
+      kill_and_reap_init (&m);
+      monitor_report_error (&err);
+      return 1;
+    }
   report_ok (m.init_pid);
-  detach_stdio ();
+  detach_stdio (plan->tty);
 
-  code = status_exit_code (relay_until_exit (&m, sig_fd, out_r, err_r));
+  if (plan->tty)
+    code = status_exit_code (relay_terminal (&m, sig_fd, master));
+  else
+    code = status_exit_code (relay_until_exit (&m, sig_fd, out_r, err_r));
   if (plan->exitfile)
     status_write_exit_file (plan->exitfile->args[0], code, &err);
   /* Subreaper: anything reparented to us (e.g. an exec'd process) is reaped before we go. */

@@ -7,13 +7,17 @@
 
 #include "plan.h"
 
-/* Runs in the double-forked, setsid'd process; returns the container's exit code. */
+/* Runs in the double-forked, setsid'd process (with `tty`: in the caller's process, attached to
+   its terminal); returns the container's exit code. */
 int monitor_run (const struct plan *plan);
 
 /* Writes PID into every `cgroup` directive's cgroup.procs file. */
 int monitor_join_cgroups (const struct plan *plan, pid_t pid, struct md_error *err);
 
-/* Writes the report line on fd 1 (EPIPE is ignored: the caller may be gone). */
+/* Where the report line goes: fd 1, or fd 2 when the plan came from a file (`mdhelper run PLAN-FILE`). */
+extern int monitor_report_fd;
+
+/* Writes the report line on monitor_report_fd (EPIPE is ignored: the caller may be gone). */
 void monitor_report_error (const struct md_error *err);
 
 #endif

@@ -8,6 +8,28 @@
 #include "pid1.h"
 #include "status.h"
 
+#define PID1_TITLE "minidocker-init"
+
+static char *title_area;
+static size_t title_len;
+
+void
+pid1_set_title_area (char *start, size_t len)
+{
+  title_area = start;
+  title_len = len;
+}
+
+/* In place, no prctl(PR_SET_MM) (which needs CAP_SYS_RESOURCE): the title, then NULs to the end. */
+static void
+set_title (void)
+{
+  if (title_area == NULL || title_len == 0)
+    return;
+  memset (title_area, 0, title_len);
+  memcpy (title_area, PID1_TITLE, title_len - 1 < sizeof PID1_TITLE - 1 ? title_len - 1 : sizeof PID1_TITLE - 1);
+}
+
 /* Faults are about this process, not requests to forward. */
 static bool
 is_synchronous (int sig)
@@ -35,6 +57,7 @@ pid1_run (const struct plan *plan, int error_fd)
   pid_t command;
   int sig;
 
+  set_title ();
   /* Blocked signals stay pending even for a namespace init without handlers. */
   sigemptyset (&all);
   for (sig = 1; sig < NSIG; sig++)
@@ -53,6 +76,10 @@ pid1_run (const struct plan *plan, int error_fd)
   if (command == 0)
     {
       struct md_error err;
+      /* With a pty, the command is its foreground process group (Ctrl+C reaches it, not us);
+         SIGTTOU is still blocked here, so tcsetpgrp from the background works. */
+      if (plan->tty && setpgid (0, 0) == 0)
+        tcsetpgrp (0, getpid ());
       init_reset_signals ();
       init_exec_command (plan, &err);
       md_error_send (error_fd, &err);

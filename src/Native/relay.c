@@ -174,6 +174,20 @@ relay_pump (struct relay_stream *s, struct relay_log *log)
 }
 
 void
+relay_feed (struct relay_stream *s, struct relay_log *log, const char *buf, size_t len)
+{
+  size_t i;
+  /* A pty ends lines with \r\n: the log keeps plain lines. */
+  for (i = 0; i < len; i++)
+    if (buf[i] != '\r')
+      {
+        s->buf[s->len++] = buf[i];
+        if (buf[i] == '\n' || s->len == RELAY_LINE_MAX)
+          emit_complete_lines (s, log);
+      }
+}
+
+void
 relay_drain (struct relay_stream *s, struct relay_log *log)
 {
   while (relay_pump (s, log) > 0)

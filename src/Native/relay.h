@@ -29,6 +29,8 @@ void relay_log_rotate (struct relay_log *log);
 int relay_init (struct relay_stream *s, int fd, const char *tag);
 /* Reads what is available and logs complete lines. 1: read data, 0: EOF, -1: would block. */
 int relay_pump (struct relay_stream *s, struct relay_log *log);
+/* Logs BUF as if it had been read from the stream (a pty relay that already read it). */
+void relay_feed (struct relay_stream *s, struct relay_log *log, const char *buf, size_t len);
 /* Reads until EOF or would-block, then logs the unterminated tail. */
 void relay_drain (struct relay_stream *s, struct relay_log *log);
 void relay_close (struct relay_stream *s, struct relay_log *log);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/vfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -57,6 +58,42 @@ terminal_attach_child (const struct terminal *t, struct md_error *err)
   return 0;
 }
 
+int
+terminal_send_master (int sock, const struct terminal *t, struct md_error *err)
+{
+  char byte = 'm', control[CMSG_SPACE (sizeof (int))];
+  struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof control };
+  struct cmsghdr *c = CMSG_FIRSTHDR (&msg);
+  c->cmsg_level = SOL_SOCKET;
+  c->cmsg_type = SCM_RIGHTS;
+  c->cmsg_len = CMSG_LEN (sizeof (int));
+  memcpy (CMSG_DATA (c), &t->master, sizeof (int));
+  if (sendmsg (sock, &msg, MSG_NOSIGNAL) != 1)
+    return md_fail (err, errno, "tty", "sendmsg");
+  return 0;
+}
+
+int
+terminal_recv_master (int sock)
+{
+  char byte, control[CMSG_SPACE (sizeof (int))];
+  struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof control };
+  struct cmsghdr *c;
+  int fd;
+  if (recvmsg (sock, &msg, MSG_CMSG_CLOEXEC) != 1)
+    return -1;
+  c = CMSG_FIRSTHDR (&msg);
+  if (c == NULL || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS || c->cmsg_len != CMSG_LEN (sizeof (int)))
+    {
+      errno = EPROTO;
+      return -1;
+    }
+  memcpy (&fd, CMSG_DATA (c), sizeof (int));
+  return fd;
+}
+
 void
 terminal_sync_size (const struct terminal *t)
 {
@@ -88,7 +125,7 @@ terminal_restore_caller (struct terminal *t)
 
 /* 1: copied, 0: EOF or EIO (the peer is closed), -1: nothing available. */
 static int
-copy_some (int from, int to)
+copy_some (int from, int to, const struct terminal *tee)
 {
   char buf[8192];
   ssize_t n = read (from, buf, sizeof buf);
@@ -97,6 +134,8 @@ copy_some (int from, int to)
   if (n <= 0)
     return 0;
   write_all (to, buf, (size_t) n);
+  if (tee != NULL && tee->tee != NULL)
+    relay_feed (tee->tee, tee->log, buf, (size_t) n);
   return 1;
 }
 
@@ -119,11 +158,11 @@ terminal_relay (struct terminal *t, pid_t child, int sig_fd)
       if (poll (pfd, 3, -1) < 0)
         continue;
       if (pfd[1].revents & (POLLIN | POLLHUP | POLLERR))
-        while ((master_open = copy_some (t->master, 1)) > 0)
+        while ((master_open = copy_some (t->master, 1, t)) > 0)
           ;
       master_open = master_open != 0;
       if (pfd[2].revents & (POLLIN | POLLHUP | POLLERR))
-        stdin_open = copy_some (0, t->master) != 0;
+        stdin_open = copy_some (0, t->master, NULL) != 0;
       if (!(pfd[0].revents & POLLIN))
         continue;
       while (read (sig_fd, &si, sizeof si) == sizeof si)
@@ -137,7 +176,7 @@ terminal_relay (struct terminal *t, pid_t child, int sig_fd)
         break;
     }
   /* What the command wrote just before it exited is still in the pty. */
-  while (copy_some (t->master, 1) > 0)
+  while (copy_some (t->master, 1, t) > 0)
     ;
   close (t->master);
   return status;

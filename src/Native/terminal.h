@@ -7,12 +7,15 @@
 #include <termios.h>
 
 #include "error.h"
+#include "relay.h"
 
 struct terminal
 {
   int master;              /* the pty master, held by the helper outside the container's PID ns */
   bool raw;                /* the caller's fd 0 was put into raw mode and must be restored */
   struct termios saved;
+  struct relay_stream *tee; /* optional: what the pty prints also goes to this log stream */
+  struct relay_log *log;
 };
 
 /* Opens a new pty on the devpts of the current mount namespace (call after setns into it). */
@@ -20,6 +23,11 @@ int terminal_open (struct terminal *t, struct md_error *err);
 
 /* In the child: a new session whose controlling terminal is the pty's peer, on fds 0-2. */
 int terminal_attach_child (const struct terminal *t, struct md_error *err);
+
+/* Passes the master over a unix socket (SCM_RIGHTS), from the container's init to the monitor. */
+int terminal_send_master (int sock, const struct terminal *t, struct md_error *err);
+/* Receives it: the master fd, or -1 with errno set. */
+int terminal_recv_master (int sock);
 
 /* Puts the caller's terminal (fd 0) into raw mode if it is one, and copies its window size. */
 void terminal_take_caller (struct terminal *t);

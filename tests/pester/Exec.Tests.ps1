@@ -124,7 +124,10 @@ Describe '-Init: the helper as PID 1' {
         Invoke-MiniContainer -InputObject $c -Command sh, -c, '(sleep 0.2 &); exit 0'
         Start-Sleep -Milliseconds 600
         Invoke-MiniContainer -InputObject $c -Command ps, -o, 'pid,stat,args' | Should -Not -Match '\bZ\b|defunct'
-        Invoke-MiniContainer -InputObject $c -Command cat, /proc/1/cmdline | Should -Match 'mdhelper'
+        # PID 1 is the helper, titled neutrally: its cmdline names no host path (nor the helper).
+        $cmdline = Invoke-MiniContainer -InputObject $c -Command sh, -c, "tr '\0' ' ' < /proc/1/cmdline"
+        $cmdline | Should -Match '^minidocker-init\s*$'
+        $cmdline | Should -Not -Match '/|mdhelper'
         Remove-MiniContainer -InputObject $c -Force
     }
 

@@ -1,3 +1,4 @@
+using System;
 using System.Management.Automation;
 using MiniDocker.Engine;
 
@@ -12,8 +13,27 @@ namespace MiniDocker.Commands
         [Parameter]
         public SwitchParameter Wait { get; set; }
 
+        /// <summary>Like docker run -it: the init gets a pty relayed to this terminal until it exits (implies waiting).</summary>
+        [Parameter]
+        public SwitchParameter Interactive { get; set; }
+
         [Parameter]
         public SwitchParameter PassThru { get; set; }
+
+        protected override void BeginProcessing()
+        {
+            if (!Interactive) return;
+            // -Interactive always waits for the init: a detached interactive container has nobody at its terminal.
+            if (MyInvocation.BoundParameters.ContainsKey(nameof(Wait)) && !Wait)
+                ThrowTerminatingError(new ErrorRecord(
+                    new PSArgumentException("-Interactive always waits until the container's init exits; it cannot be combined with -Wait:$false. Start it without -Interactive to run detached."),
+                    "InteractiveAlwaysWaits", ErrorCategory.InvalidArgument, null));
+            // The helper relays the container's pty through this process's own terminal: there must be one.
+            if (Console.IsInputRedirected || Console.IsOutputRedirected)
+                ThrowTerminatingError(new ErrorRecord(
+                    new PSInvalidOperationException("Start-MiniContainer -Interactive needs an interactive terminal, and input or output is redirected. Use -Wait to follow the container's output without one."),
+                    "NoTerminal", ErrorCategory.InvalidOperation, null));
+        }
 
         protected override void ProcessRecord()
         {
@@ -21,6 +41,13 @@ namespace MiniDocker.Commands
             {
                 if (!ShouldProcess(c.Name, "Start container")) continue;
                 Container? started = null;
+                if (Interactive)
+                {
+                    if (!Try(() => started = Engine.RunInteractive(c.Id), c) || started == null) continue;
+                    if (started.ExitCode is int exitCode) SessionState.PSVariable.Set("global:LASTEXITCODE", exitCode);
+                    if (PassThru) WriteObject(started);
+                    return; // one terminal, one session per invocation
+                }
                 if (!Try(() => started = Engine.Start(c.Id), c) || started == null) continue;
                 if (Wait) started = StreamUntilExit(started);
                 if (PassThru) WriteObject(started);

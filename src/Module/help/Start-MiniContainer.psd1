@@ -13,6 +13,16 @@ standard output line by line as strings, writes each standard error line as a no
 error (ErrorId ContainerStandardError), and when the container exits sets $LASTEXITCODE to its
 exit code (128+N when a signal N killed it). Ctrl+C stops waiting; the container keeps running.
 
+With -Interactive (like docker run -it) the container's init gets a new pty of the container's
+own devpts as its controlling terminal and standard input, output and error, and the monitor
+stays in the foreground relaying this terminal to it in raw mode (window size follows,
+Ctrl+C goes to the container) until the init exits; then the terminal is restored as it was and
+$LASTEXITCODE is the exit code. What the pty prints also goes to the container's log. It needs
+an interactive terminal (NoTerminal otherwise), starts one container per invocation, and always
+waits (-Wait:$false is refused with InteractiveAlwaysWaits). Attaching to a running container
+later is not supported: to follow a detached container's output, start it with -Wait, or use
+Get-MiniContainerLog -Follow; Enter-MiniContainer opens another shell inside it.
+
 Starting a container that is Exited or Dead runs it again with the same upper layer, so files it
 wrote remain. Failures are errors about the container: ContainerAlreadyRunning,
 RootFsNotFound, CommandNotFound, CommandNotExecutable, WorkingDirectoryNotFound or
@@ -20,7 +30,8 @@ ContainerStartFailed (naming the launch step and the errno).
 '@
     Parameters   = @{
         Wait     = 'Waits for the container to exit, streaming its stdout to the pipeline and its stderr to the error stream, then sets $LASTEXITCODE to the exit code.'
-        PassThru = 'Writes the container to the pipeline: right after the start (Running), or with -Wait after it exited (with ExitCode and OomKilled).'
+        Interactive = 'Relays this terminal to the container''s init on a new pty (raw mode, window size, Ctrl+C to the container) until it exits, then restores the terminal and sets $LASTEXITCODE. Implies waiting; needs an interactive terminal.'
+        PassThru = 'Writes the container to the pipeline: right after the start (Running), or with -Wait or -Interactive after it exited (with ExitCode and OomKilled).'
     }
     Outputs      = @{
         'MiniDocker.Container' = 'With -PassThru.'
@@ -44,6 +55,14 @@ Wait-MiniContainer -InputObject $c | Out-Null
 Get-MiniContainerLog -InputObject $c
 '@
             Remarks = 'The prompt returns at once; the container runs under its monitor. Its output is in the log.'
+        }
+        @{
+            Title   = 'An interactive shell as the container''s init'
+            Code    = @'
+New-MiniContainer ./out/rootfs sh -Name box -Hostname box | Start-MiniContainer -Interactive
+$LASTEXITCODE
+'@
+            Remarks = 'A shell prompt inside the container (hostname box, the shell is PID 1); "exit 3" returns to pwsh with the terminal as it was, and $LASTEXITCODE is 3.'
         }
         @{
             Title   = 'Capture stdout and stderr'
