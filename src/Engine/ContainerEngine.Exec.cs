@@ -23,16 +23,12 @@ namespace MiniDocker.Engine
             var job = PrepareExec(id, spec);
             try
             {
-                var psi = new ProcessStartInfo(_options.HelperPath)
-                {
-                    ArgumentList = { "exec", job.PlanPath },
-                    RedirectStandardInput = true,
-                    RedirectStandardOutput = true,
-                    RedirectStandardError = true,
-                    UseShellExecute = false,
-                    StandardOutputEncoding = Encoding.UTF8,
-                    StandardErrorEncoding = Encoding.UTF8,
-                };
+                var psi = Helper.StartInfo(_options.HelperPath, "exec", job.PlanPath);
+                psi.RedirectStandardInput = true;
+                psi.RedirectStandardOutput = true;
+                psi.RedirectStandardError = true;
+                psi.StandardOutputEncoding = Encoding.UTF8;
+                psi.StandardErrorEncoding = Encoding.UTF8;
                 return new ExecSession(job, Process.Start(psi)!);
             }
             catch { job.Delete(); throw; }
@@ -47,7 +43,7 @@ namespace MiniDocker.Engine
             var job = PrepareExec(id, spec);
             try
             {
-                var psi = new ProcessStartInfo(_options.HelperPath) { ArgumentList = { "exec", job.PlanPath }, UseShellExecute = false };
+                var psi = Helper.StartInfo(_options.HelperPath, "exec", job.PlanPath);
                 using var p = Process.Start(psi)!;
                 p.WaitForExit();
                 return job.Finish(p.ExitCode);

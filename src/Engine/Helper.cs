@@ -31,16 +31,25 @@ namespace MiniDocker.Engine
     /// <summary>Runs mdhelper with a launch plan on its stdin and reads its one-line report.</summary>
     public static class Helper
     {
+        /// <summary>
+        /// How every mdhelper process starts: no shell, and an empty environment, so nothing of the
+        /// caller's (tokens, paths) reaches a helper that lives on as a container's monitor or PID 1.
+        /// </summary>
+        internal static ProcessStartInfo StartInfo(string helperPath, params string[] args)
+        {
+            var psi = new ProcessStartInfo(helperPath) { UseShellExecute = false };
+            foreach (var a in args) psi.ArgumentList.Add(a);
+            psi.Environment.Clear();
+            return psi;
+        }
+
         public static HelperReport Launch(string helperPath, LaunchPlan plan)
         {
             RequireHelper(helperPath);
-            var psi = new ProcessStartInfo(helperPath, "run")
-            {
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
+            var psi = StartInfo(helperPath, "run");
+            psi.RedirectStandardInput = true;
+            psi.RedirectStandardOutput = true;
+            psi.RedirectStandardError = true;
             using var p = Process.Start(psi) ?? throw new Win32Exception("mdhelper did not start");
             using (var stdin = p.StandardInput.BaseStream)
             {
@@ -71,7 +80,8 @@ namespace MiniDocker.Engine
                 fs.Write(plan.Encode());
             try
             {
-                var psi = new ProcessStartInfo(helperPath) { ArgumentList = { "run", planPath }, RedirectStandardError = true, UseShellExecute = false };
+                var psi = StartInfo(helperPath, "run", planPath);
+                psi.RedirectStandardError = true;
                 var p = Process.Start(psi) ?? throw new Win32Exception("mdhelper did not start");
                 var report = HelperReport.Parse(p.StandardError.ReadLine());
                 if (report.Ok) return (report, p);

@@ -147,6 +147,18 @@ Describe 'Detached containers and their monitor' {
         Get-MiniContainer -Name $c.Name -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
     }
 
+    It 'gives the monitor none of the caller''s environment' {
+        $env:MINIDOCKER_TEST_SECRET = 'do-not-leak-' + [guid]::NewGuid()
+        try {
+            $c = New-MiniContainer $rootfs sleep, 30 -Init -Name (New-TestName) | Start-MiniContainer -PassThru
+            [IO.File]::ReadAllText("/proc/$($c.MonitorPid)/environ") | Should -Not -Match 'do-not-leak'
+            # With -Init, PID 1 is the helper too: the command sees only the plan's environment.
+            [IO.File]::ReadAllText("/proc/$($c.Pid)/environ") | Should -Not -Match 'do-not-leak'
+            Remove-MiniContainer -InputObject $c -Force
+        }
+        finally { Remove-Item env:MINIDOCKER_TEST_SECRET }
+    }
+
     It 'streams output lines while the container runs' {
         $c = New-MiniContainer $rootfs /bin/mdtest, lines, 3, 300 -Name (New-TestName)
         $stamps = Start-MiniContainer -InputObject $c -Wait | ForEach-Object { [DateTime]::UtcNow }
