@@ -57,8 +57,11 @@ function Get-ContainerCgroupValue {
 function Get-TestLog([string]$Name) { @(Get-MiniContainerLog -Name $Name | ForEach-Object Text) }
 
 <# Polls SCRIPT until it returns true or TIMEOUT seconds pass; returns the last value. #>
+# Inside the cgroup v2 VM (qemu, emulated) pwsh runs 13-25x slower: waits stretch accordingly.
+$script:TimeoutScale = if ($env:MINIDOCKER_IN_VM -eq '1') { 8 } else { 1 }
+
 function Wait-Until([scriptblock]$Script, [double]$Timeout = 10) {
-    $deadline = [DateTime]::UtcNow.AddSeconds($Timeout)
+    $deadline = [DateTime]::UtcNow.AddSeconds($Timeout * $script:TimeoutScale)
     do {
         $v = & $Script
         if ($v) { return $v }
