@@ -300,7 +300,7 @@ Describe 'Restart and damaged state' {
     It 'streams only the new run''s output when an exited container is started again' {
         $c = New-MiniContainer $rootfs sh, -c, 'echo run-$(cat /proc/sys/kernel/random/uuid)' -Name (New-TestName)
         $first = Start-MiniContainer -InputObject $c -Wait
-        $second = Start-MiniContainer -InputObject $c -Wait
+        $second = Start-MiniContainer -InputObject $c -Attach   # docker's name for -Wait
         @($second).Count | Should -Be 1
         $second | Should -Not -Be $first
         @(Get-MiniContainerLog -InputObject $c).Count | Should -Be 2

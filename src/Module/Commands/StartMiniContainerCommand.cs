@@ -9,8 +9,9 @@ namespace MiniDocker.Commands
     [OutputType(typeof(Container), typeof(string))]
     public sealed class StartMiniContainerCommand : ContainerCmdlet
     {
-        /// <summary>Stream stdout lines (stderr to the error stream) until the container exits.</summary>
+        /// <summary>Stream stdout lines (stderr to the error stream) until the container exits. -Attach is docker's name for it.</summary>
         [Parameter]
+        [Alias("Attach")]
         public SwitchParameter Wait { get; set; }
 
         /// <summary>Like docker run -it: the init gets a pty relayed to this terminal until it exits (implies waiting).</summary>

@@ -29,7 +29,7 @@ RootFsNotFound, CommandNotFound, CommandNotExecutable, WorkingDirectoryNotFound 
 ContainerStartFailed (naming the launch step and the errno).
 '@
     Parameters   = @{
-        Wait     = 'Waits for the container to exit, streaming its stdout to the pipeline and its stderr to the error stream, then sets $LASTEXITCODE to the exit code.'
+        Wait     = 'Waits for the container to exit, streaming its stdout to the pipeline and its stderr to the error stream, then sets $LASTEXITCODE to the exit code. Alias: -Attach (docker start -a). To follow a container that is already running, use Get-MiniContainerLog -Follow.'
         Interactive = 'Relays this terminal to the container''s init on a new pty (raw mode, window size, Ctrl+C to the container) until it exits, then restores the terminal and sets $LASTEXITCODE. Implies waiting; needs an interactive terminal.'
         PassThru = 'Writes the container to the pipeline: right after the start (Running), or with -Wait or -Interactive after it exited (with ExitCode and OomKilled).'
     }
