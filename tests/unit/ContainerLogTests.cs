@@ -55,5 +55,29 @@ namespace MiniDocker.Tests
             var got = ContainerLog.Follow(log, () => true, CancellationToken.None).Select(e => e.Text).ToList();
             Assert.Equal(new[] { "done" }, got);
         }
+
+        [Fact]
+        public void Follow_sees_every_line_once_while_the_file_grows_under_it()
+        {
+            // A growing (not rotated) log must never look rotated: the follower would start over and repeat lines.
+            using var dir = new TempDirectory();
+            string log = dir.File("container.log");
+            const int Lines = 100000;
+            bool written = false;
+            var writer = new Thread(() =>
+            {
+                using var w = new StreamWriter(new FileStream(log, FileMode.Append, FileAccess.Write, FileShare.ReadWrite));
+                for (int i = 1; i <= Lines; i++)
+                {
+                    w.Write($"2026-01-01T00:00:01.000000000Z stdout line {i}\n");
+                    w.Flush();
+                }
+                Volatile.Write(ref written, true);
+            });
+            writer.Start();
+            var got = ContainerLog.Follow(log, () => Volatile.Read(ref written), CancellationToken.None).Select(e => e.Text).ToList();
+            writer.Join();
+            Assert.Equal(Enumerable.Range(1, Lines).Select(i => $"line {i}"), got);
+        }
     }
 }

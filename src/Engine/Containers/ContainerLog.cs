@@ -77,8 +77,10 @@ namespace MiniDocker.Engine
                         foreach (var e in TakeCompleteLines(pending)) yield return e;
                     }
                     if (done) yield break;
-                    // Rotated (logmax): the new file is shorter than the one just drained, which reached the cap.
-                    if (File.Exists(path) && new FileInfo(path).Length < fs.Length)
+                    // Rotated (logmax): the file at PATH is now shorter than the one just drained, which reached
+                    // the cap. Our length first: the same file only grows, so a later look at it is never shorter.
+                    long drained = fs.Length;
+                    if (File.Exists(path) && new FileInfo(path).Length < drained)
                     {
                         fs.Dispose();
                         fs = Open(path);
