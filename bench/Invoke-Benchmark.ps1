@@ -41,6 +41,7 @@ $work = Join-Path ([IO.Path]::GetTempPath()) "minidocker-bench-$PID"
 $tag = "mdbench-$PID"
 New-Item -ItemType Directory -Force $work | Out-Null
 $env:MINIDOCKER_ROOT = Join-Path $work 'state'
+$env:MINIDOCKER_RUN_ROOT = Join-Path $work 'run'
 $env:MINIDOCKER_CGROUP_PARENT = $tag   # relative: nested under this process's own cgroup
 $env:MINIDOCKER_HELPER = Join-Path $BuildOutput 'MiniDocker/mdhelper'
 
@@ -79,15 +80,10 @@ function Remove-BenchCgroups {
     }
 }
 
-function Get-Stats([double[]]$ms) {
-    $s = $ms | Sort-Object
-    $at = { param($q) $s[[Math]::Min($s.Count - 1, [int][Math]::Ceiling($q * $s.Count) - 1)] }
-    $median = if ($s.Count % 2) { $s[($s.Count - 1) / 2] } else { ($s[$s.Count / 2 - 1] + $s[$s.Count / 2]) / 2 }
-    [pscustomobject]@{ Median = $median; P90 = & $at 0.9; N = $s.Count }
-}
+Import-Module (Join-Path $PSScriptRoot 'BenchSession.psm1') -Force
 
 $rows = [Collections.Generic.List[object]]::new()
-function Add-Row($name, [double[]]$ms) { $st = Get-Stats $ms; $rows.Add([pscustomobject]@{ Name = $name; Median = $st.Median; P90 = $st.P90; N = $st.N }) }
+function Add-Row($name, [double[]]$ms) { $st = Get-BenchStats $ms; $rows.Add([pscustomobject]@{ Name = $name; Median = $st.Median; P90 = $st.P90; N = $st.N }) }
 
 $module = $null
 try {
@@ -250,7 +246,7 @@ try {
     }
     $null = $md.AppendLine().AppendLine('MiniDocker engine API, per phase (median ms):').AppendLine()
     $null = $md.AppendLine('| Create | Start | Wait | Remove |').AppendLine('|---:|---:|---:|---:|')
-    $null = $md.AppendLine(('| {0:0.00} | {1:0.00} | {2:0.00} | {3:0.00} |' -f (Get-Stats $phase.Create).Median, (Get-Stats $phase.Start).Median, (Get-Stats $phase.Wait).Median, (Get-Stats $phase.Remove).Median))
+    $null = $md.AppendLine(('| {0:0.00} | {1:0.00} | {2:0.00} | {3:0.00} |' -f (Get-BenchStats $phase.Create).Median, (Get-BenchStats $phase.Start).Median, (Get-BenchStats $phase.Wait).Median, (Get-BenchStats $phase.Remove).Median))
     $null = $md.AppendLine().AppendLine(('Monitor resident memory (running `sleep 30`, /proc/PID/status): VmRSS {0} KiB, RssAnon {1} KiB, RssFile {2} KiB; budget < 1024 KiB: {3}.' -f
             $rss.VmRSS, $rss.RssAnon, $rss.RssFile, $(if ($rss.VmRSS -lt 1024) { 'within' } else { 'OVER' })))
     if ($throughput.Count) {

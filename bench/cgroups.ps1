@@ -17,18 +17,10 @@ param(
     [string]$Json
 )
 $ErrorActionPreference = 'Stop'
-$env:POWERSHELL_TELEMETRY_OPTOUT = '1'
-$env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
-if ((id -u) -ne 0) { throw 'bench/cgroups.ps1 creates cgroups and runs containers: run it as root.' }
-
-$BuildOutput = (Resolve-Path $BuildOutput).Path
-$work = Join-Path ([IO.Path]::GetTempPath()) "minidocker-bench-cgroups-$PID"
-$env:MINIDOCKER_ROOT = Join-Path $work 'state'
-$env:MINIDOCKER_CGROUP_PARENT = "minidocker-bench-$PID"   # relative: nested under this process's own cgroup
-Import-Module (Join-Path $BuildOutput 'MiniDocker/MiniDocker.psd1') -Force
-$null = Get-MiniContainer   # loads MiniDocker.Engine, whose types the cgroup-only cases use
-$rootfs = Join-Path $BuildOutput 'rootfs'
-if (-not (Test-Path (Join-Path $rootfs 'bin/mdtest'))) { throw "No test rootfs at ${rootfs}: run build.ps1 -Output $BuildOutput first." }
+Import-Module (Join-Path $PSScriptRoot 'BenchSession.psm1') -Force
+$session = Enter-BenchSession -Name cgroups -BuildOutput $BuildOutput
+$work = $session.Work
+$rootfs = $session.RootFs
 
 $all = @{ Memory = 256MB; MemorySwap = 256MB; Cpus = 1; CpuShares = 512; CpusetCpus = '0'; PidsLimit = 100 }
 $engine = [MiniDocker.Engine.ContainerEngine]::new()
@@ -36,34 +28,18 @@ $limitsAll = [MiniDocker.Engine.LimitRequest]@{ Memory = $all.Memory; MemorySwap
 $limitsNone = [MiniDocker.ResourceLimits]::new()
 $limitsFull = $limitsAll.ApplyTo($limitsNone, [MiniDocker.Engine.HostCpus]::Current())
 
-function Measure-Case([string]$Name, [scriptblock]$Body) {
-    & $Body | Out-Null   # warm-up: JIT, first cgroup parent creation
-    $ms = foreach ($i in 1..$Iterations) {
-        $sw = [Diagnostics.Stopwatch]::StartNew()
-        & $Body | Out-Null
-        $sw.Elapsed.TotalMilliseconds
-    }
-    $sorted = @($ms | Sort-Object)
-    [pscustomobject]@{
-        Case     = $Name
-        MedianMs = [math]::Round($sorted[[int][math]::Floor(($sorted.Count - 1) / 2)], 2)
-        P90Ms    = [math]::Round($sorted[[int][math]::Floor(($sorted.Count - 1) * 0.9)], 2)
-        Runs     = $sorted.Count
-    }
-}
-
 try {
     $results = @(
-        Measure-Case 'cgroup only: create+remove, default pids.max' {
+        Measure-Case -Iterations $Iterations 'cgroup only: create+remove, default pids.max' {
             $cg = $engine.Cgroups.Create([guid]::NewGuid().ToString('n'), $limitsNone); $engine.Cgroups.Remove($cg)
         }
-        Measure-Case 'cgroup only: create+remove, every limit' {
+        Measure-Case -Iterations $Iterations 'cgroup only: create+remove, every limit' {
             $cg = $engine.Cgroups.Create([guid]::NewGuid().ToString('n'), $limitsFull); $engine.Cgroups.Remove($cg)
         }
-        Measure-Case 'container: new+start+wait+remove, default limits' {
+        Measure-Case -Iterations $Iterations 'container: new+start+wait+remove, default limits' {
             $c = New-MiniContainer $rootfs /bin/mdtest, true; Start-MiniContainer -InputObject $c -Wait; Remove-MiniContainer -InputObject $c
         }
-        Measure-Case 'container: new+start+wait+remove, every limit' {
+        Measure-Case -Iterations $Iterations 'container: new+start+wait+remove, every limit' {
             $c = New-MiniContainer $rootfs /bin/mdtest, true @all; Start-MiniContainer -InputObject $c -Wait; Remove-MiniContainer -InputObject $c
         }
     )

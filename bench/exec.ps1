@@ -19,33 +19,11 @@ param(
     [string]$Json
 )
 $ErrorActionPreference = 'Stop'
-$env:POWERSHELL_TELEMETRY_OPTOUT = '1'
-$env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
-if ((id -u) -ne 0) { throw 'bench/exec.ps1 runs containers: run it as root.' }
-
-$BuildOutput = (Resolve-Path $BuildOutput).Path
-$work = Join-Path ([IO.Path]::GetTempPath()) "minidocker-bench-exec-$PID"
-$env:MINIDOCKER_ROOT = Join-Path $work 'state'
-$env:MINIDOCKER_CGROUP_PARENT = "minidocker-bench-$PID"   # relative: nested under this process's own cgroup
-Import-Module (Join-Path $BuildOutput 'MiniDocker/MiniDocker.psd1') -Force
-$rootfs = Join-Path $BuildOutput 'rootfs'
-$helper = Join-Path $BuildOutput 'MiniDocker/mdhelper'
-
-function Measure-Case([string]$Name, [scriptblock]$Body) {
-    & $Body | Out-Null   # warm-up
-    $ms = foreach ($i in 1..$Iterations) {
-        $sw = [Diagnostics.Stopwatch]::StartNew()
-        & $Body | Out-Null
-        $sw.Elapsed.TotalMilliseconds
-    }
-    $sorted = @($ms | Sort-Object)
-    [pscustomobject]@{
-        Case     = $Name
-        MedianMs = [math]::Round($sorted[[int][math]::Floor(($sorted.Count - 1) / 2)], 2)
-        P90Ms    = [math]::Round($sorted[[int][math]::Floor(($sorted.Count - 1) * 0.9)], 2)
-        Runs     = $sorted.Count
-    }
-}
+Import-Module (Join-Path $PSScriptRoot 'BenchSession.psm1') -Force
+$session = Enter-BenchSession -Name exec -BuildOutput $BuildOutput
+$work = $session.Work
+$rootfs = $session.RootFs
+$helper = $session.Helper
 
 # A plan like the engine's (docs/launch-plan.md, "Exec"): NUL-terminated directive words.
 function New-ExecPlan([string]$Path, $Container, [switch]$NoCgroup) {
@@ -65,10 +43,10 @@ try {
     New-ExecPlan $plan $c
     New-ExecPlan $planNoCg $c -NoCgroup
     $results = @(
-        Measure-Case 'Invoke-MiniContainer true (warm pwsh)' { Invoke-MiniContainer -InputObject $c -Command true }
-        Measure-Case 'mdhelper exec (with cgroup join)' { & $helper exec $plan; if ($LASTEXITCODE) { throw "mdhelper exec: $LASTEXITCODE" } }
-        Measure-Case 'mdhelper exec (no cgroup join)' { & $helper exec $planNoCg; if ($LASTEXITCODE) { throw "mdhelper exec: $LASTEXITCODE" } }
-        Measure-Case 'nsenter -t PID -a true' { & nsenter -t $c.Pid -a true; if ($LASTEXITCODE) { throw "nsenter: $LASTEXITCODE" } }
+        Measure-Case -Iterations $Iterations 'Invoke-MiniContainer true (warm pwsh)' { Invoke-MiniContainer -InputObject $c -Command true }
+        Measure-Case -Iterations $Iterations 'mdhelper exec (with cgroup join)' { & $helper exec $plan; if ($LASTEXITCODE) { throw "mdhelper exec: $LASTEXITCODE" } }
+        Measure-Case -Iterations $Iterations 'mdhelper exec (no cgroup join)' { & $helper exec $planNoCg; if ($LASTEXITCODE) { throw "mdhelper exec: $LASTEXITCODE" } }
+        Measure-Case -Iterations $Iterations 'nsenter -t PID -a true' { & nsenter -t $c.Pid -a true; if ($LASTEXITCODE) { throw "nsenter: $LASTEXITCODE" } }
     )
     if (Get-Command hyperfine -ErrorAction SilentlyContinue) {
         # Without pwsh's own process start cost: the same binaries started by hyperfine (no shell).

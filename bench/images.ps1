@@ -21,17 +21,10 @@ param(
     [int]$BigImageMB = 500
 )
 $ErrorActionPreference = 'Stop'
-$env:POWERSHELL_TELEMETRY_OPTOUT = '1'
-$env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
-if ((id -u) -ne 0) { throw 'bench/images.ps1 runs containers: run it as root.' }
-
-$BuildOutput = (Resolve-Path $BuildOutput).Path
-$work = Join-Path ([IO.Path]::GetTempPath()) "minidocker-bench-images-$PID"
-$env:MINIDOCKER_ROOT = Join-Path $work 'state'
-$env:MINIDOCKER_CGROUP_PARENT = "minidocker-bench-$PID"
-Import-Module (Join-Path $BuildOutput 'MiniDocker/MiniDocker.psd1') -Force
-$rootfs = Join-Path $BuildOutput 'rootfs'
-if (-not (Test-Path (Join-Path $rootfs 'bin/mdtest'))) { throw "No test rootfs at ${rootfs}: run build.ps1 -Output $BuildOutput first." }
+Import-Module (Join-Path $PSScriptRoot 'BenchSession.psm1') -Force
+$session = Enter-BenchSession -Name images -BuildOutput $BuildOutput
+$work = $session.Work
+$rootfs = $session.RootFs
 
 function New-Tree([string]$Path, [int]$MB) {
     # The busybox rootfs, then MB of data: half random (incompressible), half repetitive text; 4 KB .. 4 MB files.
@@ -52,8 +45,6 @@ function New-Tree([string]$Path, [int]$MB) {
     }
     $i
 }
-
-function Get-Median([double[]]$v) { $s = $v | Sort-Object; $s[[int][Math]::Floor(($s.Count - 1) / 2)] }
 
 try {
     New-Item -ItemType Directory -Force $work | Out-Null
@@ -76,7 +67,7 @@ try {
         $importTimes += (Measure-Command { Import-MiniImage $tgz -Name bench/big -ProgressAction SilentlyContinue | Out-Null }).TotalSeconds
         if ($r -lt $Runs - 1) { Remove-MiniImage bench/big -Confirm:$false }
     }
-    $tarS = Get-Median $tarTimes; $impS = Get-Median $importTimes
+    $tarS = (Get-BenchStats $tarTimes).Median; $impS = (Get-BenchStats $importTimes).Median
 
     # Container start: a 5 MB image (busybox rootfs + 3 MB) vs a big one (BigImageMB), same command.
     $small = Join-Path $work 'small'
@@ -101,7 +92,7 @@ try {
             Remove-MiniContainer -InputObject $c
             if ($k -gt 0) { $t += $elapsed.TotalMilliseconds }   # first run: warm-up
         }
-        $startTimes[$img] = Get-Median $t
+        $startTimes[$img] = (Get-BenchStats $t).Median
     }
     $sizes = @{}; foreach ($i in Get-MiniImage bench/*) { $sizes[$i.ToString()] = $i.Size }
 

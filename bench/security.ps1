@@ -21,17 +21,10 @@ param(
     [string]$Json
 )
 $ErrorActionPreference = 'Stop'
-$env:POWERSHELL_TELEMETRY_OPTOUT = '1'
-$env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
-if ((id -u) -ne 0) { throw 'bench/security.ps1 runs containers: run it as root.' }
-
-$BuildOutput = (Resolve-Path $BuildOutput).Path
-$work = Join-Path ([IO.Path]::GetTempPath()) "minidocker-bench-security-$PID"
-$env:MINIDOCKER_ROOT = Join-Path $work 'state'
-$env:MINIDOCKER_CGROUP_PARENT = "minidocker-bench-$PID"   # relative: nested under this process's own cgroup
-Import-Module (Join-Path $BuildOutput 'MiniDocker/MiniDocker.psd1') -Force
-$rootfs = Join-Path $BuildOutput 'rootfs'
-if (-not (Test-Path (Join-Path $rootfs 'bin/mdtest'))) { throw "No test rootfs at ${rootfs}: run build.ps1 -Output $BuildOutput first." }
+Import-Module (Join-Path $PSScriptRoot 'BenchSession.psm1') -Force
+$session = Enter-BenchSession -Name security -BuildOutput $BuildOutput
+$work = $session.Work
+$rootfs = $session.RootFs
 
 function Measure-Start([string]$Name, [hashtable]$Options) {
     $once = {
@@ -43,13 +36,7 @@ function Measure-Start([string]$Name, [hashtable]$Options) {
         $elapsed
     }
     $null = & $once   # warm-up: JIT, first cgroup parent creation
-    $sorted = @(foreach ($i in 1..$Iterations) { & $once }) | Sort-Object
-    [pscustomobject]@{
-        Case     = $Name
-        MedianMs = [math]::Round($sorted[[int][math]::Floor(($sorted.Count - 1) / 2)], 2)
-        P90Ms    = [math]::Round($sorted[[int][math]::Floor(($sorted.Count - 1) * 0.9)], 2)
-        Runs     = $sorted.Count
-    }
+    ConvertTo-BenchRow $Name @(foreach ($i in 1..$Iterations) { & $once })
 }
 
 try {
