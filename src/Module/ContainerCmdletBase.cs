@@ -1,4 +1,5 @@
 using System;
+using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
@@ -27,6 +28,15 @@ namespace MiniDocker
             catch (MiniDockerException e) { WriteError(ToErrorRecord(e, target)); }
             catch (OperationCanceledException) { }
             return false;
+        }
+
+        /// <summary>An -Environment hashtable as the engine's variables (values as strings; null for none).</summary>
+        protected static Dictionary<string, string> ToEnvironment(Hashtable? table)
+        {
+            var env = new Dictionary<string, string>();
+            if (table != null)
+                foreach (DictionaryEntry kv in table) env[kv.Key.ToString() ?? ""] = kv.Value?.ToString() ?? "";
+            return env;
         }
 
         protected static ErrorRecord ToErrorRecord(MiniDockerException e, object? target = null) =>

@@ -181,27 +181,17 @@ namespace MiniDocker.Engine
             if (_progress != null && _done - _reported >= ReportEvery) { _reported = _done; _progress(_done, _total); }
         });
 
-        private sealed class CountingStream : Stream
+        private sealed class CountingStream : ReadOnlyStream
         {
             private readonly Stream _inner;
             private readonly Action<int> _count;
             public CountingStream(Stream inner, Action<int> count) { _inner = inner; _count = count; }
-            public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
             public override int Read(Span<byte> buffer) { int n = _inner.Read(buffer); if (n > 0) _count(n); return n; }
             protected override void Dispose(bool disposing) { if (disposing) _inner.Dispose(); base.Dispose(disposing); }
-            public override bool CanRead => true;
-            public override bool CanSeek => false;
-            public override bool CanWrite => false;
-            public override long Length => throw new NotSupportedException();
-            public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-            public override void Flush() { }
-            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-            public override void SetLength(long value) => throw new NotSupportedException();
-            public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
         }
 
         /// <summary>The read end of a pipe a tar writer fills on another thread; the writer's failure surfaces at EOF.</summary>
-        private sealed class PipedTar : Stream
+        private sealed class PipedTar : ReadOnlyStream
         {
             private readonly AnonymousPipeServerStream _writeEnd = new(PipeDirection.Out);
             private readonly AnonymousPipeClientStream _readEnd;
@@ -216,8 +206,6 @@ namespace MiniDocker.Engine
                     finally { _writeEnd.Dispose(); }
                 });
             }
-
-            public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
             public override int Read(Span<byte> buffer)
             {
@@ -236,16 +224,6 @@ namespace MiniDocker.Engine
                 }
                 base.Dispose(disposing);
             }
-
-            public override bool CanRead => true;
-            public override bool CanSeek => false;
-            public override bool CanWrite => false;
-            public override long Length => throw new NotSupportedException();
-            public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-            public override void Flush() { }
-            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-            public override void SetLength(long value) => throw new NotSupportedException();
-            public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
         }
     }
 
@@ -343,21 +321,12 @@ namespace MiniDocker.Engine
         public void Dispose() => _archive.Dispose();
 
         /// <summary>Reads an entry's data without closing it (the archive owns it).</summary>
-        private sealed class Borrowed : Stream
+        private sealed class Borrowed : ReadOnlyStream
         {
             private readonly Stream _inner;
             public Borrowed(Stream inner) => _inner = inner;
-            public override int Read(byte[] buffer, int offset, int count) => _inner.Read(buffer, offset, count);
             public override int Read(Span<byte> buffer) => _inner.Read(buffer);
-            public override bool CanRead => true;
-            public override bool CanSeek => false;
-            public override bool CanWrite => false;
             public override long Length => _inner.Length;
-            public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-            public override void Flush() { }
-            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-            public override void SetLength(long value) => throw new NotSupportedException();
-            public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
         }
     }
 }

@@ -335,7 +335,7 @@ namespace MiniDocker.Engine
         /// whether the last 512-byte block read was zeros (the end-of-archive marker; a tar cut at an
         /// entry boundary has none).
         /// </summary>
-        private sealed class TarStream : Stream
+        private sealed class TarStream : ReadOnlyStream
         {
             private readonly Stream _inner;
             private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -347,8 +347,6 @@ namespace MiniDocker.Engine
             public bool EndedWithZeroBlock => _length >= 1024 && Array.TrueForAll(_tail, b => b == 0);
 
             public string Digest() => Convert.ToHexString(_hash.GetHashAndReset()).ToLowerInvariant();
-
-            public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
             public override int Read(Span<byte> buffer)
             {
@@ -366,28 +364,18 @@ namespace MiniDocker.Engine
                 return n;
             }
 
-            public override bool CanRead => true;
-            public override bool CanSeek => false;
-            public override bool CanWrite => false;
-            public override long Length => throw new NotSupportedException();
             public override long Position { get => _length; set => throw new NotSupportedException(); }
-            public override void Flush() { }
-            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-            public override void SetLength(long value) => throw new NotSupportedException();
-            public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
         }
     }
 
     /// <summary>A stream with a few already-read bytes put back in front (for sniffing the compression).</summary>
-    internal sealed class PrefixedStream : Stream
+    internal sealed class PrefixedStream : ReadOnlyStream
     {
         private readonly byte[] _prefix;
         private readonly Stream _inner;
         private int _used;
 
         public PrefixedStream(byte[] prefix, Stream inner) { _prefix = prefix; _inner = inner; }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
         public override int Read(Span<byte> buffer)
         {
@@ -400,16 +388,6 @@ namespace MiniDocker.Engine
             }
             return _inner.Read(buffer);
         }
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     internal static class TarEntryOwnership

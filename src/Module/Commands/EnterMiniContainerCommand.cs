@@ -47,7 +47,7 @@ namespace MiniDocker.Commands
             var spec = new ExecSpec
             {
                 Command = Command,
-                Environment = InvokeMiniContainerCommand.ToDictionary(Environment),
+                Environment = ToEnvironment(Environment),
                 WorkingDirectory = WorkingDirectory,
                 User = User,
                 Tty = true,

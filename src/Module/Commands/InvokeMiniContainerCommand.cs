@@ -48,7 +48,7 @@ namespace MiniDocker.Commands
 
         private void Run(Container c)
         {
-            var spec = new ExecSpec { Command = Command, Environment = ToDictionary(Environment), WorkingDirectory = WorkingDirectory, User = User };
+            var spec = new ExecSpec { Command = Command, Environment = ToEnvironment(Environment), WorkingDirectory = WorkingDirectory, User = User };
             using var session = Engine.StartExec(c.Id, spec);
             foreach (var line in session.Output(Cancellation))
             {
@@ -61,14 +61,6 @@ namespace MiniDocker.Commands
             var result = session.Finish();
             SessionState.PSVariable.Set("global:LASTEXITCODE", result.ExitCode);
             if (PassThru) WriteObject(result);
-        }
-
-        internal static Dictionary<string, string> ToDictionary(Hashtable? table)
-        {
-            var env = new Dictionary<string, string>();
-            if (table != null)
-                foreach (DictionaryEntry kv in table) env[kv.Key.ToString() ?? ""] = kv.Value?.ToString() ?? "";
-            return env;
         }
     }
 }

@@ -136,12 +136,7 @@ namespace MiniDocker.Commands
                 User = User,
                 ReadOnly = ReadOnly,
             };
-            if (Environment != null)
-            {
-                var env = new Dictionary<string, string>();
-                foreach (DictionaryEntry kv in Environment) env[kv.Key.ToString() ?? ""] = kv.Value?.ToString() ?? "";
-                spec.Environment = env;
-            }
+            if (Environment != null) spec.Environment = ToEnvironment(Environment);
             if (!ShouldProcess($"{string.Join(" ", Command)} in {(Image != null ? "image " + Image : spec.RootFs)}", "Create container")) return;
             try { WriteObject(Engine.Create(spec)); }
             catch (MiniDockerException e) { ThrowTerminatingError(ToErrorRecord(e)); }

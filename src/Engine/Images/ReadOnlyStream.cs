@@ -1,0 +1,21 @@
+using System;
+using System.IO;
+
+namespace MiniDocker.Engine
+{
+    /// <summary>Base of the engine's forward-only read streams: a subclass writes Read(Span); the rest is refused.</summary>
+    internal abstract class ReadOnlyStream : Stream
+    {
+        public abstract override int Read(Span<byte> buffer);
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}
