@@ -146,8 +146,6 @@ Describe 'Enter-MiniContainer: an interactive shell on a pty' {
         $script:socket = "md-exec-$PID"
         $script:dir = Join-Path ([IO.Path]::GetTempPath()) "md-tty-$PID"
         New-Item -ItemType Directory -Force $dir | Out-Null
-        function Get-Pane { (tmux -L $socket capture-pane -p -t tty) -join "`n" }
-        function Send-Line([string]$Text) { tmux -L $socket send-keys -t tty -l $Text; tmux -L $socket send-keys -t tty Enter }
     }
     AfterAll {
         tmux -L $socket kill-server 2>$null
@@ -157,10 +155,7 @@ Describe 'Enter-MiniContainer: an interactive shell on a pty' {
 
     It 'runs hostname and exit through tmux, and leaves the terminal as it was' {
         Get-Command tmux -ErrorAction Stop | Out-Null
-        $pwsh = Join-Path $PSHOME pwsh
-        $envs = 'MINIDOCKER_ROOT', 'MINIDOCKER_CGROUP_PARENT', 'POWERSHELL_TELEMETRY_OPTOUT' | ForEach-Object { "$_='$([Environment]::GetEnvironmentVariable($_))'" }
-        tmux -L $socket new-session -d -s tty -x 100 -y 30 "env $($envs -join ' ') '$pwsh' -NoProfile -NoLogo"
-        Wait-Until { (Get-Pane) -match 'PS .*>' } 20 | Should -BeTrue
+        Start-TestTerminal $socket | Should -BeTrue
         Send-Line "Import-Module '$env:MINIDOCKER_MODULE'; stty -a > '$dir/before'; 'ready-' + 1"
         Wait-Until { (Get-Pane) -match 'ready-1' } 20 | Should -BeTrue
 

@@ -7,14 +7,6 @@ BeforeAll {
     $script:socket = "md-interactive-$PID"
     $script:dir = Join-Path ([IO.Path]::GetTempPath()) "md-interactive-$PID"
     New-Item -ItemType Directory -Force $dir | Out-Null
-    function Get-Pane { (tmux -L $socket capture-pane -p -t tty) -join "`n" }
-    function Send-Line([string]$Text) { tmux -L $socket send-keys -t tty -l $Text; tmux -L $socket send-keys -t tty Enter }
-    function Start-Caller {
-        $pwsh = Join-Path $PSHOME pwsh
-        $envs = 'MINIDOCKER_ROOT', 'MINIDOCKER_CGROUP_PARENT', 'POWERSHELL_TELEMETRY_OPTOUT' | ForEach-Object { "$_='$([Environment]::GetEnvironmentVariable($_))'" }
-        tmux -L $socket new-session -d -s tty -x 100 -y 30 "env $($envs -join ' ') '$pwsh' -NoProfile -NoLogo"
-        Wait-Until { (Get-Pane) -match 'PS .*>' } 20 | Should -BeTrue
-    }
 }
 
 AfterAll {
@@ -33,7 +25,7 @@ Describe 'Start-MiniContainer -Interactive: the init on a pty, relayed to this t
     ) {
         Get-Command tmux -ErrorAction Stop | Out-Null
         $script:c = New-MiniContainer $rootfs sh -Name (New-TestName 'it') -Hostname 'it-box' -Init:$Init
-        Start-Caller
+        Start-TestTerminal $socket | Should -BeTrue
         Send-Line "Import-Module '$env:MINIDOCKER_MODULE'; stty -a > '$dir/before'; 'ready-' + 1"
         Wait-Until { (Get-Pane) -match 'ready-1' } 20 | Should -BeTrue
 

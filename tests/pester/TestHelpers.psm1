@@ -70,4 +70,27 @@ function Wait-Until([scriptblock]$Script, [double]$Timeout = 10) {
     $v
 }
 
-Export-ModuleMember -Function New-TestName, Invoke-TestContainer, Get-ContainerCgroupDirectory, Wait-Until, Get-CgroupVersion, Get-ContainerCgroupValue, Get-TestLog
+# A real terminal for interactive tests: a pwsh on a tmux pane of its own, one at a time per test file.
+$script:TerminalSocket = $null
+
+<#
+.SYNOPSIS
+    Starts a pwsh with this session's MiniDocker settings (state root, run root, cgroup parent, ...)
+    on a new tmux server named SOCKET; returns true once its prompt shows.
+#>
+function Start-TestTerminal([string]$Socket) {
+    $script:TerminalSocket = $Socket
+    $pwsh = Join-Path $PSHOME pwsh
+    $names = @(Get-ChildItem env: | Where-Object Name -like 'MINIDOCKER_*' | ForEach-Object Name) + 'POWERSHELL_TELEMETRY_OPTOUT'
+    $envs = $names | ForEach-Object { "$_='$([Environment]::GetEnvironmentVariable($_))'" }
+    tmux -L $Socket new-session -d -s tty -x 100 -y 30 "env $($envs -join ' ') '$pwsh' -NoProfile -NoLogo"
+    Wait-Until { (Get-Pane) -match 'PS .*>' } 20
+}
+
+<# The terminal's screen as text. #>
+function Get-Pane { (tmux -L $script:TerminalSocket capture-pane -p -t tty) -join "`n" }
+
+<# Types TEXT and Enter into the terminal. #>
+function Send-Line([string]$Text) { tmux -L $script:TerminalSocket send-keys -t tty -l $Text; tmux -L $script:TerminalSocket send-keys -t tty Enter }
+
+Export-ModuleMember -Function New-TestName, Invoke-TestContainer, Get-ContainerCgroupDirectory, Wait-Until, Get-CgroupVersion, Get-ContainerCgroupValue, Get-TestLog, Start-TestTerminal, Get-Pane, Send-Line
