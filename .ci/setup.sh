@@ -11,6 +11,8 @@ cd "$repo"
 need_apt=()
 command -v make >/dev/null || need_apt+=(make)
 command -v cc >/dev/null || need_apt+=(gcc libc6-dev)
+# The helper links libseccomp statically: the header and libseccomp.a come from libseccomp-dev.
+[ -f /usr/include/seccomp.h ] && [ -f /usr/lib/x86_64-linux-gnu/libseccomp.a -o -f /usr/lib/$(gcc -dumpmachine 2>/dev/null)/libseccomp.a ] || need_apt+=(libseccomp-dev)
 { [ -x /bin/busybox ] && ! head -c 4096 /bin/busybox | grep -q ld-linux; } || need_apt+=(busybox-static)
 command -v ip >/dev/null || need_apt+=(iproute2)
 # Image tests: real OCI layouts and docker save archives, made offline from a folder.
