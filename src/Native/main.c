@@ -1,12 +1,14 @@
 /* mdhelper: executes a MiniDocker launch plan (docs/launch-plan.md). */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "exec.h"
+#include "exeseal.h"
 #include "monitor.h"
 #include "pid1.h"
 #include "plan.h"
@@ -108,13 +110,21 @@ mode_exec (const char *plan_path)
 int
 main (int argc, char **argv)
 {
-  if (argc >= 2)
-    pid1_set_title_area (argv[0], (size_t) (argv[argc - 1] + strlen (argv[argc - 1]) + 1 - argv[0]));
-  if (argc == 2 && strcmp (argv[1], "run") == 0)
-    return mode_run (NULL);
-  if (argc == 3 && strcmp (argv[1], "run") == 0)
-    return mode_run (argv[2]);
-  if (argc == 3 && strcmp (argv[1], "exec") == 0)
+  struct md_error err;
+  bool run = argc >= 2 && argc <= 3 && strcmp (argv[1], "run") == 0;
+  bool exec = argc == 3 && strcmp (argv[1], "exec") == 0;
+
+  if (!run && !exec)
+    return usage ();
+  /* Before anything reaches a container: from here on this process is a sealed copy. */
+  memset (&err, 0, sizeof err);
+  if (exeseal_ensure (argv, &err) < 0)
+    {
+      md_error_report (run && argc == 2 ? 1 : 2, &err);
+      return exec ? EXEC_FAILED : 1;
+    }
+  pid1_set_title_area (argv[0], (size_t) (argv[argc - 1] + strlen (argv[argc - 1]) + 1 - argv[0]));
+  if (exec)
     return mode_exec (argv[2]);
-  return usage ();
+  return mode_run (argc == 3 ? argv[2] : NULL);
 }

@@ -33,11 +33,12 @@ namespace MiniDocker.Engine
     {
         /// <summary>
         /// How every mdhelper process starts: no shell, and an empty environment, so nothing of the
-        /// caller's (tokens, paths) reaches a helper that lives on as a container's monitor or PID 1.
+        /// caller's (tokens, paths) reaches a helper that lives on as a container's monitor or PID 1;
+        /// and from a sealed copy, never the file a container could reach through /proc/PID/exe.
         /// </summary>
         internal static ProcessStartInfo StartInfo(string helperPath, params string[] args)
         {
-            var psi = new ProcessStartInfo(helperPath) { UseShellExecute = false };
+            var psi = new ProcessStartInfo(SealedHelper.ExecutablePath(helperPath)) { UseShellExecute = false };
             foreach (var a in args) psi.ArgumentList.Add(a);
             psi.Environment.Clear();
             return psi;
