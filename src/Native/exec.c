@@ -22,6 +22,9 @@
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open 434
 #endif
+#ifndef SYS_pidfd_send_signal
+#define SYS_pidfd_send_signal 424
+#endif
 
 #define JOINED_NAMESPACES (CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWCGROUP | CLONE_NEWNS)
 
@@ -129,7 +132,7 @@ target_open (const struct plan *plan, struct target *t, struct md_error *err)
 }
 
 static int
-target_join (struct target *t, struct md_error *err)
+target_join (const struct plan *plan, struct target *t, struct md_error *err)
 {
   size_t i;
   if (t->pidfd >= 0)
@@ -149,6 +152,12 @@ target_join (struct target *t, struct md_error *err)
           if ((t->nsfd[i] = open (path, O_RDONLY | O_CLOEXEC)) < 0)
             return md_fail (err, errno, "setns", path);
         }
+      /* The fds came by PID: they are the target's only if the pinned process still holds that
+         PID (alive, so never recycled) and still has the recorded start time. */
+      if (syscall (SYS_pidfd_send_signal, t->pidfd, 0, NULL, 0) < 0)
+        return md_fail_directive (err, plan->target, errno, plan->target->args[0]);
+      if (target_is_alive (plan, err) < 0)
+        return -1;
       close (t->pidfd);
     }
   for (i = 0; i < NNAMESPACES; i++)
@@ -177,9 +186,14 @@ child_main (const struct plan *plan, const struct terminal *tty, int error_fd)
 {
   struct md_error err;
   memset (&err, 0, sizeof err);
-  init_reset_signals ();
   /* If the helper dies (killed by the engine on Ctrl+C), so does the command. */
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
+  if (init_reset_signals (&err) < 0)
+    goto fail;
+  if (prctl (PR_SET_PDEATHSIG, SIGKILL) < 0)
+    {
+      md_fail (&err, errno, "prctl", "PR_SET_PDEATHSIG");
+      goto fail;
+    }
   /* Its own session, so the helper can end it together with whatever it starts. */
   if (tty != NULL && terminal_attach_child (tty, &err) < 0)
     goto fail;
@@ -247,7 +261,11 @@ exec_run (const struct plan *plan)
       return EXEC_FAILED;
     }
   /* Nothing in the container may ptrace or read this process before the command's execve. */
-  prctl (PR_SET_DUMPABLE, 0);
+  if (prctl (PR_SET_DUMPABLE, 0) < 0)
+    {
+      md_fail (&err, errno, "prctl", "PR_SET_DUMPABLE");
+      goto fail;
+    }
   sigemptyset (&sigs);
   sigaddset (&sigs, SIGCHLD);
   sigaddset (&sigs, SIGINT);
@@ -256,15 +274,18 @@ exec_run (const struct plan *plan)
   sigaddset (&sigs, SIGQUIT);
   if (plan->tty)
     sigaddset (&sigs, SIGWINCH);
-  sigprocmask (SIG_BLOCK, &sigs, NULL);
-  sig_fd = signalfd (-1, &sigs, SFD_CLOEXEC);
+  /* The terminal relay polls it; wait_plain blocks on it. */
+  if (sigprocmask (SIG_BLOCK, &sigs, NULL) < 0)
+    sig_fd = -1;
+  else
+    sig_fd = signalfd (-1, &sigs, SFD_CLOEXEC | (plan->tty ? SFD_NONBLOCK : 0));
 
   if (sig_fd < 0)
     md_fail (&err, errno, "signalfd", "SIGCHLD");
   /* Into the cgroups first (host paths, and a process cannot leave the cgroup namespace it joins). */
   if (sig_fd < 0 || seccomp_prepare (plan, &err) < 0 || target_open (plan, &target, &err) < 0
       || monitor_join_cgroups (plan, getpid (), &err) < 0
-      || target_join (&target, &err) < 0 || (plan->tty && terminal_open (&tty, &err) < 0))
+      || target_join (plan, &target, &err) < 0 || (plan->tty && terminal_open (&tty, &err) < 0))
     goto fail;
   if (pipe2 (error_p, O_CLOEXEC) < 0)
     {

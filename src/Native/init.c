@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "init.h"
@@ -15,15 +16,18 @@
 
 extern char **environ;
 
-void
-init_reset_signals (void)
+int
+init_reset_signals (struct md_error *err)
 {
   sigset_t none;
   int sig;
+  /* SIG_ERR only for the signals that cannot be caught (KILL, STOP) and glibc's own (32, 33). */
   for (sig = 1; sig < NSIG; sig++)
     signal (sig, SIG_DFL);
   sigemptyset (&none);
-  sigprocmask (SIG_SETMASK, &none, NULL);
+  if (sigprocmask (SIG_SETMASK, &none, NULL) < 0)
+    return md_fail (err, errno, "signals", "sigprocmask");
+  return 0;
 }
 
 static int
@@ -35,6 +39,31 @@ setup_stdio (const struct init_args *a, struct md_error *err)
   if (dup2 (null, 0) < 0 || dup2 (a->stdout_fd, 1) < 0 || dup2 (a->stderr_fd, 2) < 0)
     return md_fail (err, errno, "stdio", "dup2");
   close (null);
+  return 0;
+}
+
+/* stdin becomes the container's own /dev/null once the plan has made it: a file of a host mount
+   must not reach the container. Only a character device 1:3 is taken; without one, an empty pipe. */
+static int
+reopen_stdin (struct md_error *err)
+{
+  struct stat st;
+  int p[2], fd = open ("/dev/null", O_RDWR | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
+  if (fd >= 0 && (fstat (fd, &st) < 0 || !S_ISCHR (st.st_mode) || st.st_rdev != makedev (1, 3)))
+    {
+      close (fd);
+      fd = -1;
+    }
+  if (fd < 0)
+    {
+      if (pipe2 (p, O_CLOEXEC) < 0)
+        return md_fail (err, errno, "stdio", "stdin pipe");
+      close (p[1]);
+      fd = p[0];
+    }
+  if (dup2 (fd, 0) < 0)
+    return md_fail (err, errno, "stdio", "dup2 stdin");
+  close (fd);
   return 0;
 }
 
@@ -69,8 +98,8 @@ attach_terminal (const struct init_args *a, struct md_error *err)
   struct terminal t;
   if (terminal_open (&t, err) < 0)
     return -1;
-  if (a->has_winsize)
-    ioctl (t.master, TIOCSWINSZ, &a->winsize);
+  if (a->has_winsize && ioctl (t.master, TIOCSWINSZ, &a->winsize) < 0)
+    return md_fail (err, errno, "tty", "TIOCSWINSZ");
   if (terminal_send_master (a->tty_fd, &t, err) < 0)
     return -1;
   close (a->tty_fd);
@@ -83,8 +112,7 @@ init_setup (const struct init_args *a, struct md_error *err)
   const struct plan *plan = a->plan;
   size_t i;
 
-  init_reset_signals ();
-  if (setup_stdio (a, err) < 0 || wait_for_release (a->sync_fd, err) < 0)
+  if (init_reset_signals (err) < 0 || setup_stdio (a, err) < 0 || wait_for_release (a->sync_fd, err) < 0)
     return -1;
   /* Now inside our cgroups: make them the root of our cgroup namespace. */
   if (unshare (CLONE_NEWCGROUP) < 0)
@@ -96,7 +124,8 @@ init_setup (const struct init_args *a, struct md_error *err)
     if (directive_is_filesystem (&plan->dirs[i]) && rootfs_apply (plan, &plan->dirs[i], err) < 0)
       return -1;
   umask (a->umask);
-  if (set_hostname (plan, err) < 0 || (plan->tty && attach_terminal (a, err) < 0))
+  if ((!plan->tty && reopen_stdin (err) < 0) || set_hostname (plan, err) < 0
+      || (plan->tty && attach_terminal (a, err) < 0))
     return -1;
   return apply_process_security (plan, a->error_fd, err);
 }

@@ -29,6 +29,6 @@ int init_main (void *arg);
 int init_exec_command (const struct plan *plan, struct md_error *err);
 
 /* Signal state a command must start with: default dispositions, nothing blocked. */
-void init_reset_signals (void);
+int init_reset_signals (struct md_error *err);
 
 #endif

@@ -68,7 +68,12 @@ mode_run (const char *plan_path)
       return WIFEXITED (status) ? WEXITSTATUS (status) : 1;
     }
 
-  setsid ();
+  if (setsid () < 0)
+    {
+      md_fail (&err, errno, "setsid", "monitor");
+      monitor_report_error (&err);
+      _exit (1);
+    }
   switch (fork ())
     {
     case -1:

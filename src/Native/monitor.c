@@ -43,30 +43,41 @@ monitor_report_error (const struct md_error *err)
   md_error_report (monitor_report_fd, err);
 }
 
-static void
+static int
 report_ok (pid_t init_pid)
 {
   char line[64];
   int len = snprintf (line, sizeof line, "ok %d %d\n", (int) getpid (), (int) init_pid);
-  write_all (monitor_report_fd, line, (size_t) len);
+  return write_all (monitor_report_fd, line, (size_t) len);
 }
 
 /* The caller reads the report until EOF: let go of its pipes (and our inherited stderr). With
-   `tty`, fds 0-1 are the caller's terminal, which we relay: only the report fd goes. */
+   `tty`, fds 0-1 are the caller's terminal, which we relay: only the report fd goes. NULL is
+   opened before the report; should a dup2 fail, closing the fd still lets go of the pipe. */
 static void
-detach_stdio (bool tty)
+detach_stdio (int null, bool tty)
 {
-  int null = open ("/dev/null", O_RDWR);
-  if (null < 0)
-    return;
-  if (!tty)
-    {
-      dup2 (null, 0);
-      dup2 (null, 1);
-    }
-  dup2 (null, 2);
+  int fd;
+  for (fd = tty ? 2 : 0; fd <= 2; fd++)
+    if (dup2 (null, fd) < 0)
+      close (fd);
   if (null > 2)
     close (null);
+}
+
+/* After the report nobody reads our errors: the log (if any) gets them, as the container's stderr. */
+static void
+log_error (struct monitor *m, const struct md_error *err)
+{
+  struct relay_stream s;
+  char line[sizeof err->arg + 64];
+  size_t len = md_error_format (err, line, sizeof line);
+  if (m->log.fd >= 0 && relay_init (&s, -1, "stderr") == 0)
+    {
+      relay_feed (&s, &m->log, "mdhelper: ", 10);
+      relay_feed (&s, &m->log, line, len);
+      relay_close (&s, &m->log);
+    }
 }
 
 static int
@@ -114,8 +125,8 @@ make_pipes (struct monitor *m, int *out_r, int *err_r, struct md_error *err)
   if (pipe2 (out_p, O_CLOEXEC | O_NONBLOCK) < 0 || pipe2 (errout_p, O_CLOEXEC | O_NONBLOCK) < 0)
     return md_fail (err, errno, "pipe", "stdout");
   /* Only our read ends are non-blocking; the container's write ends must block. */
-  fcntl (out_p[1], F_SETFL, 0);
-  fcntl (errout_p[1], F_SETFL, 0);
+  if (fcntl (out_p[1], F_SETFL, 0) < 0 || fcntl (errout_p[1], F_SETFL, 0) < 0)
+    return md_fail (err, errno, "pipe", "F_SETFL");
   *out_r = out_p[0];
   *err_r = errout_p[0];
   m->init.stdout_fd = out_p[1];
@@ -280,7 +291,7 @@ monitor_run (const struct plan *plan)
   struct monitor m;
   struct md_error err;
   sigset_t chld;
-  int sig_fd, out_r = -1, err_r = -1, code, master = -1;
+  int sig_fd, out_r = -1, err_r = -1, code, master = -1, null;
 
   memset (&m, 0, sizeof m);
   memset (&err, 0, sizeof err);
@@ -289,10 +300,17 @@ monitor_run (const struct plan *plan)
   m.init.umask = umask (0022);
   umask (m.init.umask);
 
-  prctl (PR_SET_CHILD_SUBREAPER, 1);
   /* Nothing in the container may ptrace or read the memory of the helper (or, in init mode,
      of its PID 1) before the command's execve makes it dumpable again. */
-  prctl (PR_SET_DUMPABLE, 0);
+  if (prctl (PR_SET_CHILD_SUBREAPER, 1) < 0)
+    md_fail (&err, errno, "prctl", "PR_SET_CHILD_SUBREAPER");
+  else if (prctl (PR_SET_DUMPABLE, 0) < 0)
+    md_fail (&err, errno, "prctl", "PR_SET_DUMPABLE");
+  if (err.step[0] != '\0')
+    {
+      monitor_report_error (&err);
+      return 1;
+    }
   signal (SIGPIPE, SIG_IGN);
   if (!plan->tty)
     signal (SIGHUP, SIG_IGN);
@@ -308,8 +326,10 @@ monitor_run (const struct plan *plan)
       sigaddset (&chld, SIGHUP);
       sigaddset (&chld, SIGQUIT);
     }
-  sigprocmask (SIG_BLOCK, &chld, NULL);
-  sig_fd = signalfd (-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
+  if (sigprocmask (SIG_BLOCK, &chld, NULL) < 0)
+    sig_fd = -1;
+  else
+    sig_fd = signalfd (-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
   if (sig_fd < 0)
     {
       md_fail (&err, errno, "signalfd", "SIGCHLD");
@@ -350,15 +370,27 @@ monitor_run (const struct plan *plan)
       monitor_report_error (&err);
       return 1;
     }
-  report_ok (m.init_pid);
-  detach_stdio (plan->tty);
+  if ((null = open ("/dev/null", O_RDWR | O_CLOEXEC)) < 0)
+    {
+      md_fail (&err, errno, "stdio", "/dev/null");
+      kill_and_reap_init (&m);
+      monitor_report_error (&err);
+      return 1;
+    }
+  if (report_ok (m.init_pid) < 0)
+    {
+      /* The engine never learns of this container: it must not run on unrecorded. */
+      kill_and_reap_init (&m);
+      return 1;
+    }
+  detach_stdio (null, plan->tty);
 
   if (plan->tty)
     code = status_exit_code (relay_terminal (&m, sig_fd, master));
   else
     code = status_exit_code (relay_until_exit (&m, sig_fd, out_r, err_r));
-  if (plan->exitfile)
-    status_write_exit_file (plan->exitfile->args[0], code, &err);
+  if (plan->exitfile && status_write_exit_file (plan->exitfile->args[0], code, &err) < 0)
+    log_error (&m, &err);
   /* Subreaper: anything reparented to us (e.g. an exec'd process) is reaped before we go. */
   while (waitpid (-1, NULL, 0) > 0 || errno == EINTR)
     ;

@@ -50,6 +50,16 @@ reap_children (pid_t command)
   return code;
 }
 
+static _Noreturn void
+fail (int error_fd, int errnum, const char *step, const char *arg)
+{
+  struct md_error err;
+  memset (&err, 0, sizeof err);
+  md_fail (&err, errnum, step, arg);
+  md_error_send (error_fd, &err);
+  _exit (127);
+}
+
 _Noreturn void
 pid1_run (const struct plan *plan, int error_fd)
 {
@@ -63,25 +73,22 @@ pid1_run (const struct plan *plan, int error_fd)
   for (sig = 1; sig < NSIG; sig++)
     if (!is_synchronous (sig))
       sigaddset (&all, sig);
-  sigprocmask (SIG_BLOCK, &all, &old);
+  if (sigprocmask (SIG_BLOCK, &all, &old) < 0)
+    fail (error_fd, errno, "signals", "sigprocmask");
 
   command = fork ();
   if (command < 0)
-    {
-      struct md_error err;
-      md_fail (&err, errno, "fork", plan->argv[0]);
-      md_error_send (error_fd, &err);
-      _exit (127);
-    }
+    fail (error_fd, errno, "fork", plan->argv[0]);
   if (command == 0)
     {
       struct md_error err;
       /* With a pty, the command is its foreground process group (Ctrl+C reaches it, not us);
          SIGTTOU is still blocked here, so tcsetpgrp from the background works. */
-      if (plan->tty && setpgid (0, 0) == 0)
-        tcsetpgrp (0, getpid ());
-      init_reset_signals ();
-      init_exec_command (plan, &err);
+      if (plan->tty && (setpgid (0, 0) < 0 || tcsetpgrp (0, getpid ()) < 0))
+        fail (error_fd, errno, "tty", "tcsetpgrp");
+      memset (&err, 0, sizeof err);
+      if (init_reset_signals (&err) == 0)
+        init_exec_command (plan, &err);
       md_error_send (error_fd, &err);
       _exit (127);
     }

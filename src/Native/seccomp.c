@@ -94,18 +94,26 @@ parse_conditions (const char *s, struct scmp_arg_cmp *cmp, unsigned int *n)
   return 0;
 }
 
-/* The compat ABIs a native process can also enter, so a 32-bit binary meets the same rules. */
-static void
-add_compat_arches (scmp_filter_ctx ctx)
+/* The compat ABIs a native process can also enter, so a 32-bit binary meets the same rules
+   (a missing one would let such a binary past the filter: failing to add it is an error). */
+static int
+add_compat_arches (scmp_filter_ctx ctx, const struct directive *d, struct md_error *err)
 {
+  static const struct { uint32_t native, compat; const char *name; } compat[] = {
+    { SCMP_ARCH_X86_64, SCMP_ARCH_X86, "arch x86" },
+    { SCMP_ARCH_X86_64, SCMP_ARCH_X32, "arch x32" },
+    { SCMP_ARCH_AARCH64, SCMP_ARCH_ARM, "arch arm" },
+  };
   uint32_t native = seccomp_arch_native ();
-  if (native == SCMP_ARCH_X86_64)
-    {
-      seccomp_arch_add (ctx, SCMP_ARCH_X86);
-      seccomp_arch_add (ctx, SCMP_ARCH_X32);
-    }
-  else if (native == SCMP_ARCH_AARCH64)
-    seccomp_arch_add (ctx, SCMP_ARCH_ARM);
+  size_t i;
+  for (i = 0; i < sizeof compat / sizeof compat[0]; i++)
+    if (compat[i].native == native)
+      {
+        int rc = seccomp_arch_add (ctx, compat[i].compat);
+        if (rc < 0 && rc != -EEXIST)
+          return md_fail_directive (err, d, -rc, compat[i].name);
+      }
+  return 0;
 }
 
 static int
@@ -137,6 +145,7 @@ build_filter (const struct plan *plan, struct md_error *err)
   scmp_filter_ctx ctx;
   uint32_t def;
   size_t i;
+  int rc;
   if (parse_action (d->args[0], &def) < 0)
     {
       md_fail_directive (err, d, EINVAL, d->args[0]);
@@ -149,8 +158,14 @@ build_filter (const struct plan *plan, struct md_error *err)
       return NULL;
     }
   /* no_new_privs is the plan's decision (the nnp directive), not libseccomp's. */
-  seccomp_attr_set (ctx, SCMP_FLTATR_CTL_NNP, 0);
-  add_compat_arches (ctx);
+  rc = seccomp_attr_set (ctx, SCMP_FLTATR_CTL_NNP, 0);
+  if (rc < 0)
+    md_fail_directive (err, d, -rc, "seccomp_attr_set nnp");
+  if (rc < 0 || add_compat_arches (ctx, d, err) < 0)
+    {
+      seccomp_release (ctx);
+      return NULL;
+    }
   for (i = 0; i < plan->nsyscalls; i++)
     if (add_rule (ctx, plan->syscalls[i], err) < 0)
       {

@@ -18,25 +18,27 @@ status_exit_code (int wait_status)
   return 255;
 }
 
-static void
+/* The rename is durable only once the directory is. */
+static int
 fsync_parent_dir (const char *path)
 {
   char dir[PATH_MAX];
   char *slash;
-  int fd;
+  int fd, rc;
   snprintf (dir, sizeof dir, "%s", path);
   slash = strrchr (dir, '/');
   if (slash == NULL)
-    return;
+    return 0;
   if (slash == dir)
     slash[1] = '\0';
   else
     *slash = '\0';
   fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0)
-    return;
-  fsync (fd);
+    return -1;
+  rc = fsync (fd);
   close (fd);
+  return rc;
 }
 
 int
@@ -65,6 +67,7 @@ status_write_exit_file (const char *path, int code, struct md_error *err)
       unlink (tmp);
       return md_fail (err, saved, "exitfile", path);
     }
-  fsync_parent_dir (path);
+  if (fsync_parent_dir (path) < 0)
+    return md_fail (err, errno, "exitfile", path);
   return 0;
 }

@@ -23,7 +23,8 @@ terminal_open (struct terminal *t, struct md_error *err)
 
   memset (t, 0, sizeof *t);
   /* The container's own devpts instance: its /dev/ptmx is a symlink to this node. */
-  t->master = open ("/dev/pts/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC | O_NOFOLLOW);
+  /* Non-blocking: the relays drain it until EAGAIN. */
+  t->master = open ("/dev/pts/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
   if (t->master < 0)
     return md_fail (err, errno, "tty", "/dev/pts/ptmx");
   /* The container's root could have put anything there: accept only a devpts master. */
@@ -144,8 +145,6 @@ terminal_relay (struct terminal *t, pid_t child, int sig_fd)
 {
   int status = 0, stdin_open = 1, master_open = 1;
 
-  fcntl (t->master, F_SETFL, fcntl (t->master, F_GETFL) | O_NONBLOCK);
-  fcntl (sig_fd, F_SETFL, fcntl (sig_fd, F_GETFL) | O_NONBLOCK);
   for (;;)
     {
       struct pollfd pfd[3] = {

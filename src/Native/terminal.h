@@ -39,7 +39,8 @@ void terminal_restore_caller (struct terminal *t);
 void terminal_sync_size (const struct terminal *t);
 
 /* Relays caller <-> pty until CHILD exits; SIG_FD delivers SIGCHLD, SIGWINCH and the signals that
-   end the session. Returns CHILD's wait status. */
+   end the session. Returns CHILD's wait status. T->master (terminal_open makes it so) and SIG_FD
+   must be non-blocking. */
 int terminal_relay (struct terminal *t, pid_t child, int sig_fd);
 
 #endif

@@ -217,6 +217,16 @@ Describe 'File descriptors and working directory' {
     }
 }
 
+Describe 'The container''s stdin' {
+    It 'is the container''s own /dev/null, not a file of a host mount (init <Init>)' -ForEach @(@{ Init = $false }, @{ Init = $true }) {
+        # The mount an fd belongs to (fdinfo mnt_id) must be one of the container's: its /dev/null.
+        # With -Init, PID 1 is the non-dumpable helper: its fds are out of reach, the command's show the same file.
+        $script = 'for p in ' + ($Init ? '$$ $$' : '1 $$') + '; do readlink /proc/$p/fd/0; m=$(sed -n "s/^mnt_id:[[:space:]]*//p" /proc/$p/fdinfo/0); awk -v m="$m" "\$1 == m { print \$5 }" /proc/self/mountinfo; done'
+        $r = Invoke-TestContainer -Command 'sh', '-c', $script -Options @{ Init = $Init }
+        $r.Output | Should -Be @('/dev/null', '/dev/null', '/dev/null', '/dev/null')
+    }
+}
+
 Describe 'The helper is out of reach' {
     It 'cannot be opened for writing through /proc/1/exe, and the host binary stays unchanged' {
         $helper = Join-Path (Split-Path $env:MINIDOCKER_MODULE) 'mdhelper'
