@@ -108,8 +108,10 @@ no_helper_running() {
   local i p
   for ((i = 0; i < 40; i++)); do
     local alive=0
+    # A helper runs from a sealed copy (/memfd:mdhelper) and keeps the argv[0] it was started with.
     for p in /proc/[0-9]*; do
       [ "$(readlink "$p/exe" 2>/dev/null)" = "$BIN/mdhelper" ] && alive=1
+      tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -q "^$BIN/mdhelper " && alive=1
     done
     [ $alive = 0 ] && return 0
     sleep 0.05
@@ -157,6 +159,7 @@ info "monitor VmRSS ${rss:-?} kB"
 check "monitor RSS < 1 MiB" test "${rss:-99999}" -lt 1024
 check "monitor is a subreaper in its own session" test "$(ps -o sid= -p "$MON" | tr -d ' ')" != "$$"
 check "monitor survives the caller" kill -0 "$MON"
+check "monitor runs from a sealed copy, not $BIN/mdhelper" test "$(readlink "/proc/$MON/exe")" = "/memfd:mdhelper (deleted)"
 kill -9 "$INIT"
 wait_exit kill9
 check "SIGKILL from host: exit 137" exit_is kill9 137
@@ -165,7 +168,8 @@ new_container term
 write_plan term init arg mdtest arg sleep arg 30 >"$T/term/plan"
 launch term "$T/term/plan"
 sleep 0.3
-check "init mode: PID 1 is mdhelper" grep -q mdhelper "/proc/$INIT/cmdline"
+check "init mode: PID 1 is mdhelper (its title, the sealed copy)" \
+  test "$(tr -d '\0' <"/proc/$INIT/cmdline")" = minidocker-init -a "$(readlink "/proc/$INIT/exe")" = "/memfd:mdhelper (deleted)"
 kill -TERM "$INIT"
 wait_exit term
 check "init mode: SIGTERM forwarded, exit 143" exit_is term 143
