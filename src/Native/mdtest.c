@@ -278,6 +278,19 @@ cmd_open_write (int argc, char **argv)
   return report (open (argv[1], O_WRONLY));
 }
 
+/* Prints the memfd seals of PATH in hex (0xf: seal, shrink, grow, write), or the errno name. */
+static int
+cmd_seals (int argc, char **argv)
+{
+  int fd, seals;
+  need (argc, 2, "seals PATH");
+  fd = open (argv[1], O_RDONLY | O_CLOEXEC);
+  seals = fd < 0 ? -1 : fcntl (fd, F_GET_SEALS);
+  if (seals < 0)
+    return printf ("%s\n", strerrorname_np (errno)), 0;
+  return printf ("0x%x\n", (unsigned) seals), 0;
+}
+
 /* CVE-2019-5736: catch a process of this container that runs a file we do not (its /proc/PID/exe
    opens only once it is dumpable, e.g. the helper run by a `#!/proc/self/exe` script), keep an O_PATH
    fd to that file, then reopen it for writing through /proc/self/fd until no running copy keeps it
@@ -412,6 +425,8 @@ dispatch (const char *cmd, int argc, char **argv)
     return cmd_syscall (argc, argv);
   if (!strcmp (cmd, "open-write"))
     return cmd_open_write (argc, argv);
+  if (!strcmp (cmd, "seals"))
+    return cmd_seals (argc, argv);
   if (!strcmp (cmd, "exe-attack"))
     return cmd_exe_attack (argc, argv);
   if (!strcmp (cmd, "chroot-escape"))
@@ -426,7 +441,7 @@ dispatch (const char *cmd, int argc, char **argv)
     }
   fprintf (stderr, "mdtest: unknown command '%s'\n"
            "commands: true false exit sleep echo cat memhog forkbomb spin pid hostname cmdline "
-           "fds trapterm lines stderr security-status syscall open-write exe-attack chroot-escape euid\n", cmd);
+           "fds trapterm lines stderr security-status syscall open-write seals exe-attack chroot-escape euid\n", cmd);
   return 2;
 }
 

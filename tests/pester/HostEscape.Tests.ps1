@@ -22,6 +22,22 @@ AfterAll {
 }
 
 Describe 'The host helper binary' {
+    It 'is not what the engine runs: the monitor runs from the sealed copy the engine made' {
+        $name = New-TestName 'sealed'
+        $c = New-MiniContainer $rootfs sleep, 30 -Name $name | Start-MiniContainer -PassThru
+        try {
+            $monitor = (Get-MiniContainer $name).MonitorPid
+            (Get-Item "/proc/$monitor/exe").Target | Should -Be '/memfd:mdhelper (deleted)'
+            # Started as /proc/self/fd/N (no copy of its own made by the helper) ...
+            (Get-Content "/proc/$monitor/cmdline" -Raw) | Should -Match '^/proc/self/fd/\d+\0run\0'
+            # ... whose seals (seal, shrink, grow, write) make it unwritable even for host root.
+            & $env:MINIDOCKER_TEST_BINARY seals "/proc/$monitor/exe" | Should -Be '0xf'
+        }
+        finally {
+            Remove-MiniContainer -Name $name -Force -Confirm:$false
+        }
+    }
+
     It 'cannot be overwritten through /proc/PID/exe of a #!/proc/self/exe script run by exec' {
         $before = (Get-FileHash $helper -Algorithm SHA256).Hash
         $out = Join-Path $scratch 'out'

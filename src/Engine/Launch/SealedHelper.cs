@@ -36,7 +36,10 @@ namespace MiniDocker.Engine
             lock (Gate)
             {
                 if (Copies.TryGetValue(helperPath, out var c) && c.Key == key) return $"/proc/self/fd/{c.Fd}";
-                int fd = Seal(File.ReadAllBytes(helperPath));
+                byte[] binary;
+                try { binary = File.ReadAllBytes(helperPath); }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return helperPath; }
+                int fd = Seal(binary);
                 if (fd < 0) return helperPath;
                 Copies[helperPath] = (key, fd);
                 return $"/proc/self/fd/{fd}";
