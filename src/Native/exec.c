@@ -186,9 +186,9 @@ child_main (const struct plan *plan, const struct terminal *tty, int error_fd)
 {
   struct md_error err;
   memset (&err, 0, sizeof err);
-  /* If the helper dies (killed by the engine on Ctrl+C), so does the command. */
   if (init_reset_signals (&err) < 0)
     goto fail;
+  /* If the helper dies (killed by the engine on Ctrl+C), so does the command. */
   if (prctl (PR_SET_PDEATHSIG, SIGKILL) < 0)
     {
       md_fail (&err, errno, "prctl", "PR_SET_PDEATHSIG");
