@@ -50,9 +50,8 @@ namespace MiniDocker.Engine
         /// <summary>Exclusive lock on the whole store (imports, removals, layer collection); dispose to release.</summary>
         public IDisposable Lock()
         {
-            Directory.CreateDirectory(ImagesDir);
-            if (!Directory.Exists(LayersDir))
-                Directory.CreateDirectory(LayersDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            StateDirectory.Create(ImagesDir);
+            StateDirectory.Create(LayersDir);
             return Syscalls.LockFile(Path.Combine(ImagesDir, ".lock"));
         }
 
