@@ -8,7 +8,7 @@ namespace MiniDocker.Engine
     /// file a container wrote, and config.json and plans hold -Environment values; a host user who can
     /// reach either is root or reads secrets. Modes are set per call, never through the process-wide umask.
     /// </summary>
-    public static class StateDirectory
+    internal static class StateDirectory
     {
         public const UnixFileMode Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
         private const UnixFileMode Others = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute |
@@ -51,7 +51,7 @@ namespace MiniDocker.Engine
     }
 
     /// <summary>Files of the engine's state (records, plans): created 0600, and 0600 again when an older version left one wider.</summary>
-    public static class PrivateFile
+    internal static class PrivateFile
     {
         public const UnixFileMode Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
