@@ -9,7 +9,7 @@ namespace MiniDocker.Engine
         public static void WriteAllText(string path, string content)
         {
             string tmp = path + ".tmp";
-            using (var fs = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None))
+            using (var fs = PrivateFile.Create(tmp))
             {
                 byte[] bytes = Encoding.UTF8.GetBytes(content);
                 fs.Write(bytes, 0, bytes.Length);

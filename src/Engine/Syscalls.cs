@@ -7,15 +7,31 @@ using static Tmds.Linux.LibC;
 
 namespace MiniDocker.Engine
 {
+    /// <summary>
+    /// Numbers of the syscalls the engine makes without a libc wrapper, per architecture: x86_64 has its
+    /// own table, arm64 the generic one (include/uapi/asm-generic/unistd.h). Other architectures are refused.
+    /// </summary>
+    internal sealed record SyscallNumbers(string Architecture, int Statfs, int Flock, int PidfdOpen, int Openat2, int Fsetxattr, int Lsetxattr, int Lgetxattr)
+    {
+        public static readonly SyscallNumbers X64 = new("x64", Statfs: 137, Flock: 73, PidfdOpen: 434, Openat2: 437, Fsetxattr: 190, Lsetxattr: 189, Lgetxattr: 192);
+        public static readonly SyscallNumbers Arm64 = new("arm64", Statfs: 43, Flock: 32, PidfdOpen: 434, Openat2: 437, Fsetxattr: 7, Lsetxattr: 6, Lgetxattr: 9);
+
+        public static SyscallNumbers For(Architecture architecture) => architecture switch
+        {
+            System.Runtime.InteropServices.Architecture.X64 => X64,
+            System.Runtime.InteropServices.Architecture.Arm64 => Arm64,
+            _ => throw new MiniDockerException("ArchitectureNotSupported", FailureKind.NotImplemented,
+                $"MiniDocker runs on x64 and arm64 Linux only; this process is {architecture}.", architecture),
+        };
+
+        /// <summary>This process's table; the error above on any other architecture (at the first such call, not at load).</summary>
+        public static SyscallNumbers Current => For(RuntimeInformation.ProcessArchitecture);
+    }
+
     /// <summary>The few syscalls the engine makes in its own process (never fork/clone/setns: that is mdhelper's job).</summary>
     internal static unsafe class Syscalls
     {
-        // x86_64 syscall numbers for calls Tmds.LibC 0.5 has no wrapper for.
-        private const int SYS_statfs = 137;
-        private const int SYS_flock = 73;
         private const int LOCK_EX = 2;
-        private const int SYS_poll = 7;
-        private const int SYS_pidfd_open = 434;
 
         public const long Cgroup2SuperMagic = 0x63677270;
         public const long TmpfsMagic = 0x01021994;
@@ -30,7 +46,7 @@ namespace MiniDocker.Engine
             byte[] p = Encoding.UTF8.GetBytes(path + "\0");
             fixed (byte* pp = p)
             {
-                long rc = (long)syscall(SYS_statfs, pp, buf);
+                long rc = (long)syscall(SyscallNumbers.Current.Statfs, pp, buf);
                 if (rc != 0) return null;
             }
             return *(long*)buf; // f_type is the first field
@@ -46,7 +62,8 @@ namespace MiniDocker.Engine
             int fd;
             fixed (byte* pp = p) fd = open(pp, O_RDWR | O_CREAT | O_CLOEXEC, 0x180 /* 0600 */);
             if (fd < 0) throw new IOException($"Could not open lock file {path}: errno {errno}");
-            while ((long)syscall(SYS_flock, fd, LOCK_EX) != 0)
+            int flock = SyscallNumbers.Current.Flock;
+            while ((long)syscall(flock, fd, LOCK_EX) != 0)
             {
                 int e = errno;
                 if (e != EINTR) { close(fd); throw new IOException($"flock {path} failed: errno {e}"); }
@@ -68,7 +85,7 @@ namespace MiniDocker.Engine
         /// <summary>A pidfd for PID (kernel 5.3+), so its exit can be awaited without polling; null when unavailable.</summary>
         public static Pidfd? OpenPidfd(int pid)
         {
-            long fd = (long)syscall(SYS_pidfd_open, pid, 0);
+            long fd = (long)syscall(SyscallNumbers.Current.PidfdOpen, pid, 0);
             return fd < 0 ? null : new Pidfd((int)fd);
         }
 
@@ -80,12 +97,9 @@ namespace MiniDocker.Engine
             /// <summary>Blocks until the process has exited or TIMEOUT passes; true when it has exited.</summary>
             public bool WaitExited(TimeSpan timeout)
             {
-                // struct pollfd { int fd; short events; short revents; }
-                int* pfd = stackalloc int[2];
-                pfd[0] = _fd;
-                pfd[1] = POLLIN;
-                long rc = (long)syscall(SYS_poll, pfd, 1, (int)Math.Clamp(timeout.TotalMilliseconds, 0, int.MaxValue));
-                return rc > 0;
+                // libc's poll: arm64 has no poll syscall (only ppoll).
+                var pfd = new pollfd { fd = _fd, events = (short)POLLIN };
+                return poll(&pfd, 1, (int)Math.Clamp(timeout.TotalMilliseconds, 0, int.MaxValue)) > 0;
             }
 
             public void Dispose()

@@ -98,9 +98,18 @@ relay_log_open (struct relay_log *log, const char *path, unsigned long max)
   struct stat st;
   log->path = path;
   log->max = max;
-  log->fd = open (path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+  log->fd = open (path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
   if (log->fd < 0)
     return -1;
+  /* A log an older version made 0640 is narrowed too: it holds what the container printed. */
+  if (fchmod (log->fd, 0600) < 0)
+    {
+      int saved = errno;
+      close (log->fd);
+      log->fd = -1;
+      errno = saved;
+      return -1;
+    }
   log->size = fstat (log->fd, &st) == 0 ? (unsigned long) st.st_size : 0;
   if (log->max > 0 && log->size >= log->max)
     relay_log_rotate (log);
@@ -115,7 +124,7 @@ relay_log_rotate (struct relay_log *log)
   int fd;
   if (snprintf (old, sizeof old, "%s.1", log->path) >= (int) sizeof old || rename (log->path, old) < 0)
     return;
-  fd = open (log->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+  fd = open (log->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0)
     return;
   dup3 (fd, log->fd, O_CLOEXEC);

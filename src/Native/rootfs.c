@@ -269,6 +269,13 @@ bind_source (const struct plan *plan, const char *src, unsigned long flags, int 
   return 0;
 }
 
+static bool
+same_inode (int a, int b)
+{
+  struct stat sa, sb;
+  return fstat (a, &sa) == 0 && fstat (b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
 static int
 do_mount (const struct plan *plan, const struct directive *d, struct md_error *err)
 {
@@ -296,6 +303,14 @@ do_mount (const struct plan *plan, const struct directive *d, struct md_error *e
   else
     {
       fd = open_mount_target_in_root (r.rootfd, r.rel, src, d->num[0]);
+      /* A path below the root that resolves to the root itself (/proc -> /) would mount over the
+         container's whole filesystem; refuse it as the path it is, not as a later step's. */
+      if (fd >= 0 && *r.rel && same_inode (fd, r.rootfd))
+        {
+          close (fd);
+          fd = -1;
+          errno = ELOOP;
+        }
       release (&r);
       if (fd < 0)
         rc = errno;

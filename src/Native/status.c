@@ -49,7 +49,7 @@ status_write_exit_file (const char *path, int code, struct md_error *err)
 
   if (snprintf (tmp, sizeof tmp, "%s.tmp.%d", path, (int) getpid ()) >= (int) sizeof tmp)
     return md_fail (err, ENAMETOOLONG, "exitfile", path);
-  fd = open (tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  fd = open (tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0)
     return md_fail (err, errno, "exitfile", tmp);
   len = snprintf (line, sizeof line, "%d\n", code);

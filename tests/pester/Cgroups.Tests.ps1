@@ -51,6 +51,23 @@ Describe 'Memory limit and the OOM killer' {
     }
 }
 
+Describe 'Kernel values and the culture' {
+    It 'writes -MemorySwap -1 as unlimited under sv-SE, whose -1 is U+2212 (cgroupfs refuses it: EINVAL)' {
+        $swap = if ($v2) { @(Get-ChildItem /sys/fs/cgroup -Recurse -Depth 2 -Filter memory.swap.max -ErrorAction SilentlyContinue).Count -gt 0 }
+                else { Test-Path /sys/fs/cgroup/memory/memory.memsw.limit_in_bytes }
+        if (-not $swap) { Set-ItResult -Skipped -Because 'this kernel accounts no swap'; return }
+        $saved = [cultureinfo]::CurrentCulture
+        try {
+            [cultureinfo]::CurrentCulture = 'sv-SE'
+            (-1L).ToString() | Should -Be "$([char]0x2212)1"   # the control: this culture does write U+2212
+            $c = Start-TestContainer '/bin/mdtest', 'sleep', '30' @{ Memory = '48MB'; MemorySwap = -1 }
+        }
+        finally { [cultureinfo]::CurrentCulture = $saved }
+        Get-ContainerCgroupValue $c -V1 memory.memsw.limit_in_bytes -V2 memory.swap.max | Should -Be $(if ($v2) { 'max' } else { '9223372036854771712' })
+        Remove-TestContainer $c
+    }
+}
+
 Describe 'Pids limit' {
     It 'makes a fork bomb fail with EAGAIN at -PidsLimit, and the host can still fork' {
         $r = Invoke-TestContainer -Command '/bin/mdtest', 'forkbomb', '200' -Options @{ PidsLimit = 20 }

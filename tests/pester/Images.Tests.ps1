@@ -117,6 +117,35 @@ Describe 'Import-MiniImage reads the formats images come in' {
         foreach ($l in $b.Layers) { Join-Path $layers $l.DiffId | Should -Not -Exist }
     }
 
+    It 'sizes a layer it already stores from the first import, never through a symlink out of the layer' {
+        # A docker save folder whose one layer holds a file and x -> an absolute host path: a host directory
+        # with 1 MiB in it here (with x -> /usr/lib, sizing through the link walked the host for many minutes).
+        # Outside $work: the hostile-tar tests compare $work before and after.
+        $dir = Join-Path ([IO.Path]::GetTempPath()) "minidocker-symlink-out-$PID"
+        New-Item -ItemType Directory "$dir/rootfs", "$dir/host" | Out-Null
+        try {
+            [IO.File]::WriteAllBytes("$dir/host/big", [byte[]]::new(1MB))
+            Set-Content "$dir/rootfs/file" 'data'
+            chmod 755 "$dir/rootfs/file"   # a command a container can be created with
+            New-Item -ItemType SymbolicLink -Path "$dir/rootfs/x" -Target "$dir/host" | Out-Null
+            tar -C "$dir/rootfs" -cf "$dir/layer.tar" .
+            $diffId = (Get-FileHash "$dir/layer.tar" -Algorithm SHA256).Hash.ToLowerInvariant()
+            @{ rootfs = @{ type = 'layers'; diff_ids = @("sha256:$diffId") }; config = @{ Cmd = @('sh') } } | ConvertTo-Json -Depth 4 | Set-Content "$dir/config.json"
+            ConvertTo-Json -Depth 4 -InputObject @(@{ Config = 'config.json'; Layers = @('layer.tar') }) | Set-Content "$dir/manifest.json"
+            $first = Import-MiniImage $dir -Name symlink/out:one
+            $first.Size | Should -Be 5   # "data\n": the symlink counts nothing
+            (Import-MiniImage $dir -Name symlink/out:two).Size | Should -Be $first.Size
+            # No image record left to take the size from (a container keeps the layer): counted in the layer, still 5.
+            $c = New-MiniContainer -Image symlink/out:one -Command /file -Name (New-TestName 'keeplayer')
+            Get-MiniImage symlink/out* | Remove-MiniImage -Force -Confirm:$false
+            Join-Path $layers $diffId | Should -Exist
+            (Import-MiniImage $dir -Name symlink/out:three).Size | Should -Be 5
+            Remove-MiniContainer -InputObject $c -Force -Confirm:$false
+            Remove-MiniImage symlink/out:three -Confirm:$false
+        }
+        finally { Remove-Item -Recurse -Force $dir }
+    }
+
     It 'lists images with wildcards, one object per tag' {
         Import-MiniImage $minirootfs -Name wild/one:a | Out-Null
         Import-MiniImage $minirootfs -Name wild/two:b | Out-Null

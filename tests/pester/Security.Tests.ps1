@@ -227,6 +227,67 @@ Describe 'The container''s stdin' {
     }
 }
 
+Describe 'State on disk belongs to root' {
+    BeforeAll {
+        # SCRIPT as host user nobody, by sh (setpriv keeps root's capabilities until its own exec, so it
+        # must not be the one to open the target); ARGUMENTS are $1, $2, ...
+        function Invoke-AsNobody([string]$Script, [string[]]$Arguments) {
+            $out = setpriv --reuid=65534 --regid=65534 --clear-groups /bin/sh -c $Script sh @Arguments 2>&1
+            [pscustomobject]@{ Output = @($out | ForEach-Object ToString); ExitCode = $LASTEXITCODE }
+        }
+    }
+
+    It 'keeps a setuid-root file a container wrote into its upper layer out of host users'' reach' {
+        $name = New-TestName 'suid'
+        # root in the container has CAP_FSETID: it may plant a setuid-root copy of mdtest in its writable layer
+        $c = New-MiniContainer -RootFs $rootfs -Command 'sh', '-c', 'mkdir /x && cp /bin/mdtest /x/mdtest && chmod 4755 /x/mdtest && echo planted' -Name $name
+        try {
+            Start-MiniContainer -InputObject $c -Wait | Should -Be 'planted'
+            $planted = Join-Path $env:MINIDOCKER_ROOT "containers/$($c.Id)/upper/x/mdtest"
+            stat -c '%a %u' $planted | Should -Be '4755 0'   # the control: it is there, setuid root
+            $r = Invoke-AsNobody 'exec "$1" euid' $planted
+            $r.Output | Should -Not -Contain '0'
+            $r.ExitCode | Should -Be 126
+            $r.Output -join "`n" | Should -Match 'Permission denied'
+        }
+        finally { Remove-MiniContainer -Name $name -Force -Confirm:$false }
+    }
+
+    It 'lets no host user read a container''s -Environment secret or its log; every state path is 0700 or 0600' {
+        $name = New-TestName 'secret'
+        $c = New-MiniContainer -RootFs $rootfs -Command 'sh', '-c', 'echo "token=$TOKEN"' -Name $name -Environment @{ TOKEN = 'hunter2-secret' }
+        try {
+            Start-MiniContainer -InputObject $c -Wait | Should -Be 'token=hunter2-secret'
+            $dir = Join-Path $env:MINIDOCKER_ROOT "containers/$($c.Id)"
+            $run = Join-Path $env:MINIDOCKER_RUN_ROOT "containers/$($c.Id)"
+            foreach ($file in "$dir/config.json", "$dir/container.log") {
+                Get-Content $file -Raw | Should -Match 'hunter2-secret'   # the control: root reads it there
+                $r = Invoke-AsNobody 'cat "$1"' $file
+                $r.ExitCode | Should -Not -Be 0
+                $r.Output -join "`n" | Should -Not -Match 'hunter2-secret'
+            }
+            $dirs = $env:MINIDOCKER_ROOT, (Split-Path $dir), $dir, $env:MINIDOCKER_RUN_ROOT, (Split-Path $run), $run, (Join-Path $env:MINIDOCKER_ROOT 'seccomp')
+            @(stat -c '%a %n' $dirs) | Should -Be @($dirs | ForEach-Object { "700 $_" })
+            $files = "$dir/config.json", "$dir/container.log", "$run/exit"
+            @(stat -c '%a %n' $files) | Should -Be @($files | ForEach-Object { "600 $_" })
+        }
+        finally { Remove-MiniContainer -Name $name -Force -Confirm:$false }
+    }
+
+    It 'narrows a state root and run root an older version made 0755 on the next command' {
+        $old = Join-Path $scratch ('old-' + [guid]::NewGuid().ToString('n').Substring(0, 6))
+        New-Item -ItemType Directory "$old/state/containers", "$old/run/containers" | Out-Null
+        chmod 755 "$old/state" "$old/run"
+        $saved = $env:MINIDOCKER_ROOT, $env:MINIDOCKER_RUN_ROOT
+        try {
+            $env:MINIDOCKER_ROOT = "$old/state"; $env:MINIDOCKER_RUN_ROOT = "$old/run"
+            @(Get-MiniContainer) | Should -HaveCount 0
+            @(stat -c '%a' "$old/state" "$old/run") | Should -Be '700', '700'
+        }
+        finally { $env:MINIDOCKER_ROOT, $env:MINIDOCKER_RUN_ROOT = $saved }
+    }
+}
+
 Describe 'The helper is out of reach' {
     It 'cannot be opened for writing through /proc/1/exe, and the host binary stays unchanged' {
         $helper = Join-Path (Split-Path $env:MINIDOCKER_MODULE) 'mdhelper'
@@ -279,5 +340,18 @@ Describe 'A hostile root filesystem' {
         Get-Content $sentinelFile | Should -Be 'untouched'
         (Get-Content /proc/self/mountinfo) -match [regex]::Escape($sentinelDir) | Should -BeNullOrEmpty
         $out | Should -Not -BeNullOrEmpty
+    }
+
+    It 'refuses /proc -> / and names /proc, not the mount after it' {
+        $dir = New-RootfsCopy ('procroot-' + [guid]::NewGuid().ToString('n').Substring(0, 6))
+        Remove-Item -Recurse -Force (Join-Path $dir 'proc')
+        New-Item -ItemType SymbolicLink -Path (Join-Path $dir 'proc') -Target '/' | Out-Null
+        $name = New-TestName 'procroot'
+        $c = New-MiniContainer -RootFs $dir -Command 'true' -Name $name
+        try {
+            { Start-MiniContainer -InputObject $c -Wait } | Should -Throw -ErrorId 'RootFsPathUnusable*' -ExpectedMessage '* /proc *'
+            (Get-Content /proc/self/mountinfo) -match [regex]::Escape($dir) | Should -BeNullOrEmpty
+        }
+        finally { Remove-MiniContainer -Name $name -Force -Confirm:$false }
     }
 }

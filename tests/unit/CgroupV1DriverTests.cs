@@ -82,6 +82,29 @@ namespace MiniDocker.Tests
         }
 
         /// <summary>
+        /// Kernel values never take the user's culture: under sv-SE (ICU) -1 formats as U+2212 MINUS SIGN,
+        /// which cgroupfs refuses with EINVAL, so -MemorySwap -1 failed to start for such a user.
+        /// </summary>
+        [Theory]
+        [InlineData("sv-SE")]
+        [InlineData("nb-NO")]
+        public void WritesUnlimitedSwapAsAsciiMinusOneWhateverTheCulture(string culture)
+        {
+            var saved = System.Globalization.CultureInfo.CurrentCulture;
+            System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.GetCultureInfo(culture);
+            try
+            {
+                Assert.Equal("\u22121", (-1L).ToString());   // the control: this culture does write U+2212
+                var cg = WithMemory(Unlimited, Unlimited);
+                _driver.Apply(cg, new ResourceLimits { MemoryBytes = 64 << 20, MemorySwapBytes = -1, Cpus = 0.5, PidsLimit = 7 });
+                Assert.Equal("-1", _tree.Read(Dir("memory") + "/memory.memsw.limit_in_bytes"));
+                Assert.Equal("50000", _tree.Read(Dir("cpu") + "/cpu.cfs_quota_us"));
+                Assert.Equal("7", _tree.Read(Dir("pids") + "/pids.max"));
+            }
+            finally { System.Globalization.CultureInfo.CurrentCulture = saved; }
+        }
+
+        /// <summary>
         /// The order is observed by making the memsw write fail (its file is a dangling symlink): when growing,
         /// memsw goes first, so memory is still untouched; when shrinking, memory was already written.
         /// </summary>

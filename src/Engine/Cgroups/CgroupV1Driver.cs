@@ -94,15 +94,15 @@ namespace MiniDocker.Engine.Cgroups
         {
             if (DirOf(cg, "memory") is string mem) ApplyMemory(mem, limits);
             if (DirOf(cg, "pids") is string pids)
-                CgroupFiles.Write(pids, "pids.max", limits.PidsLimit is long pl ? pl.ToString() : "max");
+                CgroupFiles.Write(pids, "pids.max", limits.PidsLimit is long pl ? pl.ToString(System.Globalization.CultureInfo.InvariantCulture) : "max");
             if (DirOf(cg, "cpu") is string cpu)
             {
                 if (limits.Cpus is double cpus)
                 {
                     CgroupFiles.Write(cpu, "cpu.cfs_period_us", "100000");
-                    CgroupFiles.Write(cpu, "cpu.cfs_quota_us", ((long)Math.Round(cpus * 100000)).ToString());
+                    CgroupFiles.Write(cpu, "cpu.cfs_quota_us", ((long)Math.Round(cpus * 100000)).ToString(System.Globalization.CultureInfo.InvariantCulture));
                 }
-                if (limits.CpuShares is long shares) CgroupFiles.Write(cpu, "cpu.shares", shares.ToString());
+                if (limits.CpuShares is long shares) CgroupFiles.Write(cpu, "cpu.shares", shares.ToString(System.Globalization.CultureInfo.InvariantCulture));
             }
             if (DirOf(cg, "cpuset") is string cpuset && limits.CpusetCpus is string set)
                 CgroupFiles.Write(cpuset, "cpuset.cpus", set);
@@ -128,7 +128,7 @@ namespace MiniDocker.Engine.Cgroups
         /// <summary>Lowering a limit below usage: the kernel reclaims, and answers EBUSY if it cannot get under it.</summary>
         private static void WriteMemoryFile(string mem, string file, long value)
         {
-            try { CgroupFiles.Write(mem, file, value.ToString()); }
+            try { CgroupFiles.Write(mem, file, value.ToString(System.Globalization.CultureInfo.InvariantCulture)); }
             catch (MiniDockerException e) when (CgroupFiles.Errno(e) == CgroupFiles.EBUSY)
             {
                 throw CgroupErrors.MemoryBelowUsage(mem, value, e);

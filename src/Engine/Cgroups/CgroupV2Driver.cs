@@ -78,18 +78,18 @@ namespace MiniDocker.Engine.Cgroups
                 bool hasSwap = File.Exists(Path.Combine(dir, "memory.swap.max"));
                 if (!hasSwap && limits.MemorySwapBytes is long asked && asked != m) throw CgroupErrors.SwapUnsupported(dir);
                 // Below current usage v2 accepts the limit, reclaims, and OOM-kills if reclaim cannot get under it.
-                CgroupFiles.Write(dir, "memory.max", m.ToString());
+                CgroupFiles.Write(dir, "memory.max", m.ToString(System.Globalization.CultureInfo.InvariantCulture));
                 if (hasSwap)
                     CgroupFiles.Write(dir, "memory.swap.max", limits.MemorySwapBytes switch
                     {
                         -1 => "max",
-                        long total => (total - m).ToString(),
+                        long total => (total - m).ToString(System.Globalization.CultureInfo.InvariantCulture),
                         null => "0",
                     });
             }
-            CgroupFiles.Write(dir, "pids.max", limits.PidsLimit is long pl ? pl.ToString() : "max");
-            if (limits.Cpus is double cpus) CgroupFiles.Write(dir, "cpu.max", $"{(long)Math.Round(cpus * 100000)} 100000");
-            if (limits.CpuShares is long shares) CgroupFiles.Write(dir, "cpu.weight", SharesToWeight(shares).ToString());
+            CgroupFiles.Write(dir, "pids.max", limits.PidsLimit is long pl ? pl.ToString(System.Globalization.CultureInfo.InvariantCulture) : "max");
+            if (limits.Cpus is double cpus) CgroupFiles.Write(dir, "cpu.max", FormattableString.Invariant($"{(long)Math.Round(cpus * 100000)} 100000"));
+            if (limits.CpuShares is long shares) CgroupFiles.Write(dir, "cpu.weight", SharesToWeight(shares).ToString(System.Globalization.CultureInfo.InvariantCulture));
             if (limits.CpusetCpus is string set) CgroupFiles.Write(dir, "cpuset.cpus", set);
         }
 
@@ -128,7 +128,7 @@ namespace MiniDocker.Engine.Cgroups
         {
             string want = frozen ? "1" : "0";
             CgroupFiles.Write(dir, "cgroup.freeze", want);
-            if (CgroupFiles.WaitFor(() => CgroupFiles.ReadKey(dir, "cgroup.events", "frozen")?.ToString() == want, TimeSpan.FromSeconds(5)) || !frozen) return;
+            if (CgroupFiles.WaitFor(() => CgroupFiles.ReadKey(dir, "cgroup.events", "frozen")?.ToString(System.Globalization.CultureInfo.InvariantCulture) == want, TimeSpan.FromSeconds(5)) || !frozen) return;
             CgroupFiles.Write(dir, "cgroup.freeze", "0");
             throw CgroupErrors.FreezeTimeout(dir);
         }

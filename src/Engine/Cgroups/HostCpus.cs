@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
 using System.Linq;
 
@@ -41,7 +42,7 @@ namespace MiniDocker.Engine
             {
                 var ends = part.Split('-');
                 if (ends.Length > 2 || !ends.All(IsNumber)) return false;
-                int lo = int.Parse(ends[0]), hi = int.Parse(ends[^1]);
+                int lo = int.Parse(ends[0], CultureInfo.InvariantCulture), hi = int.Parse(ends[^1], CultureInfo.InvariantCulture);
                 if (lo > hi || hi > MaxCpu) return false;
                 for (int i = lo; i <= hi; i++) cpus.Add(i);
             }

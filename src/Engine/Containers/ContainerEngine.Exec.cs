@@ -78,7 +78,7 @@ namespace MiniDocker.Engine
             SeccompCache.Attach(plan, _options.SeccompCacheRoot, _options.HelperPath);
             var job = new ExecJob(c, spec, stem + ".plan", stem + ".error");
             // The plan holds the environment: only root may read it, and it goes when the exec ends.
-            using (var fs = new FileStream(job.PlanPath, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite }))
+            using (var fs = PrivateFile.Create(job.PlanPath, FileMode.CreateNew))
                 fs.Write(plan.Encode());
             return job;
         }

@@ -223,7 +223,7 @@ namespace MiniDocker.Engine
                 var importer = new ImageImporter(Images, new LayerExtractor(warn, token), null);
                 var layers = new List<LayerDigest>();
                 if (c.Layers.Count > 0)
-                    layers.AddRange(c.Layers.Select(l => new LayerDigest(Path.GetFileName(l), DirectorySizeOf(c, l))));
+                    layers.AddRange(c.Layers.Select(l => new LayerDigest(Path.GetFileName(l), Images.LayerSize(Path.GetFileName(l)))));
                 else
                     layers.Add(importer.AddTree(w => FilesystemTar.WriteMerged(new[] { c.RootFs }, w), c.RootFs));
                 if (Directory.Exists(upper) && Directory.EnumerateFileSystemEntries(upper).Any())
@@ -237,10 +237,6 @@ namespace MiniDocker.Engine
                 return Tag(ImageImporter.FromLayers("container " + c.Name, layers, config), name + ":" + tag);
             }
         }
-
-        /// <summary>A layer's recorded size from the image the container came from (0 when that image is gone).</summary>
-        private long DirectorySizeOf(Container c, string layerDir) =>
-            Images.Records().SelectMany(i => i.Layers).FirstOrDefault(l => l.DiffId == Path.GetFileName(layerDir))?.Size ?? 0;
 
         /// <summary>What the container sees, top first: its upper dir over its lower dirs.</summary>
         private IReadOnlyList<string> ContainerView(Container c)

@@ -28,6 +28,9 @@ namespace MiniDocker.Engine
         {
             _options = options ?? new EngineOptions();
             _store = new ContainerStore(_options.ContainersRoot, _options.RunContainersRoot);
+            // Roots an older version made 0755 are narrowed on first use: below them are setuid files and secrets.
+            StateDirectory.Secure(_options.StateRoot);
+            StateDirectory.Secure(_options.RunRoot);
         }
 
         public EngineOptions Options => _options;
@@ -91,7 +94,7 @@ namespace MiniDocker.Engine
                     throw new MiniDockerException("ContainerNameInUse", FailureKind.ResourceExists, $"A container named '{spec.Name}' already exists; remove it or choose another name.", spec.Name);
                 c.Name = spec.Name ?? ContainerNames.Generate(taken);
                 string dir = _store.DirectoryOf(id);
-                Directory.CreateDirectory(dir);
+                StateDirectory.Create(dir);
                 try { _store.Save(c); }
                 catch { Directory.Delete(dir, true); throw; }
             }
@@ -192,7 +195,7 @@ namespace MiniDocker.Engine
             string dir = _store.DirectoryOf(c.Id);
             PrepareOverlayDirectories(dir, LowerDirs(c));
             var mounts = ResolveMountTargets(c, dir);
-            Directory.CreateDirectory(_store.RunDirectoryOf(c.Id));
+            StateDirectory.Create(_store.RunDirectoryOf(c.Id));
             File.Delete(_store.ExitPath(c.Id));
             var log = new FileInfo(_store.LogPath(c.Id));
             c.LogStartOffset = log.Exists ? log.Length : 0;

@@ -66,7 +66,7 @@ namespace MiniDocker.Engine
         /// <summary>An exclusive flock on the container (or on the whole store for name allocation); dispose to release.</summary>
         public IDisposable Lock(string? id = null)
         {
-            Directory.CreateDirectory(Root);
+            StateDirectory.Create(Root);
             string path = id == null ? Path.Combine(Root, ".lock") : Path.Combine(Root, id, "lock");
             return Syscalls.LockFile(path);
         }

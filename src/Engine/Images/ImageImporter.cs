@@ -131,7 +131,7 @@ namespace MiniDocker.Engine
                 string expected = diffIds[i].StartsWith("sha256:", StringComparison.Ordinal) ? diffIds[i].Substring(7) : throw Invalid(source, $"layer digest '{diffIds[i]}' is not sha256");
                 string layerPath = layerPaths[i];
                 var digest = _store.AddLayer(() => Counted(blobs.Open(layerPath)), $"{source}:{layerPath}", expected, _extractor);
-                long size = digest.Size >= 0 ? digest.Size : DirectorySize(_store.LayerPath(expected));
+                long size = digest.Size >= 0 ? digest.Size : _store.LayerSize(expected);
                 image.Layers.Add(new ImageLayer { DiffId = expected, Size = size });
             }
             image.Size = image.Layers.Sum(l => l.Size);
@@ -163,10 +163,6 @@ namespace MiniDocker.Engine
             s.CopyTo(ms);
             return ms.ToArray();
         }
-
-        private static long DirectorySize(string dir) =>
-            new DirectoryInfo(dir).EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })
-                .Where(f => f.LinkTarget == null).Sum(f => f.Length);
 
         private static MiniDockerException Invalid(string source, string why) =>
             new("ImageArchiveInvalid", FailureKind.InvalidArgument, $"'{source}' is not a valid image: {why}.", source);

@@ -50,9 +50,8 @@ namespace MiniDocker.Engine
         /// <summary>Exclusive lock on the whole store (imports, removals, layer collection); dispose to release.</summary>
         public IDisposable Lock()
         {
-            Directory.CreateDirectory(ImagesDir);
-            if (!Directory.Exists(LayersDir))
-                Directory.CreateDirectory(LayersDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            StateDirectory.Create(ImagesDir);
+            StateDirectory.Create(LayersDir);
             return Syscalls.LockFile(Path.Combine(ImagesDir, ".lock"));
         }
 
@@ -105,6 +104,28 @@ namespace MiniDocker.Engine
                 if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
                 throw;
             }
+        }
+
+        /// <summary>
+        /// The size of stored layer DIFFID: as recorded when it was first imported (any image naming it),
+        /// else the bytes of its regular files. Never by following a symlink: a layer's `x -> /usr/lib`
+        /// names the host's /usr/lib.
+        /// </summary>
+        public long LayerSize(string diffId) =>
+            Records().SelectMany(i => i.Layers).FirstOrDefault(l => l.DiffId == diffId && l.Size >= 0)?.Size ?? RegularFileBytes(LayerPath(diffId));
+
+        private static long RegularFileBytes(string dir)
+        {
+            long total = 0;
+            foreach (var entry in Directory.EnumerateFileSystemEntries(dir))
+                if (LayeredFilesystem.Lstat(entry) is Tmds.Linux.stat st)
+                    total += ((int)st.st_mode & LayerDirectory.S_IFMT) switch
+                    {
+                        LayerDirectory.S_IFDIR => RegularFileBytes(entry),
+                        LayerDirectory.S_IFREG => st.st_size,
+                        _ => 0,
+                    };
+            return total;
         }
 
         /// <summary>Caller holds the lock: deletes every layer directory no image and no container in INUSE names.</summary>

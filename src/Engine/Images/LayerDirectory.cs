@@ -15,8 +15,6 @@ namespace MiniDocker.Engine
     /// </summary>
     internal sealed unsafe class LayerDirectory : IDisposable
     {
-        // x86_64 syscall numbers Tmds.LibC 0.5 has no wrapper for.
-        private const int SYS_openat2 = 437, SYS_fsetxattr = 190, SYS_lsetxattr = 189, SYS_lgetxattr = 192;
         private const ulong RESOLVE_NO_MAGICLINKS = 0x02, RESOLVE_NO_SYMLINKS = 0x04, RESOLVE_IN_ROOT = 0x10;
         public const int S_IFMT = 0xF000, S_IFDIR = 0x4000, S_IFREG = 0x8000, S_IFLNK = 0xA000, S_IFCHR = 0x2000, S_IFIFO = 0x1000;
 
@@ -53,7 +51,7 @@ namespace MiniDocker.Engine
         {
             var how = new OpenHow { Flags = (ulong)(flags | O_CLOEXEC), Resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | (noSymlinks ? RESOLVE_NO_SYMLINKS : 0) };
             byte[] p = Encoding.UTF8.GetBytes((relative.Length == 0 ? "." : relative) + "\0");
-            fixed (byte* pp = p) return (int)(long)syscall(SYS_openat2, _root, pp, &how, sizeof(OpenHow));
+            fixed (byte* pp = p) return (int)(long)syscall(SyscallNumbers.Current.Openat2, _root, pp, &how, sizeof(OpenHow));
         }
 
         /// <summary>
@@ -139,7 +137,7 @@ namespace MiniDocker.Engine
         {
             byte[] n = Name(name);
             fixed (byte* np = n, vp = value)
-                if ((long)syscall(SYS_fsetxattr, fd, np, vp, value.Length, 0) != 0) throw Failure("setxattr " + name, "", errno);
+                if ((long)syscall(SyscallNumbers.Current.Fsetxattr, fd, np, vp, value.Length, 0) != 0) throw Failure("setxattr " + name, "", errno);
         }
 
         /// <summary>Sets an xattr on NAME in DIR without following a symlink (through /proc/self/fd, which is no magic link here).</summary>
@@ -148,7 +146,7 @@ namespace MiniDocker.Engine
             byte[] p = Encoding.UTF8.GetBytes($"/proc/self/fd/{dir}/{name}\0");
             byte[] n = Name(attr);
             fixed (byte* pp = p, np = n, vp = value)
-                if ((long)syscall(SYS_lsetxattr, pp, np, vp, value.Length, 0) != 0) throw Failure("setxattr " + attr, name, errno);
+                if ((long)syscall(SyscallNumbers.Current.Lsetxattr, pp, np, vp, value.Length, 0) != 0) throw Failure("setxattr " + attr, name, errno);
         }
 
         /// <summary>An xattr of PATH (no symlink followed), or null.</summary>
@@ -157,7 +155,7 @@ namespace MiniDocker.Engine
             byte[] p = Name(path), n = Name(attr);
             byte* buf = stackalloc byte[256];
             long len;
-            fixed (byte* pp = p, np = n) len = (long)syscall(SYS_lgetxattr, pp, np, buf, 256);
+            fixed (byte* pp = p, np = n) len = (long)syscall(SyscallNumbers.Current.Lgetxattr, pp, np, buf, 256);
             return len < 0 ? null : new ReadOnlySpan<byte>(buf, (int)len).ToArray();
         }
 

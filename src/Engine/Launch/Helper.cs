@@ -77,7 +77,7 @@ namespace MiniDocker.Engine
             RequireHelper(helperPath);
             File.Delete(planPath);
             // The plan holds the environment: only root may read it, and it goes once the helper has read it.
-            using (var fs = new FileStream(planPath, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite }))
+            using (var fs = PrivateFile.Create(planPath, FileMode.CreateNew))
                 fs.Write(plan.Encode());
             try
             {

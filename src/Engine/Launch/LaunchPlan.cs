@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
 using System.Text;
 
@@ -25,9 +26,9 @@ namespace MiniDocker.Engine
         public LaunchPlan ExitFile(string path) => Add("exitfile", path);
         public LaunchPlan Chdir(string path) => Add("chdir", path);
         public LaunchPlan Mount(string source, string target, string fstype, ulong flags, string data) =>
-            Add("mount", source, target, fstype, flags.ToString(), data);
+            Add("mount", source, target, fstype, flags.ToString(CultureInfo.InvariantCulture), data);
         public LaunchPlan Mkdir(string path, string octalMode) => Add("mkdir", path, octalMode);
-        public LaunchPlan CharDevice(string path, int major, int minor) => Add("mknod", path, "20666", major.ToString(), minor.ToString());
+        public LaunchPlan CharDevice(string path, int major, int minor) => Add("mknod", path, "20666", major.ToString(CultureInfo.InvariantCulture), minor.ToString(CultureInfo.InvariantCulture));
         public LaunchPlan Symlink(string target, string path) => Add("symlink", target, path);
         public LaunchPlan Pivot(string newRoot) => Add("pivot", newRoot);
         public LaunchPlan ReadOnly(string path) => Add("readonly", path);
@@ -37,16 +38,16 @@ namespace MiniDocker.Engine
         public LaunchPlan Cwd(string dir) => Add("cwd", dir);
         public LaunchPlan Arg(string arg) => Add("arg", arg);
         public LaunchPlan Init() => Add("init");
-        public LaunchPlan Rlimit(int resource, ulong soft, ulong hard) => Add("rlimit", resource.ToString(), soft.ToString(), hard.ToString());
-        public LaunchPlan User(uint uid, uint gid, IEnumerable<uint> groups) => Add("user", uid.ToString(), gid.ToString(), string.Join(",", groups));
+        public LaunchPlan Rlimit(int resource, ulong soft, ulong hard) => Add("rlimit", resource.ToString(CultureInfo.InvariantCulture), soft.ToString(CultureInfo.InvariantCulture), hard.ToString(CultureInfo.InvariantCulture));
+        public LaunchPlan User(uint uid, uint gid, IEnumerable<uint> groups) => Add("user", uid.ToString(CultureInfo.InvariantCulture), gid.ToString(CultureInfo.InvariantCulture), string.Join(",", groups));
         public LaunchPlan NoNewPrivileges() => Add("nnp");
         public LaunchPlan Capabilities(ulong effective, ulong permitted, ulong bounding) =>
-            Add("caps", effective.ToString("x"), permitted.ToString("x"), bounding.ToString("x"));
+            Add("caps", effective.ToString("x", CultureInfo.InvariantCulture), permitted.ToString("x", CultureInfo.InvariantCulture), bounding.ToString("x", CultureInfo.InvariantCulture));
         public LaunchPlan Seccomp(string defaultAction) => Add("seccomp", defaultAction);
         public LaunchPlan Syscall(string name, string action, string conditions) => Add("syscall", name, action, conditions);
         public LaunchPlan SeccompCache(string path) => Add("seccompcache", path);
-        public LaunchPlan LogMax(long bytes) => Add("logmax", bytes.ToString());
-        public LaunchPlan Target(int pid, ulong startTime) => Add("target", pid.ToString(), startTime.ToString());
+        public LaunchPlan LogMax(long bytes) => Add("logmax", bytes.ToString(CultureInfo.InvariantCulture));
+        public LaunchPlan Target(int pid, ulong startTime) => Add("target", pid.ToString(CultureInfo.InvariantCulture), startTime.ToString(CultureInfo.InvariantCulture));
         public LaunchPlan Tty() => Add("tty");
         public LaunchPlan ErrorFile(string path) => Add("errorfile", path);
 

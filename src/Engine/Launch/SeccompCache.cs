@@ -23,8 +23,7 @@ namespace MiniDocker.Engine
             sha.AppendData(Encoding.UTF8.GetBytes($"bpf-v1\0{helper.Length}\0{helper.LastWriteTimeUtc.Ticks}\0"));
             foreach (var d in rules)
                 foreach (var s in d) sha.AppendData(Encoding.UTF8.GetBytes(s + "\0"));
-            Directory.CreateDirectory(directory);
-            File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            StateDirectory.Create(directory);
             plan.SeccompCache(Path.Combine(directory, Convert.ToHexString(sha.GetHashAndReset()).ToLowerInvariant() + ".bpf"));
         }
     }

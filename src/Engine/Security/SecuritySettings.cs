@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
 using System.Linq;
 
@@ -12,7 +13,7 @@ namespace MiniDocker
         public ulong Soft { get; set; }
         public ulong Hard { get; set; }
         public override string ToString() => $"{Name}={Format(Soft)}:{Format(Hard)}";
-        private static string Format(ulong v) => v == ulong.MaxValue ? "unlimited" : v.ToString();
+        private static string Format(ulong v) => v == ulong.MaxValue ? "unlimited" : v.ToString(CultureInfo.InvariantCulture);
     }
 
     /// <summary>
@@ -207,7 +208,7 @@ namespace MiniDocker.Engine
             s.Home = entry?[5] is { Length: > 0 } home ? home : null;
             s.Groups = name == null ? Array.Empty<uint>()
                 : groups.Where(e => e.Length >= 4 && e[3].Split(',').Contains(name) && uint.TryParse(e[2], out _))
-                        .Select(e => uint.Parse(e[2])).Distinct().ToArray();
+                        .Select(e => uint.Parse(e[2], CultureInfo.InvariantCulture)).Distinct().ToArray();
         }
 
         /// <summary>colon-separated lines of a file inside the rootfs; missing file: none.</summary>

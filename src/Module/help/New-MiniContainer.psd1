@@ -103,6 +103,9 @@ AUDIT_WRITE; CapEff 00000000a80425fb). Names with or without CAP_, any case: NET
 cap_net_admin; ALL for every capability this host has. Adding SYS_ADMIN also opens the
 seccomp rules Docker ties to it (mount, unshare, setns, clone with namespace flags). An unknown
 name is CapabilityNotFound; one the host's bounding set lacks is CapabilityUnavailable.
+SYS_ADMIN is host root, as in Docker without AppArmor: the container can mount a fresh proc
+(mount -t proc proc /mnt) whose /mnt/sys is writable and set the host's kernel.core_pattern to a
+program the host kernel then runs as root. Like -Privileged, give it only to trusted images.
 '@; Default = 'Docker''s 14 defaults' }
         CapDrop          = @'
 Capabilities to take away from the defaults; ALL starts from none, and -CapAdd is applied after
