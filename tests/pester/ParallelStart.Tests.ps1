@@ -6,8 +6,8 @@ BeforeAll {
     Import-Module $env:MINIDOCKER_MODULE -Force
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     $script:rootfs = $env:MINIDOCKER_TEST_ROOTFS
-    # Bounded: the emulated VM runs pwsh many times slower.
-    $script:rounds = if ($env:MINIDOCKER_IN_VM -eq '1') { 2 } else { 5 }
+    # Bounded: the emulated VM runs pwsh 13-25x slower (one round of 8 takes ~90 s there).
+    $script:rounds = if ($env:MINIDOCKER_IN_VM -eq '1') { 1 } else { 5 }
 
     # One container's life, for a runspace or a pwsh of its own: "ok EXITCODE" or "fail MESSAGE". A barrier
     # (a directory where each cycle leaves a file once its module is loaded) lines the COUNT cycles up, so
@@ -47,7 +47,8 @@ Describe 'Parallel starts' {
         @(Get-ChildItem /sys/fs/cgroup -Recurse -Directory -Filter 'par-*' -ErrorAction SilentlyContinue).Count | Should -Be 0
     }
 
-    It 'all succeed from two pwsh processes at once, each starting in parallel itself' {
+    # Not in the VM: two fresh pwsh processes take ~5 minutes there, and the runspaces above race the same code.
+    It 'all succeed from two pwsh processes at once, each starting in parallel itself' -Skip:($env:MINIDOCKER_IN_VM -eq '1') {
         $pwsh = Join-Path $PSHOME pwsh
         $script = Join-Path ([IO.Path]::GetTempPath()) "minidocker-parallel-$PID.ps1"
         Set-Content $script @"
@@ -60,7 +61,7 @@ $cycle
 }
 "@
         try {
-            for ($round = 1; $round -le [Math]::Max(1, $rounds - 3); $round++) {
+            for ($round = 1; $round -le 2; $round++) {
                 $barrier = New-Item -ItemType Directory "$script.barrier-$round"
                 $procs = 1..2 | ForEach-Object {
                     Start-Process $pwsh -ArgumentList '-NoProfile', '-NonInteractive', '-File', $script, $barrier.FullName -PassThru `
