@@ -276,6 +276,16 @@ same_inode (int a, int b)
   return fstat (a, &sa) == 0 && fstat (b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
+static unsigned long locked_flags (const char *path);
+
+/* A bind remount replaces the mount's nosuid/nodev/noexec: keep the ones it has (a volume from a nodev,
+   noexec host mount stays so when it is made read-only or nosuid). */
+static unsigned long
+remount_flags (unsigned long flags, const char *target)
+{
+  return (flags & MS_REMOUNT) && (flags & MS_BIND) ? flags | locked_flags (target) : flags;
+}
+
 static int
 do_mount (const struct plan *plan, const struct directive *d, struct md_error *err)
 {
@@ -297,7 +307,7 @@ do_mount (const struct plan *plan, const struct directive *d, struct md_error *e
     {
       if (!(d->num[0] & MS_REMOUNT) && ensure_mount_target (src, target, d->num[0]) < 0)
         rc = errno;
-      else if (mount (src, target, fstype, d->num[0], data) < 0)
+      else if (mount (src, target, fstype, remount_flags (d->num[0], target), data) < 0)
         rc = errno;
     }
   else
@@ -317,7 +327,7 @@ do_mount (const struct plan *plan, const struct directive *d, struct md_error *e
       else
         {
           snprintf (fdpath, sizeof fdpath, "/proc/self/fd/%d", fd);
-          if (mount (src, fdpath, fstype, d->num[0], data) < 0)
+          if (mount (src, fdpath, fstype, remount_flags (d->num[0], fdpath), data) < 0)
             rc = errno;
           close (fd);
         }

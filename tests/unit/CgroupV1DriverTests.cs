@@ -153,6 +153,56 @@ namespace MiniDocker.Tests
         }
 
         [Fact]
+        public void FillsACpusetParentThatAParallelStartMadeButHasNotFilledYet()
+        {
+            // Another start has made the shared parent and not yet copied cpus/mems into it: an empty cpuset takes no task (ENOSPC).
+            _tree.Write("cpuset/own/md/cpuset.cpus", "\n");
+            _tree.Write("cpuset/own/md/cpuset.mems", "\n");
+            _driver.Create(Id, new ResourceLimits());
+            Assert.Equal("0-1", _tree.Read("cpuset/own/md/cpuset.cpus"));
+            Assert.Equal("0", _tree.Read("cpuset/own/md/cpuset.mems"));
+            Assert.Equal("0-1", _tree.Read(Dir("cpuset") + "/cpuset.cpus"));
+            Assert.Equal("0", _tree.Read(Dir("cpuset") + "/cpuset.mems"));
+        }
+
+        [Fact]
+        public void WritesTheDeviceAllowListAfterDenyingEverything()
+        {
+            var v1 = new Dictionary<string, (string, string)> { ["memory"] = (_tree.Path_("memory"), "/own"), ["pids"] = (_tree.Path_("pids"), "/own"),
+                ["freezer"] = (_tree.Path_("freezer"), "/own"), ["devices"] = (_tree.Path_("devices"), "/own") };
+            var driver = new CgroupV1Driver(new CgroupLayout { Mode = CgroupMode.Hybrid, V1 = v1 }, parentOption: "md");
+            var cg = driver.Create(Id, new ResourceLimits(), new[] { new DeviceRule('c', 1, 3, "rwm"), new DeviceRule('b', 8, null, "r") });
+            Assert.Contains(_tree.Path_(Dir("devices")), cg.Directories);
+            Assert.Equal("a", _tree.Read(Dir("devices") + "/devices.deny"));
+            Assert.Equal("b 8:* r", _tree.Read(Dir("devices") + "/devices.allow")); // the fake file keeps the last of the one-rule writes
+        }
+
+        [Fact]
+        public void RefusesADeviceAllowListWithoutTheDevicesHierarchy()
+        {
+            var e = Assert.Throws<MiniDockerException>(() => _driver.Create(Id, new ResourceLimits(), DevicePolicy.Defaults));
+            Assert.Equal("CgroupControllerMissing", e.ErrorId);
+            Assert.False(Directory.Exists(_tree.Path_(Dir("memory"))));
+        }
+
+        [Fact]
+        public void DeviceProgramAllowsPerRuleAndDeniesAtTheEnd()
+        {
+            // c 1:3 rwm: type, major, minor checks, then r0 = 1; exit. The end: r0 = 0; exit.
+            var p = DeviceFilter.Program(new[] { new DeviceRule('c', 1, 3, "rwm") });
+            Assert.Equal(6 + 5 + 2, p.Length);
+            Assert.Equal(0x55UL | 2 << 8 | 4UL << 16 | 2UL << 32, p[6]);   // if (type != CHAR) skip the 4 after it
+            Assert.Equal(0x55UL | 4 << 8 | 3UL << 16 | 1UL << 32, p[7]);   // if (major != 1) skip 3
+            Assert.Equal(0x55UL | 5 << 8 | 2UL << 16 | 3UL << 32, p[8]);   // if (minor != 3) skip 2
+            Assert.Equal(0xb7UL | 1UL << 32, p[9]);
+            Assert.Equal(0x95UL, p[10]);
+            Assert.Equal(0xb7UL, p[11]);
+            // r only: the access check masks out what the rule does not allow (w|m = 5) and skips when anything is left.
+            var r = DeviceFilter.Program(new[] { new DeviceRule('b', 7, null, "r") });
+            Assert.Equal(0x54UL | 1 << 8 | 5UL << 32, r[8]);
+        }
+
+        [Fact]
         public void ExplainsAMissingHierarchy()
         {
             var e = Assert.Throws<MiniDockerException>(() => new CgroupV1Driver(new CgroupLayout { Mode = CgroupMode.Legacy }, null));

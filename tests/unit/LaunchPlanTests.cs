@@ -88,10 +88,42 @@ namespace MiniDocker.Tests
             int bind = d.FindIndex(x => x[0] == "mount" && x[2] == "rootfs/data" && x[1] == "/host/data");
             Assert.True(bind > 0);
             Assert.Equal((LaunchPlan.MS_BIND | LaunchPlan.MS_REC).ToString(), d[bind][4]);
-            Assert.Equal((LaunchPlan.MS_BIND | LaunchPlan.MS_REMOUNT | LaunchPlan.MS_RDONLY).ToString(), d[bind + 1][4]);
+            Assert.Equal((LaunchPlan.MS_BIND | LaunchPlan.MS_REMOUNT | LaunchPlan.MS_RDONLY | LaunchPlan.MS_NOSUID).ToString(), d[bind + 1][4]);
             int tmpfs = d.FindIndex(x => x[0] == "mount" && x[2] == "rootfs/scratch");
             Assert.Equal("tmpfs", d[tmpfs][3]);
             Assert.True(tmpfs < d.FindIndex(x => x[0] == "pivot"));
+        }
+
+        [Fact]
+        public void Volumes_are_nosuid_unless_asked()
+        {
+            var mounts = new List<ContainerMount>
+            {
+                new() { Type = "bind", Source = "/host/a", Target = "/a" },
+                new() { Type = "bind", Source = "/host/b", Target = "/b", Suid = true },
+            };
+            var d = ContainerPlan.Build(Sample(init: false), "/state/c", System.Array.Empty<string>(), "/l", "/e", mounts).Directives.ToList();
+            int a = d.FindIndex(x => x[0] == "mount" && x[1] == "/host/a");
+            Assert.Equal((LaunchPlan.MS_BIND | LaunchPlan.MS_REMOUNT | LaunchPlan.MS_NOSUID).ToString(), d[a + 1][4]);
+            Assert.Equal("rootfs/a", d[a + 1][2]);
+            Assert.Single(d, x => x[0] == "mount" && x[2] == "rootfs/b"); // the bind, no remount
+        }
+
+        [Fact]
+        public void Devices_are_made_and_bound_in_dev_before_it_turns_nodev()
+        {
+            var c = Sample(init: false);
+            c.Devices = new List<ContainerDevice>
+            {
+                new() { HostPath = "/dev/sdb", Path = "/dev/xvdb", Type = 'b', Major = 8, Minor = 16, FileMode = 0x1b0 /* 0660 */, Permissions = "r" },
+                new() { HostPath = "/dev/null", Path = "/dev/null", Type = 'c', Major = 1, Minor = 3, FileMode = 0x1b6, Permissions = "rw" },
+            };
+            var d = ContainerPlan.Build(c, "/state/c", System.Array.Empty<string>(), "/l", "/e").Directives.ToList();
+            int node = d.FindIndex(x => x[0] == "mknod" && x[1] == "rootfs/dev/xvdb");
+            Assert.Equal(new[] { "mknod", "rootfs/dev/xvdb", "60660", "8", "16" }, d[node]);
+            Assert.Equal(new[] { "mount", "rootfs/dev/xvdb", "rootfs/dev/xvdb", "", LaunchPlan.MS_BIND.ToString(), "" }, d[node + 1]);
+            Assert.True(node < d.FindIndex(x => x[0] == "mount" && x[2] == "rootfs/dev" && x[4] != "0" && (ulong.Parse(x[4]) & LaunchPlan.MS_REMOUNT) != 0));
+            Assert.Single(d, x => x[0] == "mknod" && x[1] == "rootfs/dev/null"); // the -Device replaces the default one
         }
 
         [Fact]

@@ -49,7 +49,21 @@ namespace MiniDocker.Engine.Cgroups
         /// <summary>The errno behind a failed Write (.NET keeps it as the IOException's HResult), or 0.</summary>
         public static int Errno(MiniDockerException e) => e.InnerException is IOException io ? io.HResult : 0;
 
-        public const int EBUSY = 16;
+        public const int ENOENT = 2, EEXIST = 17, EBUSY = 16;
+
+        /// <summary>A plain (not recursive) mkdir: 0 when DIR exists afterwards, else the errno (ENOENT: the parent is gone).</summary>
+        public static unsafe int MakeDirectory(string dir)
+        {
+            byte[] p = System.Text.Encoding.UTF8.GetBytes(dir + "\0");
+            fixed (byte* pp = p)
+                if (Tmds.Linux.LibC.mkdir(pp, 0x1ed /* 0755 */) == 0) return 0;
+            int err = Tmds.Linux.LibC.errno;
+            return err == EEXIST ? 0 : err;
+        }
+
+        public static MiniDockerException MkdirFailed(string dir, int errno) =>
+            new("CgroupCreateFailed", FailureKind.WriteError,
+                $"Could not create cgroup {dir}: {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(errno)}.", dir);
 
         /// <summary>Polls READY (a cgroup file reaching a state) until it holds; false after TIMEOUT.</summary>
         public static bool WaitFor(Func<bool> ready, TimeSpan timeout)

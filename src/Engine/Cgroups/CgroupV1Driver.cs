@@ -10,7 +10,7 @@ namespace MiniDocker.Engine.Cgroups
     public sealed class CgroupV1Driver : ICgroupDriver
     {
         /// <summary>The hierarchies a container joins; the ones a host lacks are skipped.</summary>
-        private static readonly string[] Controllers = { "memory", "pids", "cpu", "cpuacct", "cpuset", "freezer" };
+        private static readonly string[] Controllers = { "memory", "pids", "cpu", "cpuacct", "cpuset", "freezer", "devices" };
 
         private readonly CgroupLayout _layout;
         private readonly string? _parentOption;
@@ -39,20 +39,23 @@ namespace MiniDocker.Engine.Cgroups
             }
         }
 
-        public ContainerCgroup Create(string containerId, ResourceLimits limits)
+        public ContainerCgroup Create(string containerId, ResourceLimits limits, IReadOnlyList<DeviceRule>? devices = null)
         {
+            if (devices != null && !_layout.V1.ContainsKey("devices"))
+                throw new MiniDockerException("CgroupControllerMissing", FailureKind.NotInstalled,
+                    "The cgroup v1 'devices' controller is not mounted under /sys/fs/cgroup, so a container could open any host device through a node it makes; " +
+                    "mount it (mount -t cgroup -o devices cgroup /sys/fs/cgroup/devices).", "devices");
             var created = new List<string>();
             try
             {
                 foreach (var (controller, parent, dir) in Places(containerId))
                 {
-                    CreateChain(controller, parent);
-                    Directory.CreateDirectory(dir);
+                    MakeLeaf(controller, parent, dir);
                     created.Add(dir);
-                    if (controller == "cpuset") InheritCpuset(dir);
                 }
                 var cg = new ContainerCgroup(created);
                 Apply(cg, limits);
+                if (devices != null && DirOf(cg, "devices") is string dev) WriteDeviceRules(dev, devices);
                 return cg;
             }
             catch
@@ -62,19 +65,55 @@ namespace MiniDocker.Engine.Cgroups
             }
         }
 
-        /// <summary>mkdir -p the parent; a new cpuset directory starts empty and must inherit cpus/mems to be usable.</summary>
-        private static void CreateChain(string controller, string parent)
+        /// <summary>Default deny, then one allow line per rule (the kernel parses one rule per write).</summary>
+        private static void WriteDeviceRules(string dir, IReadOnlyList<DeviceRule> rules)
         {
-            if (Directory.Exists(parent)) return;
+            CgroupFiles.Write(dir, "devices.deny", "a");
+            foreach (var rule in rules) CgroupFiles.Write(dir, "devices.allow", rule.ToString());
+        }
+
+        /// <summary>
+        /// Makes the container's directory in one hierarchy. Parallel starts make the same parents and a parallel
+        /// remove may take an empty parent away, so: every level is made with a plain mkdir (EEXIST is fine), a
+        /// cpuset level gets its cpus/mems before anything is made below it (an empty cpuset cannot take a task:
+        /// ENOSPC), and a parent that vanished before the leaf's mkdir (ENOENT) is made again.
+        /// </summary>
+        private static void MakeLeaf(string controller, string parent, string dir)
+        {
+            for (int attempt = 0; ; attempt++)
+            {
+                try
+                {
+                    EnsureChain(controller, parent);
+                    int err = CgroupFiles.MakeDirectory(dir);
+                    if (err == CgroupFiles.ENOENT && attempt < 10) continue;
+                    if (err != 0) throw CgroupFiles.MkdirFailed(dir, err);
+                    if (controller == "cpuset") InheritCpuset(dir);
+                    return;
+                }
+                catch (MiniDockerException) when (attempt < 10) { } // a level vanished under us: walk again
+            }
+        }
+
+        /// <summary>mkdir -p the parent, top down; each cpuset level inherits cpus/mems from the level above.</summary>
+        private static void EnsureChain(string controller, string parent)
+        {
+            bool cpuset = controller == "cpuset";
+            // Fast path: a usable parent (its ancestors are then usable too).
+            if (Directory.Exists(parent) && (!cpuset || HasCpuset(parent))) return;
             var missing = new Stack<string>();
-            for (string? d = parent; d != null && !Directory.Exists(d); d = Path.GetDirectoryName(d)) missing.Push(d);
+            for (string? d = parent; d != null && !(Directory.Exists(d) && (!cpuset || HasCpuset(d))); d = Path.GetDirectoryName(d)) missing.Push(d);
             while (missing.Count > 0)
             {
                 string d = missing.Pop();
-                Directory.CreateDirectory(d);
-                if (controller == "cpuset") InheritCpuset(d);
+                int err = CgroupFiles.MakeDirectory(d);
+                if (err != 0) throw CgroupFiles.MkdirFailed(d, err);
+                if (cpuset) InheritCpuset(d);
             }
         }
+
+        private static bool HasCpuset(string dir) =>
+            (CgroupFiles.Read(dir, "cpuset.cpus") ?? "").Trim() != "" && (CgroupFiles.Read(dir, "cpuset.mems") ?? "").Trim() != "";
 
         private static void InheritCpuset(string dir)
         {

@@ -27,13 +27,24 @@ namespace MiniDocker.Engine.Cgroups
 
         public CgroupMode Mode => CgroupMode.Unified;
 
-        public ContainerCgroup Create(string containerId, ResourceLimits limits)
+        public ContainerCgroup Create(string containerId, ResourceLimits limits, IReadOnlyList<DeviceRule>? devices = null)
         {
-            EnsureParent();
             string dir = Path.Combine(_parentDir, containerId);
-            Directory.CreateDirectory(dir);
+            // A parallel remove may take the empty parent away before the leaf's mkdir (ENOENT): make it again.
+            for (int attempt = 0; ; attempt++)
+            {
+                try { EnsureParent(); }
+                catch (MiniDockerException) when (attempt < 3) { continue; } // the parent went away between its mkdir and subtree_control
+                int err = CgroupFiles.MakeDirectory(dir);
+                if (err == 0) break;
+                if (err != CgroupFiles.ENOENT || attempt >= 10) throw CgroupFiles.MkdirFailed(dir, err);
+            }
             var cg = new ContainerCgroup(new[] { dir });
-            try { Apply(cg, limits); }
+            try
+            {
+                Apply(cg, limits);
+                if (devices != null) DeviceFilter.Attach(dir, devices);
+            }
             catch { Remove(cg); throw; }
             return cg;
         }
@@ -55,7 +66,7 @@ namespace MiniDocker.Engine.Cgroups
             for (int i = 0; i < chain.Count; i++)
             {
                 string d = chain[i];
-                Directory.CreateDirectory(d);
+                if (CgroupFiles.MakeDirectory(d) is int err && err != 0) throw CgroupFiles.MkdirFailed(d, err);
                 string have = CgroupFiles.Read(d, "cgroup.controllers") ?? "";
                 string enabled = CgroupFiles.Read(d, "cgroup.subtree_control") ?? "";
                 var toEnable = WantedControllers.Where(c => have.Split(' ', '\n').Contains(c) && !enabled.Split(' ', '\n').Contains(c)).ToList();

@@ -14,8 +14,12 @@ namespace MiniDocker.Engine.Cgroups
     {
         CgroupMode Mode { get; }
 
-        /// <summary>Creates the container's cgroup with LIMITS written; nothing is left behind when it throws.</summary>
-        ContainerCgroup Create(string containerId, ResourceLimits limits);
+        /// <summary>
+        /// Creates the container's cgroup with LIMITS written and device access cut to DEVICES (v1: the devices
+        /// controller; v2: a BPF_PROG_TYPE_CGROUP_DEVICE program), all before any process joins it; null DEVICES
+        /// leaves every device usable (-Privileged). Nothing is left behind when it throws.
+        /// </summary>
+        ContainerCgroup Create(string containerId, ResourceLimits limits, IReadOnlyList<DeviceRule>? devices = null);
 
         /// <summary>
         /// Writes the limits LIMITS sets into an existing cgroup (at create, and live on a running container).

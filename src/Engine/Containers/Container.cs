@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 
 namespace MiniDocker
 {
@@ -30,6 +31,8 @@ namespace MiniDocker
         public List<string> Layers { get; set; } = new();
         /// <summary>Bind mounts (-Volume) and tmpfs mounts (-Tmpfs), in the order given.</summary>
         public List<ContainerMount> Mounts { get; set; } = new();
+        /// <summary>Host devices passed in (-Device): made in the container's /dev and allowed in its device cgroup.</summary>
+        public List<ContainerDevice> Devices { get; set; } = new();
         public string[] Command { get; set; } = Array.Empty<string>();
         public string Hostname { get; set; } = "";
         public Dictionary<string, string> Environment { get; set; } = new();
@@ -67,7 +70,27 @@ namespace MiniDocker
         public string Source { get; set; } = "";
         public string Target { get; set; } = "";
         public bool ReadOnly { get; set; }
-        public override string ToString() => Type == "tmpfs" ? "tmpfs:" + Target : Source + ":" + Target + (ReadOnly ? ":ro" : "");
+        /// <summary>Set-user-ID and file capabilities take effect (the "suid" option); volumes are nosuid otherwise.</summary>
+        public bool Suid { get; set; }
+        public override string ToString() => Type == "tmpfs" ? "tmpfs:" + Target
+            : Source + ":" + Target + (ReadOnly || Suid ? ":" + string.Join(",", new[] { ReadOnly ? "ro" : null, Suid ? "suid" : null }.OfType<string>()) : "");
+    }
+
+    /// <summary>A host device node (-Device) made at PATH in the container: the host node's type, numbers and mode.</summary>
+    public sealed class ContainerDevice
+    {
+        public string HostPath { get; set; } = "";
+        /// <summary>Where the node is made inside the container (below /dev).</summary>
+        public string Path { get; set; } = "";
+        /// <summary>'c' (character) or 'b' (block).</summary>
+        public char Type { get; set; }
+        public long Major { get; set; }
+        public long Minor { get; set; }
+        /// <summary>The node's permission bits (the host node's).</summary>
+        public int FileMode { get; set; }
+        /// <summary>What the device cgroup allows on it: a subset of "rwm".</summary>
+        public string Permissions { get; set; } = "rwm";
+        public override string ToString() => HostPath + ":" + Path + ":" + Permissions;
     }
 
     /// <summary>A line the container wrote, as recorded by its monitor.</summary>

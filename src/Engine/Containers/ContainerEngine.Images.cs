@@ -162,19 +162,19 @@ namespace MiniDocker.Engine
             foreach (var v in spec.Volumes)
             {
                 var parts = v.Split(':');
-                bool ro = parts.Length == 3 && parts[2] == "ro";
-                if (parts.Length is < 2 or > 3 || (parts.Length == 3 && parts[2] is not ("ro" or "rw")) || parts[0].Length == 0)
-                    throw new MiniDockerException("InvalidVolume", FailureKind.InvalidArgument, $"Volume '{v}' is not hostPath:containerPath[:ro|:rw].", v);
+                var options = parts.Length == 3 ? parts[2].Split(',') : System.Array.Empty<string>();
+                if (parts.Length is < 2 or > 3 || options.Any(o => o is not ("ro" or "rw" or "suid")) || (options.Contains("ro") && options.Contains("rw")) || parts[0].Length == 0)
+                    throw new MiniDockerException("InvalidVolume", FailureKind.InvalidArgument, $"Volume '{v}' is not hostPath:containerPath[:OPTIONS], OPTIONS a comma-separated list of ro or rw, and suid.", v);
                 string source = Path.GetFullPath(parts[0]);
                 if (!File.Exists(source) && !Directory.Exists(source))
                     throw new MiniDockerException("VolumeSourceNotFound", FailureKind.ObjectNotFound, $"Volume source '{source}' does not exist on the host; create it first.", source);
-                mounts.Add(new ContainerMount { Type = "bind", Source = source, Target = ContainerTarget(parts[1], v), ReadOnly = ro });
+                mounts.Add(new ContainerMount { Type = "bind", Source = source, Target = ContainerTarget(parts[1], v), ReadOnly = options.Contains("ro"), Suid = options.Contains("suid") });
             }
             foreach (var t in spec.Tmpfs) mounts.Add(new ContainerMount { Type = "tmpfs", Target = ContainerTarget(t, t) });
             return mounts;
         }
 
-        private static string ContainerTarget(string path, string spec)
+        internal static string ContainerTarget(string path, string spec)
         {
             var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries).Where(p => p != ".").ToList();
             if (!path.StartsWith('/') || parts.Count == 0 || parts.Contains("..") || path.Contains('\0'))
@@ -190,7 +190,7 @@ namespace MiniDocker.Engine
         {
             var view = new List<string> { Path.Combine(containerDir, "upper") };
             view.AddRange(LowerDirs(c).Reverse());
-            return c.Mounts.Select(m => new ContainerMount { Type = m.Type, Source = m.Source, ReadOnly = m.ReadOnly, Target = RootfsPath.ResolveContainerPath(view, m.Target) })
+            return c.Mounts.Select(m => new ContainerMount { Type = m.Type, Source = m.Source, ReadOnly = m.ReadOnly, Suid = m.Suid, Target = RootfsPath.ResolveContainerPath(view, m.Target) })
                 .Select(m => m.Target == "/" ? throw new MiniDockerException("InvalidMountTarget", FailureKind.InvalidArgument, $"Mount target of '{m}' resolves to the container's root.", c) : m)
                 .ToList();
         }

@@ -77,6 +77,7 @@ namespace MiniDocker.Engine
                 ImageId = root.Image?.Id,
                 Layers = root.Image == null ? new List<string>() : root.LayersTopFirst.Reverse().ToList(),
                 Mounts = mounts,
+                Devices = ContainerDevices.Parse(spec.Devices),
                 Command = command.ToArray(),
                 Hostname = hostname,
                 Environment = env,
@@ -200,7 +201,7 @@ namespace MiniDocker.Engine
             var log = new FileInfo(_store.LogPath(c.Id));
             c.LogStartOffset = log.Exists ? log.Length : 0;
 
-            var cg = Cgroups.Create(c.Id, c.Limits);
+            var cg = Cgroups.Create(c.Id, c.Limits, DevicePolicy.For(c));
             try
             {
                 var plan = ContainerPlan.Build(c, dir, Cgroups.ProcsFiles(cg), _store.LogPath(c.Id), _store.ExitPath(c.Id), mounts);

@@ -9,8 +9,10 @@ namespace MiniDocker.Engine
         public string RootFs { get; set; } = "";
         /// <summary>An imported image (name[:tag] or id prefix); its config gives the defaults.</summary>
         public string? Image { get; set; }
-        /// <summary>hostPath:containerPath[:ro|:rw] bind mounts.</summary>
+        /// <summary>hostPath:containerPath[:OPTIONS] bind mounts, OPTIONS comma-separated: ro or rw, suid.</summary>
         public string[] Volumes { get; set; } = System.Array.Empty<string>();
+        /// <summary>hostDevice[:containerPath][:rwm] device nodes passed in (docker --device).</summary>
+        public string[] Devices { get; set; } = System.Array.Empty<string>();
         /// <summary>Container paths that get a fresh tmpfs.</summary>
         public string[] Tmpfs { get; set; } = System.Array.Empty<string>();
         public string[] Command { get; set; } = System.Array.Empty<string>();

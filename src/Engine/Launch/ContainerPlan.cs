@@ -44,14 +44,18 @@ namespace MiniDocker.Engine
             var plan = new LaunchPlan().Hostname(c.Hostname);
             foreach (var f in cgroupProcsFiles) plan.Cgroup(f);
             // Device nodes work only where MiniDocker put them: the rootfs and /dev are nodev, each default
-            // device is its own bind mount. So a node made with CAP_MKNOD reaches no host device (on v1 and v2 alike).
+            // device is its own bind mount. A node made with CAP_MKNOD elsewhere (a volume is not nodev) meets the
+            // device cgroup, which the engine set up before the init joined it.
             plan.Log(logPath).ExitFile(exitPath)
                 .Chdir(containerDir)
                 .Mount("overlay", "rootfs", "overlay", MS_NODEV, $"lowerdir={lowerdir},upperdir=upper,workdir=work")
                 .Mount("proc", "rootfs/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "")
                 .Mount("tmpfs", "rootfs/dev", "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k");
-            foreach (var (name, major, minor) in Devices)
+            foreach (var (name, major, minor) in Devices.Where(d => !c.Devices.Any(x => x.Path == "/dev/" + d.Name)))
                 plan.CharDevice("rootfs/dev/" + name, major, minor).Mount("rootfs/dev/" + name, "rootfs/dev/" + name, "", MS_BIND, "");
+            // -Device nodes the same way: made while /dev is not yet nodev, each its own (dev) bind mount; the device cgroup allows them.
+            foreach (var d in c.Devices)
+                plan.Node("rootfs" + d.Path, d.Type, d.FileMode, d.Major, d.Minor).Mount("rootfs" + d.Path, "rootfs" + d.Path, "", MS_BIND, "");
             plan.Mount("", "rootfs/dev", "", MS_REMOUNT | MS_BIND | MS_NOSUID | MS_NODEV | MS_STRICTATIME, "")
                 .Mount("devpts", "rootfs/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620")
                 .Symlink("pts/ptmx", "rootfs/dev/ptmx")
@@ -69,8 +73,10 @@ namespace MiniDocker.Engine
                     plan.Mount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777");
                 else
                 {
+                    // nosuid unless asked: a setuid file a host user (or another container) put there must not elevate in here.
                     plan.Mount(m.Source, target, "", MS_BIND | MS_REC, "");
-                    if (m.ReadOnly) plan.Mount("", target, "", MS_BIND | MS_REMOUNT | MS_RDONLY, "");
+                    ulong flags = (m.ReadOnly ? MS_RDONLY : 0) | (m.Suid ? 0 : MS_NOSUID);
+                    if (flags != 0) plan.Mount("", target, "", MS_BIND | MS_REMOUNT | flags, "");
                 }
             }
             plan.Pivot("rootfs");

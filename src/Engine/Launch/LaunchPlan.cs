@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
@@ -29,6 +30,10 @@ namespace MiniDocker.Engine
             Add("mount", source, target, fstype, flags.ToString(CultureInfo.InvariantCulture), data);
         public LaunchPlan Mkdir(string path, string octalMode) => Add("mkdir", path, octalMode);
         public LaunchPlan CharDevice(string path, int major, int minor) => Add("mknod", path, "20666", major.ToString(CultureInfo.InvariantCulture), minor.ToString(CultureInfo.InvariantCulture));
+        /// <summary>A 'c' or 'b' node with permission bits MODE.</summary>
+        public LaunchPlan Node(string path, char type, int mode, long major, long minor) =>
+            Add("mknod", path, Convert.ToString((type == 'b' ? 0x6000 : 0x2000) | (mode & 0xfff), 8),
+                major.ToString(CultureInfo.InvariantCulture), minor.ToString(CultureInfo.InvariantCulture));
         public LaunchPlan Symlink(string target, string path) => Add("symlink", target, path);
         public LaunchPlan Pivot(string newRoot) => Add("pivot", newRoot);
         public LaunchPlan ReadOnly(string path) => Add("readonly", path);

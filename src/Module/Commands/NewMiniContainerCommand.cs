@@ -42,10 +42,15 @@ namespace MiniDocker.Commands
         [ValidateNotNullOrEmpty]
         public string? WorkingDirectory { get; set; }
 
-        /// <summary>hostPath:containerPath[:ro|:rw] bind mounts; the host path must exist.</summary>
+        /// <summary>hostPath:containerPath[:OPTIONS] bind mounts (OPTIONS: ro or rw, suid); the host path must exist.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string[]? Volume { get; set; }
+
+        /// <summary>Host device nodes passed in, as docker --device: hostDevice[:containerPath][:rwm].</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? Device { get; set; }
 
         /// <summary>Container paths that get a fresh tmpfs (nosuid, nodev, noexec, mode 1777).</summary>
         [Parameter]
@@ -123,6 +128,7 @@ namespace MiniDocker.Commands
                 Command = Command,
                 Volumes = System.Array.ConvertAll(Volume ?? System.Array.Empty<string>(), ResolveVolumeSource),
                 Tmpfs = Tmpfs ?? System.Array.Empty<string>(),
+                Devices = System.Array.ConvertAll(Device ?? System.Array.Empty<string>(), ResolveVolumeSource),
                 Name = Name,
                 Hostname = Hostname,
                 WorkingDirectory = WorkingDirectory,

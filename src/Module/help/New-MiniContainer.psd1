@@ -22,9 +22,11 @@ which is up), a fresh /proc, a minimal /dev, a read-only /sys, its own cgroup (p
 Security defaults are at least Docker's: its 14 capabilities (empty inheritable and ambient
 sets), no_new_privs, Docker's default seccomp profile, masked /proc and /sys paths (kcore, keys,
 timer_list, sched_debug, scsi, acpi, /sys/firmware, ...), read-only /proc/sys, /proc/bus,
-/proc/fs, /proc/irq and /proc/sysrq-trigger, RLIMIT_NOFILE 1024:524288, only fds 0-2. Device
-nodes work only for the default set (null, zero, full, random, urandom, tty): the root
-filesystem and /dev are nodev, so a node made with CAP_MKNOD reaches nothing. Paths the image
+/proc/fs, /proc/irq and /proc/sysrq-trigger, RLIMIT_NOFILE 1024:524288, only fds 0-2. Devices:
+Docker's device cgroup (cgroup v1 devices controller, or a BPF device program on v2) lets the
+container open only null, zero, full, random, urandom, tty, console, ptmx, its ptys, tun and
+-Device nodes, so a node made with CAP_MKNOD (in a volume, say) opens nothing else (EPERM);
+volumes are nosuid unless their options say suid. Paths the image
 controls (a /proc or /dev that is a symlink) are resolved inside the root filesystem, never on
 the host. -CapAdd, -CapDrop, -Privileged, -SecurityOpt, -Ulimit, -User and -ReadOnly change them.
 '@
@@ -38,12 +40,23 @@ Env (under -Environment), WorkingDir and User (-WorkingDirectory and -User overr
 Exactly one of -Image and -RootFs. ImageNotFound when there is no such image.
 '@
         Volume           = @'
-Bind mounts, each hostPath:containerPath[:ro|:rw]. The host path must exist
+Bind mounts, each hostPath:containerPath[:OPTIONS]. The host path must exist
 (VolumeSourceNotFound); a relative one is resolved against the current location. The container
 path must be absolute without '..' (InvalidMountTarget); it is created in the container's own
 layer when missing, and symlinks on the way are resolved inside the root filesystem (by the
 engine from the layers, and again by mdhelper with openat2 RESOLVE_IN_ROOT), never on the host.
-':ro' makes the bind read-only.
+OPTIONS is a comma-separated list: 'ro' makes the bind read-only ('rw', the default, writable);
+'suid' lets set-user-ID files and file capabilities in it take effect, which volumes otherwise
+lose (nosuid): an image's user could become root through a setuid file a host user put there.
+The bind keeps the host mount's nodev, noexec and nosuid. InvalidVolume for anything else.
+'@
+        Device           = @'
+Host device nodes for the container, as docker --device: hostDevice[:containerPath][:PERMISSIONS].
+hostDevice must be a character or block device on the host (symlinks such as
+/dev/disk/by-id/... are followed; DeviceNotFound otherwise). containerPath (default: the host
+path) must be below /dev and not /dev/pts, /dev/shm or the /dev symlinks (InvalidDevicePath).
+PERMISSIONS, a combination of r (read), w (write) and m (mknod), is what the device cgroup
+allows on it (default rwm). The node is made with the host node's type, numbers and mode.
 '@
         Tmpfs            = 'Container paths that get a fresh tmpfs (nosuid, nodev, noexec, mode 1777), created like -Volume targets.'
         RootFs           = @'
@@ -117,7 +130,8 @@ only in the bounding set, as in Docker.
 Gives up the container's security defaults, not its isolation: every capability the host has,
 no seccomp filter, no masked or read-only /proc paths, /sys mounted read-write. The container
 still has its own PID, mount, UTS, IPC, network and cgroup namespaces, its own root filesystem,
-the default device set (no host devices are added) and no_new_privs (turn it off with
+the default device set in /dev (no host devices are added, but the device cgroup allows every
+device, so a node it makes with mknod opens the host's device) and no_new_privs (turn it off with
 -SecurityOpt no-new-privileges=false). With CAP_SYS_ADMIN and a writable /sys it can change the
 host's kernel settings: use it only for trusted images.
 '@
@@ -159,6 +173,14 @@ New-MiniContainer -Image alpine:3.20 -Command sh, -c, 'ls /data; df /scratch' -V
     Start-MiniContainer -Wait
 '@
             Remarks = 'The image stays untouched; the container sees ./data read-only at /data and a private tmpfs at /scratch.'
+        }
+        @{
+            Title   = 'A host device passed in, read and write only'
+            Code    = @'
+New-MiniContainer ./out/rootfs sh, -c, 'echo hi > /dev/mynull && ls -l /dev/mynull' -Device /dev/null:/dev/mynull:rw |
+    Start-MiniContainer -Wait
+'@
+            Remarks = 'The container gets a node for the host''s /dev/null at /dev/mynull; its device cgroup allows reading and writing it, but not making another node for it.'
         }
         @{
             Title   = 'Tighter or looser security'
