@@ -94,7 +94,7 @@ namespace MiniDocker.Tests
         public void Lock_creates_the_lock_file_and_is_released_on_dispose()
         {
             var c = NewContainer();
-            using (_store.Lock(c.Id)) Assert.True(File.Exists(Path.Combine(_store.DirectoryOf(c.Id), "lock")));
+            using (_store.Lock(c.Id)) Assert.True(File.Exists(Path.Combine(_store.LocksRoot, c.Id)));
             using (_store.Lock(c.Id)) { } // would block forever if the first lock were still held
             using (_store.Lock()) Assert.True(File.Exists(Path.Combine(_store.Root, ".lock")));
         }

@@ -39,6 +39,9 @@ namespace MiniDocker.Engine.Cgroups
             }
         }
 
+        public ContainerCgroup Locate(string containerId) =>
+            new(Places(containerId).Select(p => p.Dir).Where(Directory.Exists).ToList());
+
         public ContainerCgroup Create(string containerId, ResourceLimits limits)
         {
             var created = new List<string>();

@@ -17,6 +17,9 @@ namespace MiniDocker.Engine.Cgroups
         /// <summary>Creates the container's cgroup with LIMITS written; nothing is left behind when it throws.</summary>
         ContainerCgroup Create(string containerId, ResourceLimits limits);
 
+        /// <summary>The container's cgroup directories that exist now (none: an empty list), found by id alone.</summary>
+        ContainerCgroup Locate(string containerId);
+
         /// <summary>
         /// Writes the limits LIMITS sets into an existing cgroup (at create, and live on a running container).
         /// Memory is written first, so a refused memory limit (MemoryBelowUsage on v1) changes nothing else.
