@@ -316,6 +316,9 @@ namespace MiniDocker.Engine
                 if (!Directory.Exists(lower))
                     throw new MiniDockerException("RootFsNotFound", FailureKind.ObjectNotFound, $"Root filesystem folder '{lower}' of container '{c.Name}' no longer exists.", c);
 
+            // Before anything runs (and before the old exit files go): the reconciled record is on disk, and a full
+            // state disk fails here (StateDiskFull), not after the init has started.
+            _store.Save(c);
             string dir = _store.DirectoryOf(c.Id);
             PrepareOverlayDirectories(dir, LowerDirs(c));
             var mounts = ResolveMountTargets(c, dir);
