@@ -6,9 +6,7 @@ BeforeAll {
     Import-Module $env:MINIDOCKER_MODULE -Force
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     $script:rootfs = $env:MINIDOCKER_TEST_ROOTFS
-    # This pwsh again (it may be `dotnet pwsh.dll`): the command line of the child sessions the tests kill.
-    $script:pwsh = @((Get-Process -Id $PID).Path)
-    if ($script:pwsh[0] -notlike '*pwsh') { $script:pwsh += [Environment]::GetCommandLineArgs()[0] }
+    $script:pwsh = Join-Path $PSHOME pwsh   # the apphost, also for a dotnet-tool install: the child sessions the tests kill
     $script:helper = Join-Path (Split-Path $env:MINIDOCKER_MODULE) 'mdhelper'
     $script:work = Join-Path ([IO.Path]::GetTempPath()) "minidocker-chaos-$PID"
     New-Item -ItemType Directory -Force $script:work | Out-Null
@@ -88,8 +86,8 @@ BeforeAll {
 
     <# A child pwsh running SCRIPT with this session's MiniDocker settings (and EXTRA environment). #>
     function Start-ChildPwsh([string]$Script, [hashtable]$Extra = @{}) {
-        $psi = [Diagnostics.ProcessStartInfo]::new($script:pwsh[0])
-        foreach ($a in @($script:pwsh | Select-Object -Skip 1) + '-NoProfile', '-NonInteractive', '-Command', "Import-Module '$env:MINIDOCKER_MODULE'; $Script") { $psi.ArgumentList.Add($a) }
+        $psi = [Diagnostics.ProcessStartInfo]::new($script:pwsh)
+        foreach ($a in '-NoProfile', '-NonInteractive', '-Command', "Import-Module '$env:MINIDOCKER_MODULE'; $Script") { $psi.ArgumentList.Add($a) }
         $psi.RedirectStandardOutput = $true
         $psi.RedirectStandardError = $true
         foreach ($k in $Extra.Keys) { $psi.Environment[$k] = $Extra[$k] }
@@ -224,25 +222,34 @@ Describe 'Racing cmdlets in parallel runspaces' {
     It 'Remove against Stop, Get and Start leaves no orphan and no raw error' {
         $iss = [Management.Automation.Runspaces.InitialSessionState]::CreateDefault()
         $iss.ImportPSModule($env:MINIDOCKER_MODULE)
-        $pool = [runspacefactory]::CreateRunspacePool(1, 6, $iss, $Host)
+        $pool = [runspacefactory]::CreateRunspacePool(1, 8, $iss, $Host)
         $pool.Open()
         $raw = [Collections.Generic.List[string]]::new()
+        # Get and Start repeat until the container is gone, so they also run while Remove deletes its folder.
+        $loop = 'param($Cmd, $Id) foreach ($i in 1..60) { $e = $null; & $Cmd -Id $Id -ErrorVariable e -ErrorAction SilentlyContinue | Out-Null; if ($e | Where-Object FullyQualifiedErrorId -Like "ContainerNotFound*") { break } }'
+        function Start-Racer([string]$Script, [object[]]$Arguments = @()) {
+            $ps = [powershell]::Create().AddScript($Script)
+            foreach ($a in $Arguments) { $null = $ps.AddArgument($a) }
+            $ps.RunspacePool = $pool
+            [pscustomobject]@{ PS = $ps; Handle = $ps.BeginInvoke() }
+        }
         try {
-            foreach ($round in 1..8) {
-                $running = Start-MiniContainer (New-MiniContainer -RootFs $rootfs -Command /bin/mdtest, sleep, 600) -PassThru
+            foreach ($round in 1..3) {
+                # Stop's targets ignore SIGTERM: Stop waits outside the lock while Remove kills and deletes.
+                $stopped = foreach ($i in 1..2) { Start-MiniContainer (New-MiniContainer -RootFs $rootfs -Command /bin/sh, -c, 'trap "" TERM; while :; do sleep 1; done') -PassThru }
                 $queried = Start-MiniContainer (New-MiniContainer -RootFs $rootfs -Command /bin/mdtest, sleep, 600) -PassThru
                 $created = New-MiniContainer -RootFs $rootfs -Command /bin/mdtest, sleep, 600
-                $jobs = foreach ($pair in @(
-                        @("Remove-MiniContainer -Id $($running.Id) -Force", "Stop-MiniContainer -Id $($running.Id) -Timeout 1"),
-                        @("Remove-MiniContainer -Id $($queried.Id) -Force", "Get-MiniContainer -Id $($queried.Id); Get-MiniContainer"),
-                        @("Remove-MiniContainer -Id $($created.Id) -Force", "Start-MiniContainer -Id $($created.Id)"))) {
-                    foreach ($cmd in $pair) {
-                        $ps = [powershell]::Create()
-                        $ps.RunspacePool = $pool
-                        $null = $ps.AddScript($cmd)
-                        [pscustomobject]@{ PS = $ps; Handle = $ps.BeginInvoke() }
-                    }
+                $all = @($stopped) + $queried + $created
+                # A populated upper layer: deleting the folder takes a while, as with a real container.
+                foreach ($c in $all) {
+                    $upper = New-Item -ItemType Directory -Force (Join-Path (Get-ContainersRoot) "$($c.Id)/upper/data")
+                    bash -c "cd '$upper' && touch f{1..800}"
                 }
+                $jobs = @(foreach ($c in $stopped) { Start-Racer "Stop-MiniContainer -Id $($c.Id) -Timeout 2" })
+                $jobs += Start-Racer $loop 'Get-MiniContainer', $queried.Id
+                $jobs += Start-Racer $loop 'Start-MiniContainer', $created.Id
+                Start-Sleep -Milliseconds 300
+                $jobs += foreach ($c in $all) { Start-Racer "Remove-MiniContainer -Id $($c.Id) -Force" }
                 foreach ($j in $jobs) {
                     try { $null = $j.PS.EndInvoke($j.Handle) } catch { $raw.Add("$_") }
                     foreach ($e in $j.PS.Streams.Error) {
@@ -250,7 +257,6 @@ Describe 'Racing cmdlets in parallel runspaces' {
                     }
                     $j.PS.Dispose()
                 }
-                # Start may win against Remove: then the container runs and is listed, as it must be.
                 Assert-NothingHidden
             }
         }
@@ -268,9 +274,11 @@ Describe 'A full state disk' {
         $env:MINIDOCKER_ROOT = $tiny
     }
     AfterAll {
-        Get-MiniContainer | Remove-MiniContainer -Force -Confirm:$false
-        $env:MINIDOCKER_ROOT = $script:savedRoot
-        umount $tiny
+        try { Get-MiniContainer | Remove-MiniContainer -Force -Confirm:$false }
+        finally {
+            $env:MINIDOCKER_ROOT = $script:savedRoot
+            umount $tiny
+        }
     }
 
     It 'locks nobody out: reads, Stop, logs and Remove work; writes fail with StateDiskFull; lost output is reported' {
