@@ -163,7 +163,7 @@ Describe 'kill -9 of the pwsh running a command' {
 
     It 'at random points of New/Start/Remove loops: nothing is hidden or leaked' {
         $counter = Join-Path $work 'loops'
-        foreach ($round in 1..3) {
+        foreach ($round in 1..2) {
             Remove-Item $counter -ErrorAction SilentlyContinue
             $loop = "`$i = 0; while (`$true) { `$c = New-MiniContainer -RootFs '$rootfs' -Command /bin/mdtest,sleep,600; Start-MiniContainer `$c; Remove-MiniContainer `$c -Force; `$i++; Set-Content '$counter' `$i }"
             $child = Start-ChildPwsh $loop
@@ -234,7 +234,7 @@ Describe 'Racing cmdlets in parallel runspaces' {
             [pscustomobject]@{ PS = $ps; Handle = $ps.BeginInvoke() }
         }
         try {
-            foreach ($round in 1..3) {
+            foreach ($round in 1..2) {
                 # Stop's targets ignore SIGTERM: Stop waits outside the lock while Remove kills and deletes.
                 $stopped = foreach ($i in 1..2) { Start-MiniContainer (New-MiniContainer -RootFs $rootfs -Command /bin/sh, -c, 'trap "" TERM; while :; do sleep 1; done') -PassThru }
                 $queried = Start-MiniContainer (New-MiniContainer -RootFs $rootfs -Command /bin/mdtest, sleep, 600) -PassThru
