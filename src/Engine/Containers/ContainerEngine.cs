@@ -128,7 +128,7 @@ namespace MiniDocker.Engine
         private ContainerCgroup LocateCgroup(string id)
         {
             try { return Cgroups.Locate(id); }
-            catch (MiniDockerException) { return new ContainerCgroup(Array.Empty<string>()); }
+            catch (Exception e) when (e is MiniDockerException or IOException or UnauthorizedAccessException) { return new ContainerCgroup(Array.Empty<string>()); }
         }
 
         /// <summary>
@@ -217,7 +217,7 @@ namespace MiniDocker.Engine
         }
 
         private static string MonitorDied(Container c) =>
-            $"The container's monitor (pid {c.MonitorPid}) died while the container ran; its exit status is lost. Stop-MiniContainer still stops it.";
+            $"The container's monitor{(c.MonitorPid is int m ? $" (pid {m})" : "")} died while the container ran; its exit status is lost. Stop-MiniContainer still stops it.";
 
         /// <summary>The exit status the monitor recorded for the current run (run dir, else its copy beside the record); false when there is none.</summary>
         private bool ReadExitFile(Container c)
@@ -541,9 +541,18 @@ namespace MiniDocker.Engine
                     c = Reconcile(c)!;
                 }
                 ReleaseCgroup(c);
-                if (Directory.Exists(_store.RunDirectoryOf(c.Id))) Directory.Delete(_store.RunDirectoryOf(c.Id), recursive: true);
-                File.Delete(_store.RecordPath(c.Id));
-                Directory.Delete(_store.DirectoryOf(c.Id), recursive: true);
+                try
+                {
+                    if (Directory.Exists(_store.RunDirectoryOf(c.Id))) Directory.Delete(_store.RunDirectoryOf(c.Id), recursive: true);
+                    File.Delete(_store.RecordPath(c.Id));
+                    Directory.Delete(_store.DirectoryOf(c.Id), recursive: true);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // A specific error, so a pipeline removing many containers goes on to the next one.
+                    throw new MiniDockerException("ContainerRemoveFailed", FailureKind.WriteError,
+                        $"Container '{c.Name}' could not be fully removed ({e.Message}); Get-MiniContainer cleans what is left, or run Remove-MiniContainer again.", c, e);
+                }
                 // Still holding it: lockers waiting on this file see it unlinked and find no container.
                 _store.DeleteLock(c.Id);
                 imageId = c.ImageId;
