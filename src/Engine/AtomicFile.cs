@@ -9,13 +9,22 @@ namespace MiniDocker.Engine
         public static void WriteAllText(string path, string content)
         {
             string tmp = path + ".tmp";
-            using (var fs = PrivateFile.Create(tmp))
+            try
             {
-                byte[] bytes = Encoding.UTF8.GetBytes(content);
-                fs.Write(bytes, 0, bytes.Length);
-                fs.Flush(flushToDisk: true);
+                using (var fs = PrivateFile.Create(tmp))
+                {
+                    byte[] bytes = Encoding.UTF8.GetBytes(content);
+                    fs.Write(bytes, 0, bytes.Length);
+                    fs.Flush(flushToDisk: true);
+                }
+                File.Move(tmp, path, overwrite: true);
             }
-            File.Move(tmp, path, overwrite: true);
+            catch
+            {
+                // A full disk fails the write (or the close's flush): leave no half-written temp behind.
+                try { File.Delete(tmp); } catch (IOException) { }
+                throw;
+            }
         }
     }
 }

@@ -22,6 +22,27 @@ namespace MiniDocker.Engine
             return ulong.TryParse(rest[19], out var t) ? t : null;
         }
 
+        /// <summary>Field 4 of /proc/PID/stat (the parent's pid), or null if PID is gone.</summary>
+        public static int? ParentPid(int pid)
+        {
+            try
+            {
+                string stat = File.ReadAllText($"/proc/{pid}/stat");
+                string[] rest = stat.Substring(stat.LastIndexOf(')') + 2).Split(' ');
+                return rest.Length > 1 && int.TryParse(rest[1], out var ppid) ? ppid : null;
+            }
+            catch (IOException) { return null; }
+            catch (UnauthorizedAccessException) { return null; }
+        }
+
+        /// <summary>argv of PID from /proc/PID/cmdline (empty when PID is gone).</summary>
+        public static string[] CommandLine(int pid)
+        {
+            try { return File.ReadAllText($"/proc/{pid}/cmdline").Split('\0', StringSplitOptions.RemoveEmptyEntries); }
+            catch (IOException) { return Array.Empty<string>(); }
+            catch (UnauthorizedAccessException) { return Array.Empty<string>(); }
+        }
+
         /// <summary>True when PID is alive and is the same process that had START when we recorded it.</summary>
         public static bool IsSame(int? pid, ulong? start) =>
             pid is int p && start is ulong s && StartTime(p) == s;

@@ -56,7 +56,7 @@ namespace MiniDocker.Engine
         /// Opens PATH and blocks until this process holds an exclusive flock on it; dispose to release.
         /// Raw open(2), not FileStream: .NET takes its own flock on files it opens, which would clash.
         /// </summary>
-        public static IDisposable LockFile(string path)
+        public static FdLock LockFile(string path)
         {
             byte[] p = Encoding.UTF8.GetBytes(path + "\0");
             int fd;
@@ -71,10 +71,18 @@ namespace MiniDocker.Engine
             return new FdLock(fd);
         }
 
-        private sealed class FdLock : IDisposable
+        public sealed class FdLock : IDisposable
         {
             private int _fd;
             public FdLock(int fd) => _fd = fd;
+
+            /// <summary>False once the lock file has been unlinked (its last holder deleted what it guarded).</summary>
+            public bool IsCurrent()
+            {
+                stat st;
+                return fstat(_fd, &st) != 0 || st.st_nlink > 0;
+            }
+
             public void Dispose()
             {
                 if (_fd >= 0) close(_fd);

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -20,6 +21,15 @@ usage (void)
          "       mdhelper run PLAN-FILE    (launch plan from a file, report on stderr; `tty`: stays attached)\n"
          "       mdhelper exec PLAN-FILE   (exec plan; the command's status is the exit code)\n", stderr);
   return 2;
+}
+
+/* True when nobody reads the report pipe any more: the caller (pwsh) was killed while we started,
+   and a container it never recorded must not run. A terminal or file is never "gone". */
+static bool
+caller_gone (int fd)
+{
+  struct pollfd p = { .fd = fd, .events = POLLOUT };
+  return poll (&p, 1, 0) == 1 && (p.revents & POLLERR) != 0;
 }
 
 /* The caller gets its child back at once; the monitor is a grandchild in its own session, so
@@ -52,6 +62,8 @@ mode_run (const char *plan_path)
     }
   if (fd > 0)
     close (fd);
+  if (caller_gone (monitor_report_fd))
+    return 1;
   if (plan.tty)
     return monitor_run (&plan);
   middle = fork ();

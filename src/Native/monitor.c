@@ -389,7 +389,9 @@ monitor_run (const struct plan *plan)
     code = status_exit_code (relay_terminal (&m, sig_fd, master));
   else
     code = status_exit_code (relay_until_exit (&m, sig_fd, out_r, err_r));
-  if (plan->exitfile && status_write_exit_file (plan->exitfile->args[0], code, &err) < 0)
+  if (plan->exitfile && status_write_exit_file (plan->exitfile->args[0], code, m.log.dropped, &err) < 0)
+    log_error (&m, &err);
+  if (plan->exitfile2 && status_write_exit_file (plan->exitfile2->args[0], code, m.log.dropped, &err) < 0)
     log_error (&m, &err);
   /* Subreaper: anything reparented to us (e.g. an exec'd process) is reaped before we go. */
   while (waitpid (-1, NULL, 0) > 0 || errno == EINTR)

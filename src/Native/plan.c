@@ -233,7 +233,10 @@ record_setting (struct plan *plan, struct directive *d, struct md_error *err)
     case D_EXITFILE:
       if (make_absolute (&d->args[0], d->index, err) < 0)
         return -1;
-      plan->exitfile = d;
+      if (plan->exitfile != NULL)
+        plan->exitfile2 = d;
+      else
+        plan->exitfile = d;
       break;
     case D_CWD:
       plan->cwd = d;

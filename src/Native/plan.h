@@ -36,6 +36,7 @@ struct plan
   size_t ndirs;
 
   const struct directive *hostname, *log, *exitfile, *cwd;
+  const struct directive *exitfile2;  /* a second copy where the first may vanish (run root gone) */
   const struct directive *logmax;     /* run: rotate the log at this size */
   const struct directive *target;     /* exec: the container's init (pid, start time) */
   const struct directive *errorfile;  /* exec: where a failure before exec is reported */

@@ -69,6 +69,7 @@ log_line (const struct relay_stream *s, struct relay_log *log, const char *line,
   char stamp[32];
   struct iovec iov[5];
   ssize_t written;
+  size_t total;
   int n = 0;
 
   if (log->fd < 0)
@@ -88,6 +89,9 @@ log_line (const struct relay_stream *s, struct relay_log *log, const char *line,
     ;
   if (written > 0)
     log->size += (unsigned long) written;
+  total = iov[0].iov_len + iov[1].iov_len + 1 + len + 1;
+  if (written < 0 || (size_t) written < total)
+    log->dropped += total - (size_t) (written > 0 ? written : 0);
   if (log->max > 0 && log->size >= log->max)
     relay_log_rotate (log);
 }

@@ -21,6 +21,7 @@ struct relay_log
   const char *path;
   unsigned long max;
   unsigned long size;
+  unsigned long dropped; /* bytes a failed write (disk full) lost; reported in the exit file */
 };
 
 int relay_log_open (struct relay_log *log, const char *path, unsigned long max);

@@ -42,9 +42,9 @@ fsync_parent_dir (const char *path)
 }
 
 int
-status_write_exit_file (const char *path, int code, struct md_error *err)
+status_write_exit_file (const char *path, int code, unsigned long dropped, struct md_error *err)
 {
-  char tmp[PATH_MAX], line[16];
+  char tmp[PATH_MAX], line[48];
   int fd, len;
 
   if (snprintf (tmp, sizeof tmp, "%s.tmp.%d", path, (int) getpid ()) >= (int) sizeof tmp)
@@ -52,7 +52,7 @@ status_write_exit_file (const char *path, int code, struct md_error *err)
   fd = open (tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0)
     return md_fail (err, errno, "exitfile", tmp);
-  len = snprintf (line, sizeof line, "%d\n", code);
+  len = dropped > 0 ? snprintf (line, sizeof line, "%d\ndropped %lu\n", code, dropped) : snprintf (line, sizeof line, "%d\n", code);
   if (write_all (fd, line, (size_t) len) < 0 || fsync (fd) < 0)
     {
       int saved = errno;

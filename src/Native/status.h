@@ -7,6 +7,7 @@
 #include "error.h"
 
 int status_exit_code (int wait_status);
-int status_write_exit_file (const char *path, int code, struct md_error *err);
+/* "CODE\n", then "dropped N\n" when the log lost N bytes (a full disk). */
+int status_write_exit_file (const char *path, int code, unsigned long dropped, struct md_error *err);
 
 #endif

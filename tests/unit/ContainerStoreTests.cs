@@ -91,10 +91,54 @@ namespace MiniDocker.Tests
         }
 
         [Fact]
+        public async System.Threading.Tasks.Task A_locker_that_waited_on_a_removed_container_gets_a_fresh_lock_and_leaves_no_file()
+        {
+            var c = NewContainer();
+            _store.Save(c);
+            var held = _store.Lock(c.Id);
+            var waiter = System.Threading.Tasks.Task.Run(() => { using (_store.Lock(c.Id)) return _store.Load(c.Id); });
+            System.Threading.Thread.Sleep(100);
+            Assert.False(waiter.IsCompleted);
+            // What Remove does while holding the lock: the folder goes, then the lock file.
+            Directory.Delete(_store.DirectoryOf(c.Id), recursive: true);
+            _store.DeleteLock(c.Id);
+            held.Dispose();
+            Assert.Null(await waiter);
+            Assert.False(Directory.Exists(_store.DirectoryOf(c.Id)));
+            Assert.Empty(Directory.GetFiles(_store.LocksRoot));
+        }
+
+        [Fact]
+        public void OrphanIds_are_container_folders_without_a_record()
+        {
+            var c = NewContainer('a');
+            _store.Save(c);
+            NewContainer('b');
+            Directory.CreateDirectory(Path.Combine(_store.Root, "not-an-id"));
+            Assert.Equal(new[] { new string('b', 64) }, _store.OrphanIds());
+        }
+
+        [Fact]
+        public void A_failed_atomic_write_leaves_no_temp_file()
+        {
+            string target = Path.Combine(_dir.Path, "record");
+            Directory.CreateDirectory(target);   // the rename onto a directory fails
+            Assert.ThrowsAny<IOException>(() => AtomicFile.WriteAllText(target, "{}"));
+            Assert.False(File.Exists(target + ".tmp"));
+        }
+
+        [Fact]
+        public void MountPointOf_is_the_longest_mount_holding_the_path()
+        {
+            Assert.Equal("/proc", ContainerStore.MountPointOf("/proc/self/status"));
+            Assert.Equal("/", ContainerStore.MountPointOf("/"));
+        }
+
+        [Fact]
         public void Lock_creates_the_lock_file_and_is_released_on_dispose()
         {
             var c = NewContainer();
-            using (_store.Lock(c.Id)) Assert.True(File.Exists(Path.Combine(_store.DirectoryOf(c.Id), "lock")));
+            using (_store.Lock(c.Id)) Assert.True(File.Exists(Path.Combine(_store.LocksRoot, c.Id)));
             using (_store.Lock(c.Id)) { } // would block forever if the first lock were still held
             using (_store.Lock()) Assert.True(File.Exists(Path.Combine(_store.Root, ".lock")));
         }

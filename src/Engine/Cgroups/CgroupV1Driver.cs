@@ -39,6 +39,9 @@ namespace MiniDocker.Engine.Cgroups
             }
         }
 
+        public ContainerCgroup Locate(string containerId) =>
+            new(Places(containerId).Select(p => p.Dir).Where(Directory.Exists).ToList());
+
         public ContainerCgroup Create(string containerId, ResourceLimits limits, IReadOnlyList<DeviceRule>? devices = null)
         {
             if (devices != null && !_layout.V1.ContainsKey("devices"))

@@ -27,6 +27,9 @@ namespace MiniDocker.Engine.Cgroups
 
         public CgroupMode Mode => CgroupMode.Unified;
 
+        public ContainerCgroup Locate(string containerId) =>
+            new(Directory.Exists(Path.Combine(_parentDir, containerId)) ? new[] { Path.Combine(_parentDir, containerId) } : Array.Empty<string>());
+
         public ContainerCgroup Create(string containerId, ResourceLimits limits, IReadOnlyList<DeviceRule>? devices = null)
         {
             string dir = Path.Combine(_parentDir, containerId);

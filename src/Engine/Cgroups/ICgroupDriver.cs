@@ -21,6 +21,9 @@ namespace MiniDocker.Engine.Cgroups
         /// </summary>
         ContainerCgroup Create(string containerId, ResourceLimits limits, IReadOnlyList<DeviceRule>? devices = null);
 
+        /// <summary>The container's cgroup directories that exist now (none: an empty list), found by id alone.</summary>
+        ContainerCgroup Locate(string containerId);
+
         /// <summary>
         /// Writes the limits LIMITS sets into an existing cgroup (at create, and live on a running container).
         /// Memory is written first, so a refused memory limit (MemoryBelowUsage on v1) changes nothing else.

@@ -55,6 +55,8 @@ namespace MiniDocker
         public List<string> CgroupPaths { get; set; } = new();
         /// <summary>Where the current run's output starts in the log; earlier runs' output comes before it.</summary>
         public long LogStartOffset { get; set; }
+        /// <summary>Log bytes the monitor could not write (a full disk) in the last run; 0 when nothing was lost.</summary>
+        public long LogBytesDropped { get; set; }
         /// <summary>Why the last start failed or why the container is Dead.</summary>
         public string? Error { get; set; }
 

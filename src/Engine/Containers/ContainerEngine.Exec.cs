@@ -86,8 +86,32 @@ namespace MiniDocker.Engine
         private static void ValidateEnvironment(IEnumerable<KeyValuePair<string, string>> environment)
         {
             foreach (var kv in environment)
+            {
                 if (kv.Key.Length == 0 || kv.Key.Contains('=') || kv.Key.Contains('\0') || kv.Value.Contains('\0'))
                     throw new MiniDockerException("InvalidEnvironment", FailureKind.InvalidArgument, $"Environment variable '{kv.Key}' is not valid: names must be non-empty without '=' and nothing may contain NUL.", kv.Key);
+                if (Encoding.UTF8.GetByteCount(kv.Key) + Encoding.UTF8.GetByteCount(kv.Value) + 2 > MaxArgStrlen)
+                    throw new MiniDockerException("EnvironmentTooLarge", FailureKind.InvalidArgument,
+                        $"Environment variable '{kv.Key}' is {Encoding.UTF8.GetByteCount(kv.Value)} bytes; the kernel takes at most {MaxArgStrlen} bytes per 'NAME=value' (MAX_ARG_STRLEN), so execve would fail with E2BIG. Pass large data in a file (-Volume).", kv.Key);
+            }
+        }
+
+        /// <summary>The kernel's execve limits: MAX_ARG_STRLEN (32 pages) per string, and the total under the default
+        /// 8 MiB stack (a quarter of RLIMIT_STACK), strings plus their pointers.</summary>
+        private const int MaxArgStrlen = 32 * 4096, MaxArgTotal = 2 * 1024 * 1024;
+
+        /// <summary>Checks COMMAND and ENVIRONMENT against execve's limits, so a container that cannot start is refused at create.</summary>
+        private static void ValidateExecSize(IReadOnlyList<string> command, IEnumerable<KeyValuePair<string, string>> environment)
+        {
+            foreach (var a in command)
+                if (Encoding.UTF8.GetByteCount(a) + 1 > MaxArgStrlen)
+                    throw new MiniDockerException("ArgumentTooLong", FailureKind.InvalidArgument,
+                        $"A command argument is {Encoding.UTF8.GetByteCount(a)} bytes; the kernel takes at most {MaxArgStrlen} bytes per argument (MAX_ARG_STRLEN).", a.Substring(0, Math.Min(40, a.Length)));
+            var env = environment.ToList();
+            long total = command.Sum(a => Encoding.UTF8.GetByteCount(a) + 1L + 8) +
+                         env.Sum(kv => Encoding.UTF8.GetByteCount(kv.Key) + Encoding.UTF8.GetByteCount(kv.Value) + 2L + 8);
+            if (total > MaxArgTotal)
+                throw new MiniDockerException("EnvironmentTooLarge", FailureKind.InvalidArgument,
+                    $"The command and environment take {total} bytes; execve takes at most {MaxArgTotal} (a quarter of the default 8 MiB stack), so the start would fail with E2BIG. Pass large data in a file (-Volume).", total);
         }
 
         private static MiniDockerException NotRunning(Container c) =>

@@ -119,6 +119,8 @@ namespace MiniDocker.Engine
                 throw new MiniDockerException("RootFsOrImageRequired", FailureKind.InvalidArgument, "Give exactly one of -Image and -RootFs.", spec.Image ?? spec.RootFs);
             if (!hasImage)
             {
+                if (spec.RootFs.Contains('\0'))
+                    throw new MiniDockerException("InvalidRootFs", FailureKind.InvalidArgument, "The -RootFs path contains a NUL character.", spec.RootFs);
                 string rootfs = Path.GetFullPath(spec.RootFs);
                 if (!Directory.Exists(rootfs))
                     throw new MiniDockerException("RootFsNotFound", FailureKind.ObjectNotFound, $"Root filesystem folder '{rootfs}' does not exist.", rootfs);

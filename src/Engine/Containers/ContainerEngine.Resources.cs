@@ -15,6 +15,9 @@ namespace MiniDocker.Engine
         {
             using var _ = _store.Lock(id);
             var c = Reconcile(_store.Load(id)) ?? throw NotFound(id);
+            if (c.State == ContainerState.Dead)
+                throw new MiniDockerException("ContainerDead", FailureKind.InvalidOperation,
+                    $"Container '{c.Name}' is dead ({c.Error ?? "its monitor and init vanished"}); its limits cannot be changed. Remove it with Remove-MiniContainer.", c);
             var limits = request.ApplyTo(c.Limits, HostCpus.Current());
             if (c.State is ContainerState.Running or ContainerState.Paused && c.CgroupPaths.Count > 0)
                 Cgroups.Apply(new ContainerCgroup(c.CgroupPaths), limits);

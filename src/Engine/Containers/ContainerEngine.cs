@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
@@ -57,6 +58,7 @@ namespace MiniDocker.Engine
 
             var env = ImageEnvironment(root.Image);
             foreach (var kv in spec.Environment) env[kv.Key] = kv.Value;
+            ValidateExecSize(command, env);
             string searchPath = env.TryGetValue("PATH", out var p) ? p : ContainerPlan.DefaultPath;
             if (RootfsPath.FindCommand(root.LayersTopFirst, command[0], searchPath) == null)
                 throw new MiniDockerException("CommandNotFound", FailureKind.ObjectNotFound,
@@ -104,17 +106,69 @@ namespace MiniDocker.Engine
 
         // ---------------------------------------------------------------- read
 
-        /// <summary>All containers, reconciled with the kernel, oldest first.</summary>
-        public IReadOnlyList<Container> List() =>
-            _store.Ids().Select(Get).Where(c => c != null).Cast<Container>().OrderBy(c => c.Created).ToList();
+        /// <summary>All containers, reconciled with the kernel, oldest first; folders a killed command left are cleaned first.</summary>
+        public IReadOnlyList<Container> List()
+        {
+            CleanOrphans();
+            return _store.Ids().Select(Get).Where(c => c != null).Cast<Container>().OrderBy(c => c.Created).ToList();
+        }
 
         /// <summary>The container with this exact id, reconciled; null if there is none.</summary>
         public Container? Get(string id)
         {
             if (_store.Load(id) is not Container c) return null;
-            if (c.State is ContainerState.Running or ContainerState.Paused)
+            if (c.State is ContainerState.Running or ContainerState.Paused || StartInterrupted(c))
                 using (_store.Lock(id)) return Reconcile(_store.Load(id));
             return c;
+        }
+
+        /// <summary>
+        /// A stopped record whose cgroup exists: a Start made it and was killed before recording the outcome
+        /// (or is still under way in another process, which the container's lock tells apart).
+        /// </summary>
+        private bool StartInterrupted(Container c) =>
+            c.State is not (ContainerState.Running or ContainerState.Paused) && LocateCgroup(c.Id).Directories.Count > 0;
+
+        /// <summary>The container's cgroup by id alone; none on a host without cgroups (commands that need none still work).</summary>
+        private ContainerCgroup LocateCgroup(string id)
+        {
+            try { return Cgroups.Locate(id); }
+            catch (Exception e) when (e is MiniDockerException or IOException or UnauthorizedAccessException) { return new ContainerCgroup(Array.Empty<string>()); }
+        }
+
+        /// <summary>
+        /// Deletes container folders without a record (a New or Remove killed midway) with whatever else their id
+        /// names: cgroup, run dir, lock. Under the store lock, so a New between its mkdir and its record is never taken
+        /// for one. Best effort: a listing never fails because a cleanup did.
+        /// </summary>
+        private void CleanOrphans()
+        {
+            var orphans = _store.OrphanIds().ToList();
+            var staleLocks = Directory.Exists(_store.LocksRoot)
+                ? Directory.EnumerateFiles(_store.LocksRoot).Select(Path.GetFileName).Where(n => !Directory.Exists(_store.DirectoryOf(n!))).ToList()
+                : new List<string?>();
+            if (orphans.Count == 0 && staleLocks.Count == 0) return;
+            try
+            {
+                using (_store.Lock())
+                {
+                    foreach (var id in orphans)
+                        using (_store.Lock(id))
+                        {
+                            if (File.Exists(_store.RecordPath(id)) || !Directory.Exists(_store.DirectoryOf(id))) continue;
+                            var cg = LocateCgroup(id);
+                            if (cg.Directories.Count > 0) { Cgroups.KillAll(cg); Cgroups.Remove(cg); }
+                            if (Directory.Exists(_store.RunDirectoryOf(id))) Directory.Delete(_store.RunDirectoryOf(id), recursive: true);
+                            Directory.Delete(_store.DirectoryOf(id), recursive: true);
+                            _store.DeleteLock(id);
+                        }
+                    // Taking the lock of a container that no longer exists deletes its lock file.
+                    foreach (var id in staleLocks) _store.Lock(id!).Dispose();
+                }
+            }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+            catch (MiniDockerException) { }
         }
 
         /// <summary>The container whose id starts with PREFIX; an error when none or several match.</summary>
@@ -128,30 +182,104 @@ namespace MiniDocker.Engine
             return Get(matches[0]) ?? throw new MiniDockerException("ContainerNotFound", FailureKind.ObjectNotFound, $"Container '{prefix}' was removed.", prefix);
         }
 
-        /// <summary>Brings a Running/Paused record in line with reality. Caller holds the container's lock.</summary>
+        /// <summary>
+        /// Brings a record in line with reality (the exit files, the monitor and init, the cgroup) in memory, and saves
+        /// it when the disk lets it: a read never needs a write to succeed. Caller holds the container's lock.
+        /// </summary>
         private Container? Reconcile(Container? c)
         {
-            if (c == null || c.State is not (ContainerState.Running or ContainerState.Paused)) return c;
-            string exitPath = _store.ExitPath(c.Id);
-            if (File.Exists(exitPath))
-            {
-                c.ExitCode = int.TryParse(File.ReadAllText(exitPath).Trim(), out var code) ? code : -1;
-                c.FinishedAt = File.GetLastWriteTimeUtc(exitPath);
+            if (c == null) return null;
+            bool changed = c.State is ContainerState.Running or ContainerState.Paused ? ReconcileRunning(c) : ReconcileInterruptedStart(c);
+            if (changed) _store.TrySave(c);
+            return c;
+        }
+
+        private bool ReconcileRunning(Container c)
+        {
+            if (ReadExitFile(c))
                 c.State = ContainerState.Exited;
+            else if (ProcessInfo.IsSame(c.MonitorPid, c.MonitorStartTime))
+                return false;
+            else if (ProcessInfo.IsSame(c.Pid, c.PidStartTime))
+            {
+                // The init outlived its monitor: still running, but nobody will record its exit status.
+                string error = MonitorDied(c);
+                if (c.Error == error) return false;
+                c.Error = error;
+                return true;
             }
-            else if (!ProcessInfo.IsSame(c.MonitorPid, c.MonitorStartTime) && !ProcessInfo.IsSame(c.Pid, c.PidStartTime))
+            else
             {
                 c.State = ContainerState.Dead;
                 c.FinishedAt = DateTime.UtcNow;
-                c.Error = "The container's monitor and init are gone without recording an exit status.";
+                c.Error = c.Error ?? "The container's monitor and init are gone without recording an exit status.";
             }
-            else return c;
             // The OOM counter lives in the cgroup: read it before the cgroup goes.
             ReleaseCgroup(c);
             c.Pid = null;
             c.MonitorPid = null;
-            _store.Save(c);
-            return c;
+            return true;
+        }
+
+        private static string MonitorDied(Container c) =>
+            $"The container's monitor{(c.MonitorPid is int m ? $" (pid {m})" : "")} died while the container ran; its exit status is lost. Stop-MiniContainer still stops it.";
+
+        /// <summary>The exit status the monitor recorded for the current run (run dir, else its copy beside the record); false when there is none.</summary>
+        private bool ReadExitFile(Container c)
+        {
+            foreach (var path in new[] { _store.ExitPath(c.Id), _store.StateExitPath(c.Id) })
+            {
+                string[] lines;
+                try { lines = File.ReadAllLines(path); }
+                catch (FileNotFoundException) { continue; }
+                catch (DirectoryNotFoundException) { continue; }
+                c.ExitCode = lines.Length > 0 && int.TryParse(lines[0].Trim(), out var code) ? code : -1;
+                c.FinishedAt = File.GetLastWriteTimeUtc(path);
+                // "dropped N": the monitor could not write N log bytes (a full disk).
+                c.LogBytesDropped = lines.Skip(1).Select(l => l.Split(' ')).Where(f => f.Length == 2 && f[0] == "dropped" && long.TryParse(f[1], NumberStyles.None, CultureInfo.InvariantCulture, out _)).Select(f => long.Parse(f[1], CultureInfo.InvariantCulture)).FirstOrDefault();
+                if (c.LogBytesDropped > 0)
+                    c.Error = $"The container's log lost {c.LogBytesDropped} bytes of output: the disk holding it was full.";
+                return true;
+            }
+            return false;
+        }
+
+        /// <summary>
+        /// A stopped record with a cgroup: a Start was killed after making it (the caller holds the lock, so that Start
+        /// is over). Its container is adopted when it runs (init and monitor found from the cgroup), recorded as exited
+        /// when its monitor wrote an exit status, else the empty cgroup is removed.
+        /// </summary>
+        private bool ReconcileInterruptedStart(Container c)
+        {
+            var cg = LocateCgroup(c.Id);
+            if (cg.Directories.Count == 0) return false;
+            var pids = cg.Directories.SelectMany(CgroupFiles.Pids).ToHashSet();
+            int? init = pids.Where(p => ProcessInfo.ParentPid(p) is int pp && !pids.Contains(pp)).Select(p => (int?)p).FirstOrDefault();
+            bool exited = ReadExitFile(c);
+            if (!exited && init is int pid && ProcessInfo.StartTime(pid) is ulong start)
+            {
+                c.State = ContainerState.Running;
+                c.Pid = pid;
+                c.PidStartTime = start;
+                // The init's parent is its monitor (`mdhelper run`), unless the monitor died and the init was reparented.
+                int? monitor = ProcessInfo.ParentPid(pid);
+                bool isMonitor = monitor is int m && ProcessInfo.CommandLine(m) is { Length: >= 2 } argv && argv[1] == "run";
+                c.MonitorPid = isMonitor ? monitor : null;
+                c.MonitorStartTime = isMonitor ? ProcessInfo.StartTime(monitor!.Value) : null;
+                c.StartedAt = DateTime.UtcNow;
+                c.FinishedAt = null;
+                c.ExitCode = null;
+                c.OomKilled = false;
+                c.Error = null;
+                c.CgroupPaths = cg.Directories.ToList();
+                return true;
+            }
+            c.CgroupPaths = cg.Directories.ToList();
+            ReleaseCgroup(c);
+            if (!exited) return false;
+            c.State = ContainerState.Exited;
+            c.Error = "Start-MiniContainer was interrupted; the container ran and exited meanwhile.";
+            return true;
         }
 
         private void ReleaseCgroup(Container c)
@@ -193,11 +321,16 @@ namespace MiniDocker.Engine
                 if (!Directory.Exists(lower))
                     throw new MiniDockerException("RootFsNotFound", FailureKind.ObjectNotFound, $"Root filesystem folder '{lower}' of container '{c.Name}' no longer exists.", c);
 
+            // Before anything runs (and before the old exit files go): the reconciled record is on disk, and a full
+            // state disk fails here (StateDiskFull), not after the init has started.
+            _store.Save(c);
             string dir = _store.DirectoryOf(c.Id);
             PrepareOverlayDirectories(dir, LowerDirs(c));
             var mounts = ResolveMountTargets(c, dir);
             StateDirectory.Create(_store.RunDirectoryOf(c.Id));
+            // The exit files must be the new run's: a stale one would mark it exited (and a killed Start's cgroup is told apart by them).
             File.Delete(_store.ExitPath(c.Id));
+            File.Delete(_store.StateExitPath(c.Id));
             var log = new FileInfo(_store.LogPath(c.Id));
             c.LogStartOffset = log.Exists ? log.Length : 0;
 
@@ -205,7 +338,7 @@ namespace MiniDocker.Engine
             try
             {
                 var plan = ContainerPlan.Build(c, dir, Cgroups.ProcsFiles(cg), _store.LogPath(c.Id), _store.ExitPath(c.Id), mounts);
-                plan.LogMax(_options.LogMaxBytes);
+                plan.LogMax(_options.LogMaxBytes).ExitFile(_store.StateExitPath(c.Id));
                 SeccompCache.Attach(plan, _options.SeccompCacheRoot, _options.HelperPath);
                 HelperReport report;
                 if (tty)
@@ -222,6 +355,7 @@ namespace MiniDocker.Engine
                 c.FinishedAt = null;
                 c.ExitCode = null;
                 c.OomKilled = false;
+                c.LogBytesDropped = 0;
                 c.Error = null;
                 c.CgroupPaths = cg.Directories.ToList();
                 _store.Save(c);
@@ -279,46 +413,101 @@ namespace MiniDocker.Engine
         /// <summary>SIGTERM to the init; after TIMEOUT, SIGKILL to every process in the container's cgroup.</summary>
         public Container Stop(string id, TimeSpan timeout, CancellationToken token = default)
         {
-            Container c;
-            using (_store.Lock(id))
-            {
-                c = Reconcile(_store.Load(id)) ?? throw NotFound(id);
-                if (c.State is not (ContainerState.Running or ContainerState.Paused))
-                    throw new MiniDockerException("ContainerNotRunning", FailureKind.InvalidOperation, $"Container '{c.Name}' is not running (state {c.State}).", c);
-                if (ProcessInfo.IsSame(c.Pid, c.PidStartTime)) Syscalls.Kill(c.Pid!.Value, Syscalls.SIGTERM_);
-                if (c.State == ContainerState.Paused)
-                {
-                    // A frozen init cannot act on SIGTERM: thaw it so the signal is delivered (docker does the same).
-                    Cgroups.Thaw(new ContainerCgroup(c.CgroupPaths));
-                    c.State = ContainerState.Running;
-                    _store.Save(c);
-                }
-            }
-            if (!WaitForExit(c, timeout, token))
-                using (_store.Lock(id))
-                {
-                    if (_store.Load(id) is { CgroupPaths.Count: > 0 } running)
-                        Cgroups.KillAll(new ContainerCgroup(running.CgroupPaths));
-                }
-            WaitForExit(c, TimeSpan.FromSeconds(10), CancellationToken.None);
-            return Get(id) ?? throw NotFound(id);
+            var result = StopMany(new[] { id }, timeout, token)[0];
+            return result.Container ?? throw result.Error!;
         }
 
-        /// <summary>Waits until the monitor has recorded the exit (or vanished); false on timeout or cancel.</summary>
+        /// <summary>One container's outcome in <see cref="StopMany"/>: the stopped container, or why it could not be stopped.</summary>
+        public sealed record StopResult(string Id, Container? Container, MiniDockerException? Error);
+
+        /// <summary>
+        /// Stops IDS together: SIGTERM to every init first, then one TIMEOUT for all of them, then SIGKILL to the
+        /// cgroups still running. So 50 containers take one timeout, not 50.
+        /// </summary>
+        public IReadOnlyList<StopResult> StopMany(IReadOnlyList<string> ids, TimeSpan timeout, CancellationToken token = default)
+        {
+            var signalled = new List<Container>();
+            var errors = new Dictionary<string, MiniDockerException>();
+            foreach (var id in ids)
+            {
+                try { signalled.Add(SignalStop(id)); }
+                catch (MiniDockerException e) { errors[id] = e; }
+            }
+            var running = WaitForAll(signalled, timeout, token);
+            foreach (var c in running)
+                using (_store.Lock(c.Id))
+                {
+                    if (_store.Load(c.Id) is { CgroupPaths.Count: > 0 } r) Cgroups.KillAll(new ContainerCgroup(r.CgroupPaths));
+                }
+            WaitForAll(running, TimeSpan.FromSeconds(10), CancellationToken.None);
+            return ids.Select(id => errors.TryGetValue(id, out var e) ? new StopResult(id, null, e)
+                : Get(id) is Container c ? new StopResult(id, c, null) : new StopResult(id, null, NotFound(id))).ToList();
+        }
+
+        /// <summary>SIGTERM to a running container's init (thawed first when paused); the container as it was.</summary>
+        private Container SignalStop(string id)
+        {
+            using var _ = _store.Lock(id);
+            var c = Reconcile(_store.Load(id)) ?? throw NotFound(id);
+            if (c.State is not (ContainerState.Running or ContainerState.Paused))
+                throw new MiniDockerException("ContainerNotRunning", FailureKind.InvalidOperation, $"Container '{c.Name}' is not running (state {c.State}).", c);
+            if (ProcessInfo.IsSame(c.Pid, c.PidStartTime)) Syscalls.Kill(c.Pid!.Value, Syscalls.SIGTERM_);
+            if (c.State == ContainerState.Paused)
+            {
+                // A frozen init cannot act on SIGTERM: thaw it so the signal is delivered (docker does the same).
+                Cgroups.Thaw(new ContainerCgroup(c.CgroupPaths));
+                c.State = ContainerState.Running;
+                _store.TrySave(c);   // it is about to stop: a full disk must not keep it running
+            }
+            return c;
+        }
+
+        /// <summary>Waits until every one of CONTAINERS has exited or TIMEOUT passes; returns those still running.</summary>
+        private List<Container> WaitForAll(List<Container> containers, TimeSpan timeout, CancellationToken token)
+        {
+            if (containers.Count == 1) return WaitForExit(containers[0], timeout, token) ? new List<Container>() : containers;
+            var deadline = DateTime.UtcNow + timeout;
+            var left = containers.Where(c => !HasExited(c)).ToList();
+            while (left.Count > 0 && DateTime.UtcNow < deadline && !token.IsCancellationRequested)
+            {
+                token.WaitHandle.WaitOne(20);
+                left.RemoveAll(HasExited);
+            }
+            return left;
+        }
+
+        /// <summary>The run is over: its monitor recorded the exit, or the monitor and the init are both gone.</summary>
+        private bool HasExited(Container c) =>
+            File.Exists(_store.ExitPath(c.Id)) || File.Exists(_store.StateExitPath(c.Id)) ||
+            !ProcessInfo.IsSame(c.MonitorPid, c.MonitorStartTime) && !ProcessInfo.IsSame(c.Pid, c.PidStartTime);
+
+        /// <summary>Waits until the run is over (see <see cref="HasExited"/>); false on timeout or cancel.</summary>
         private bool WaitForExit(Container c, TimeSpan timeout, CancellationToken token)
         {
             var deadline = timeout >= DateTime.MaxValue - DateTime.UtcNow ? DateTime.MaxValue : DateTime.UtcNow + timeout;
-            // The monitor exits right after recording the exit: wake on its pidfd rather than poll. A PID
-            // recycled before the open is caught by the start-time check in the loop.
-            using var monitor = c.MonitorPid is int m ? Syscalls.OpenPidfd(m) : null;
-            while (true)
+            // The monitor exits right after recording the exit: wake on its pidfd rather than poll; once the monitor is
+            // gone (killed), on the init's. A PID recycled before the open is caught by the start-time checks.
+            Syscalls.Pidfd? pidfd = null;
+            int? watched = null;
+            try
             {
-                if (File.Exists(_store.ExitPath(c.Id)) || !ProcessInfo.IsSame(c.MonitorPid, c.MonitorStartTime)) return true;
-                if (DateTime.UtcNow >= deadline || token.IsCancellationRequested) return false;
-                // Short slices so cancellation is seen promptly; without pidfd (kernel < 5.3) poll every 10 ms.
-                if (monitor != null) monitor.WaitExited(TimeSpan.FromMilliseconds(Math.Min(100, Math.Max(0, (deadline - DateTime.UtcNow).TotalMilliseconds))));
-                else token.WaitHandle.WaitOne(10);
+                while (true)
+                {
+                    if (HasExited(c)) return true;
+                    if (DateTime.UtcNow >= deadline || token.IsCancellationRequested) return false;
+                    int? want = ProcessInfo.IsSame(c.MonitorPid, c.MonitorStartTime) ? c.MonitorPid : c.Pid;
+                    if (want != watched)
+                    {
+                        pidfd?.Dispose();
+                        pidfd = want is int w ? Syscalls.OpenPidfd(w) : null;
+                        watched = want;
+                    }
+                    // Short slices so cancellation is seen promptly; without pidfd (kernel < 5.3) poll every 10 ms.
+                    if (pidfd != null) pidfd.WaitExited(TimeSpan.FromMilliseconds(Math.Min(100, Math.Max(0, (deadline - DateTime.UtcNow).TotalMilliseconds))));
+                    else token.WaitHandle.WaitOne(10);
+                }
             }
+            finally { pidfd?.Dispose(); }
         }
 
         /// <summary>Waits for the container to exit; null TIMEOUT waits forever. Throws on timeout.</summary>
@@ -336,24 +525,44 @@ namespace MiniDocker.Engine
             return Get(id) ?? throw NotFound(id);
         }
 
-        /// <summary>Deletes the container and everything it owns; a running one only with FORCE (it is killed).</summary>
+        /// <summary>
+        /// Deletes the container and everything it owns; a running one only with FORCE (it is killed). Needs no disk
+        /// space (a full disk must not keep a container); the record goes first, so a Remove killed midway leaves an
+        /// orphan folder that the next listing cleans, never a record pointing at half a container.
+        /// </summary>
         public void Remove(string id, bool force)
         {
-            using var _ = _store.Lock(id);
-            var c = Reconcile(_store.Load(id)) ?? throw NotFound(id);
-            if (c.State is ContainerState.Running or ContainerState.Paused)
+            string? imageId;
+            using (_store.Lock(id))
             {
-                if (!force)
-                    throw new MiniDockerException("ContainerRunning", FailureKind.InvalidOperation, $"Container '{c.Name}' is {c.State.ToString().ToLowerInvariant()}; stop it first or use -Force.", c);
-                Cgroups.KillAll(new ContainerCgroup(c.CgroupPaths));
-                if (ProcessInfo.IsSame(c.Pid, c.PidStartTime)) Syscalls.Kill(c.Pid!.Value, Syscalls.SIGKILL_);
-                WaitForExit(c, TimeSpan.FromSeconds(10), CancellationToken.None);
-                c = Reconcile(c)!;
+                var c = Reconcile(_store.Load(id)) ?? throw NotFound(id);
+                if (c.State is ContainerState.Running or ContainerState.Paused)
+                {
+                    if (!force)
+                        throw new MiniDockerException("ContainerRunning", FailureKind.InvalidOperation, $"Container '{c.Name}' is {c.State.ToString().ToLowerInvariant()}; stop it first or use -Force.", c);
+                    Cgroups.KillAll(new ContainerCgroup(c.CgroupPaths));
+                    if (ProcessInfo.IsSame(c.Pid, c.PidStartTime)) Syscalls.Kill(c.Pid!.Value, Syscalls.SIGKILL_);
+                    WaitForExit(c, TimeSpan.FromSeconds(10), CancellationToken.None);
+                    c = Reconcile(c)!;
+                }
+                ReleaseCgroup(c);
+                try
+                {
+                    if (Directory.Exists(_store.RunDirectoryOf(c.Id))) Directory.Delete(_store.RunDirectoryOf(c.Id), recursive: true);
+                    File.Delete(_store.RecordPath(c.Id));
+                    Directory.Delete(_store.DirectoryOf(c.Id), recursive: true);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // A specific error, so a pipeline removing many containers goes on to the next one.
+                    throw new MiniDockerException("ContainerRemoveFailed", FailureKind.WriteError,
+                        $"Container '{c.Name}' could not be fully removed ({e.Message}); Get-MiniContainer cleans what is left, or run Remove-MiniContainer again.", c, e);
+                }
+                // Still holding it: lockers waiting on this file see it unlinked and find no container.
+                _store.DeleteLock(c.Id);
+                imageId = c.ImageId;
             }
-            ReleaseCgroup(c);
-            if (Directory.Exists(_store.RunDirectoryOf(c.Id))) Directory.Delete(_store.RunDirectoryOf(c.Id), recursive: true);
-            Directory.Delete(_store.DirectoryOf(c.Id), recursive: true);
-            if (c.ImageId != null) CollectUnusedLayers();   // its image may have been removed with -Force while it lived
+            if (imageId != null) CollectUnusedLayers();   // its image may have been removed with -Force while it lived
         }
 
         // ---------------------------------------------------------------- logs

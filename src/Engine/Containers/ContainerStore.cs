@@ -10,7 +10,7 @@ namespace MiniDocker.Engine
 {
     /// <summary>
     /// Containers on disk: one directory each under StateRoot/containers/ID holding config.json
-    /// (written atomically), a lock file, the log, the monitor's exit file and the overlay dirs.
+    /// (written atomically), the log, the monitor's exit file and the overlay dirs; its lock file is .locks/ID.
     /// </summary>
     public sealed class ContainerStore
     {
@@ -36,6 +36,8 @@ namespace MiniDocker.Engine
         public string DirectoryOf(string id) => Path.Combine(Root, id);
         public string LogPath(string id) => Path.Combine(Root, id, "container.log");
         public string ExitPath(string id) => Path.Combine(RunRoot, id, "exit");
+        /// <summary>The monitor's second copy of the exit status, beside the record: it survives a deleted run root (a reboot).</summary>
+        public string StateExitPath(string id) => Path.Combine(Root, id, "exit");
 
         public static void ValidateName(string name)
         {
@@ -61,14 +63,95 @@ namespace MiniDocker.Engine
             catch (DirectoryNotFoundException) { return null; }
         }
 
-        public void Save(Container c) => AtomicFile.WriteAllText(Path.Combine(Root, c.Id, "config.json"), JsonSerializer.Serialize(c, Json));
+        public string RecordPath(string id) => Path.Combine(Root, id, "config.json");
 
-        /// <summary>An exclusive flock on the container (or on the whole store for name allocation); dispose to release.</summary>
+        /// <summary>Writes the record; a full disk is the specific StateDiskFull error naming the filesystem.</summary>
+        public void Save(Container c)
+        {
+            string path = RecordPath(c.Id);
+            try { AtomicFile.WriteAllText(path, JsonSerializer.Serialize(c, Json)); }
+            catch (IOException e) when (DiskFull(e)) { throw StateDiskFull(path, c, e); }
+        }
+
+        /// <summary>
+        /// Saves a record a read has reconciled, when it can: the reconciled state is returned either way and the
+        /// next command reconciles again, so a full or read-only disk never locks the user out of reads.
+        /// </summary>
+        public void TrySave(Container c)
+        {
+            try { Save(c); }
+            catch (MiniDockerException) { }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+
+        private const int ENOSPC = 28, EDQUOT = 122;
+
+        /// <summary>ENOSPC or EDQUOT: .NET keeps the errno in the low bits of HResult.</summary>
+        public static bool DiskFull(IOException e) => (e.HResult & 0xFFFF) is ENOSPC or EDQUOT || e.Message.Contains("No space left", StringComparison.Ordinal);
+
+        public static MiniDockerException StateDiskFull(string path, object? target, Exception? inner = null)
+        {
+            string mount = MountPointOf(path);
+            return new MiniDockerException("StateDiskFull", FailureKind.WriteError,
+                $"The filesystem at '{mount}' that holds MiniDocker's state is full (writing {path}); free space there, e.g. remove containers with Remove-MiniContainer, which works on a full disk.", target, inner);
+        }
+
+        /// <summary>The mount point PATH lives on (longest matching mount in /proc/self/mountinfo).</summary>
+        public static string MountPointOf(string path)
+        {
+            string best = "/";
+            try
+            {
+                foreach (var line in File.ReadLines("/proc/self/mountinfo"))
+                {
+                    var f = line.Split(' ');
+                    if (f.Length < 5) continue;
+                    string mp = f[4].Replace("\\040", " ");
+                    if ((path == mp || path.StartsWith(mp.TrimEnd('/') + "/", StringComparison.Ordinal)) && mp.Length >= best.Length) best = mp;
+                }
+            }
+            catch (IOException) { }
+            return best;
+        }
+
+        /// <summary>Container folders without a readable record: left by a create or remove killed midway.</summary>
+        public IEnumerable<string> OrphanIds() =>
+            Directory.Exists(Root)
+                ? Directory.EnumerateDirectories(Root).Select(d => Path.GetFileName(d)!).Where(n => n.Length == 64 && IsHex(n) && !File.Exists(RecordPath(n)))
+                : Enumerable.Empty<string>();
+
+        private static bool IsHex(string s) => s.All(ch => ch is >= '0' and <= '9' or >= 'a' and <= 'f');
+
+        /// <summary>Lock files live apart from the containers they guard, so deleting a container never races a locker.</summary>
+        public string LocksRoot => Path.Combine(Root, ".locks");
+
+        /// <summary>
+        /// An exclusive flock on the container (or on the whole store for name allocation); dispose to release.
+        /// A container's lock outlives its folder: Remove unlinks it last, and a locker that got an unlinked file
+        /// retries on the fresh one (so two lockers never hold "the" lock at once).
+        /// </summary>
         public IDisposable Lock(string? id = null)
         {
             StateDirectory.Create(Root);
-            string path = id == null ? Path.Combine(Root, ".lock") : Path.Combine(Root, id, "lock");
-            return Syscalls.LockFile(path);
+            if (id == null) return Syscalls.LockFile(Path.Combine(Root, ".lock"));
+            StateDirectory.Create(LocksRoot);
+            string path = Path.Combine(LocksRoot, id);
+            while (true)
+            {
+                var held = Syscalls.LockFile(path);
+                if (!held.IsCurrent()) { held.Dispose(); continue; }
+                // No container (removed while we waited): the caller finds no record; leave no lock file for it.
+                if (!Directory.Exists(DirectoryOf(id))) DeleteLock(id);
+                return held;
+            }
+        }
+
+        /// <summary>Deletes ID's lock file; the caller holds that lock and has already deleted the container.</summary>
+        public void DeleteLock(string id)
+        {
+            try { File.Delete(Path.Combine(LocksRoot, id)); }
+            catch (IOException) { }
         }
     }
 }

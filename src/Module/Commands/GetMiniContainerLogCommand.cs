@@ -33,6 +33,7 @@ namespace MiniDocker.Commands
                 if (!Follow)
                 {
                     foreach (var e in Engine.Logs(c.Id, Tail, Since)) Emit(e);
+                    WarnDropped(c);
                     continue;
                 }
                 // Follow streams from the oldest kept entry; -Tail skips all but the last N written so far.
@@ -40,7 +41,15 @@ namespace MiniDocker.Commands
                 var stream = Engine.RotatedLogs(c.Id).Concat(Engine.FollowLogs(c.Id, Cancellation)).Where(e => since == null || e.Timestamp >= since);
                 int skip = Tail is int n ? Math.Max(0, Engine.Logs(c.Id, null, Since).Count() - n) : 0;
                 foreach (var e in stream.Skip(skip)) Emit(e);
+                WarnDropped(Engine.Get(c.Id) ?? c);
             }
+        }
+
+        /// <summary>Output the monitor could not write (a full disk) is reported, never lost silently.</summary>
+        private void WarnDropped(Container c)
+        {
+            if (c.LogBytesDropped > 0)
+                WriteWarning($"Container '{c.Name}': {c.LogBytesDropped} bytes of its output were lost because the disk holding its log was full.");
         }
 
         private void Emit(LogEntry e)

@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 
 namespace MiniDocker.Commands
@@ -8,6 +10,9 @@ namespace MiniDocker.Commands
     [OutputType(typeof(Container))]
     public sealed class StopMiniContainerCommand : ContainerCmdlet
     {
+        // Pipeline input is gathered and stopped together in EndProcessing: many containers take one -Timeout, not one each.
+        private readonly List<Container> _toStop = new();
+
         [Parameter]
         [ValidateRange(0, int.MaxValue)]
         public int Timeout { get; set; } = 10;
@@ -18,11 +23,19 @@ namespace MiniDocker.Commands
         protected override void ProcessRecord()
         {
             foreach (var c in ResolveContainers())
+                if (_toStop.All(x => x.Id != c.Id) && ShouldProcess(c.Name, "Stop container")) _toStop.Add(c);
+        }
+
+        protected override void EndProcessing()
+        {
+            if (_toStop.Count == 0) return;
+            IReadOnlyList<MiniDocker.Engine.ContainerEngine.StopResult> results = Array.Empty<MiniDocker.Engine.ContainerEngine.StopResult>();
+            if (!Try(() => results = Engine.StopMany(_toStop.Select(c => c.Id).ToList(), TimeSpan.FromSeconds(Timeout), Cancellation))) return;
+            foreach (var r in results)
             {
-                if (!ShouldProcess(c.Name, "Stop container")) continue;
-                Container? stopped = null;
-                if (Try(() => stopped = Engine.Stop(c.Id, TimeSpan.FromSeconds(Timeout), Cancellation), c) && PassThru)
-                    WriteObject(stopped);
+                var target = _toStop.First(c => c.Id == r.Id);
+                if (r.Error != null) WriteError(ToErrorRecord(r.Error, target));
+                else if (PassThru) WriteObject(r.Container);
             }
         }
     }
