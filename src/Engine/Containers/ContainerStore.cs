@@ -36,6 +36,8 @@ namespace MiniDocker.Engine
         public string DirectoryOf(string id) => Path.Combine(Root, id);
         public string LogPath(string id) => Path.Combine(Root, id, "container.log");
         public string ExitPath(string id) => Path.Combine(RunRoot, id, "exit");
+        /// <summary>The monitor's attach socket (`attach` in the launch plan).</summary>
+        public string AttachPath(string id) => Path.Combine(RunRoot, id, "attach");
 
         public static void ValidateName(string name)
         {
