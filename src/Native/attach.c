@@ -3,6 +3,7 @@
 #include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -27,6 +28,8 @@ attach_none (struct attach *a)
   a->listen_fd = -1;
   a->path = NULL;
   a->holding = false;
+  a->held = NULL;
+  a->held_len = a->held_sent = 0;
   a->len = 0;
   for (i = 0; i < ATTACH_MAX_CLIENTS; i++)
     a->clients[i] = -1, a->blocked[i] = false;
@@ -71,9 +74,19 @@ attach_open (struct attach *a, const char *path, unsigned long hold_ms)
   close (dir_fd);
   a->listen_fd = fd;
   a->path = path;
-  a->holding = hold_ms > 0;
   a->hold_until_ms = now_ms () + (long long) hold_ms;
+  a->held = hold_ms > 0 ? malloc (ATTACH_HOLD_MAX) : NULL;
+  a->holding = a->held != NULL;
   return 0;
+}
+
+static void
+forget_held (struct attach *a)
+{
+  free (a->held);
+  a->held = NULL;
+  a->held_len = a->held_sent = 0;
+  a->holding = false;
 }
 
 static bool
@@ -86,10 +99,24 @@ any_blocked (const struct attach *a)
   return false;
 }
 
-bool
-attach_paused (struct attach *a)
+/* The first client takes what was held before anything new; 0 once it all went (or the client did). */
+static bool
+flushing (const struct attach *a)
 {
-  return a->holding || any_blocked (a);
+  return !a->holding && a->held != NULL;
+}
+
+size_t
+attach_room (struct attach *a)
+{
+  size_t room;
+  if (any_blocked (a) || flushing (a))
+    return 0;
+  if (!a->holding)
+    return ATTACH_CHUNK;
+  room = ATTACH_HOLD_MAX - a->held_len;
+  room = room > 3 ? room - 3 : 0;
+  return room < ATTACH_CHUNK ? room : ATTACH_CHUNK;
 }
 
 int
@@ -101,7 +128,7 @@ attach_poll_timeout (struct attach *a)
   left = a->hold_until_ms - now_ms ();
   if (left <= 0)
     {
-      a->holding = false;   /* nobody came (the engine died?): the container must not stall */
+      forget_held (a);   /* nobody came (the engine died?): the container must not stall; it is all in the log */
       return -1;
     }
   return (int) left;
@@ -116,7 +143,7 @@ attach_pollfds (const struct attach *a, struct pollfd *pfd)
   pfd[n].fd = a->listen_fd;
   pfd[n++].events = POLLIN;
   for (i = 0; i < ATTACH_MAX_CLIENTS; i++)
-    if (a->blocked[i])
+    if (a->blocked[i] || (flushing (a) && a->clients[i] >= 0))
       {
         pfd[n].fd = a->clients[i];
         pfd[n++].events = POLLOUT;
@@ -148,6 +175,27 @@ send_to (struct attach *a, int i)
     drop_client (a, i);
 }
 
+/* Sends the held messages to client I (the first) until it would block. */
+static void
+flush_held (struct attach *a, int i)
+{
+  while (a->held != NULL && a->held_sent < a->held_len && a->clients[i] >= 0)
+    {
+      size_t len = (size_t) (unsigned char) a->held[a->held_sent] << 8 | (unsigned char) a->held[a->held_sent + 1];
+      ssize_t n;
+      do
+        n = send (a->clients[i], a->held + a->held_sent + 2, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+      while (n < 0 && errno == EINTR);
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        return;
+      if (n < 0)
+        drop_client (a, i);
+      else
+        a->held_sent += 2 + len;
+    }
+  forget_held (a);
+}
+
 static void
 accept_clients (struct attach *a)
 {
@@ -163,7 +211,11 @@ accept_clients (struct attach *a)
         }
       a->clients[i] = fd;
       a->blocked[i] = false;
-      a->holding = false;
+      if (a->holding)
+        {
+          a->holding = false;
+          flush_held (a, i);
+        }
     }
 }
 
@@ -174,10 +226,15 @@ attach_handle (struct attach *a, const struct pollfd *pfd, int n)
   if (n == 0)
     return;
   for (k = 1; k < n; k++)
-    if (pfd[k].revents)
-      for (i = 0; i < ATTACH_MAX_CLIENTS; i++)
-        if (a->blocked[i] && a->clients[i] == pfd[k].fd)
+    for (i = 0; i < ATTACH_MAX_CLIENTS; i++)
+      {
+        if (pfd[k].revents == 0 || a->clients[i] != pfd[k].fd)
+          continue;
+        if (flushing (a))
+          flush_held (a, i);
+        else if (a->blocked[i])
           send_to (a, i);
+      }
   if (pfd[0].revents & POLLIN)
     accept_clients (a);
 }
@@ -188,6 +245,15 @@ attach_send (struct attach *a, int stream, size_t len)
   int i;
   a->msg[0] = (char) stream;
   a->len = 1 + len;
+  if (a->holding)
+    {
+      /* attach_room left space for it */
+      a->held[a->held_len] = (char) (a->len >> 8);
+      a->held[a->held_len + 1] = (char) (a->len & 0xff);
+      memcpy (a->held + a->held_len + 2, a->msg, a->len);
+      a->held_len += 2 + a->len;
+      return;
+    }
   for (i = 0; i < ATTACH_MAX_CLIENTS; i++)
     if (a->clients[i] >= 0)
       send_to (a, i);
@@ -211,4 +277,5 @@ attach_close (struct attach *a)
   for (i = 0; i < ATTACH_MAX_CLIENTS; i++)
     if (a->clients[i] >= 0)
       drop_client (a, i);
+  forget_held (a);
 }

@@ -217,7 +217,7 @@ relay_chunk (struct monitor *m, struct relay_stream *streams, int i, int init_do
   struct relay_stream *s = &streams[i];
   ssize_t n;
   do
-    n = read (s->fd, m->attach.msg + 1, ATTACH_CHUNK);
+    n = read (s->fd, m->attach.msg + 1, attach_room (&m->attach));
   while (n < 0 && errno == EINTR);
   if (n > 0)
     {
@@ -249,8 +249,10 @@ relay_until_exit (struct monitor *m, int sig_fd, int out_r, int err_r)
     {
       struct pollfd pfd[3 + 1 + ATTACH_MAX_CLIENTS];
       int n = 0, first_attach, timeout;
-      bool can_read = !attach_paused (&m->attach);
-      if (init_done && streams[0].fd < 0 && streams[1].fd < 0 && !attach_paused (&m->attach))
+      bool can_read = attach_room (&m->attach) > 0;
+      /* Done when the init is gone, its pipes are drained and the clients have it all (a client that is
+         still to come gets what was held for it: wait for it, as long as the hold lasts). */
+      if (init_done && streams[0].fd < 0 && streams[1].fd < 0 && can_read && !m->attach.holding)
         break;
       pfd[n].fd = init_done ? -1 : sig_fd;
       pfd[n++].events = POLLIN;
@@ -263,16 +265,17 @@ relay_until_exit (struct monitor *m, int sig_fd, int out_r, int err_r)
       n += attach_pollfds (&m->attach, pfd + n);
       timeout = attach_poll_timeout (&m->attach);
       /* Once the init is gone, take what its pipes still hold without waiting for more. */
-      if (init_done && can_read)
+      if (init_done && can_read && (streams[0].fd >= 0 || streams[1].fd >= 0))
         timeout = 0;
       if (poll (pfd, (nfds_t) n, timeout) < 0)
         continue;
       attach_handle (&m->attach, pfd + first_attach, n - first_attach);
+      can_read = attach_room (&m->attach) > 0;   /* a client that just came takes what was held first */
       for (i = 0; i < 2; i++)
         if (can_read && streams[i].fd >= 0 && (init_done || pfd[1 + i].revents))
           {
             relay_chunk (m, streams, i, init_done);
-            can_read = !attach_paused (&m->attach);
+            can_read = attach_room (&m->attach) > 0;
           }
       if (pfd[0].revents & POLLIN)
         {
