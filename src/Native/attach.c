@@ -1,10 +1,8 @@
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
-#include <limits.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -12,6 +10,9 @@
 #include <unistd.h>
 
 #include "attach.h"
+
+/* One message at a time; outside struct monitor so the monitor's memset does not make it resident. */
+static char message[1 + ATTACH_CHUNK];
 
 static long long
 now_ms (void)
@@ -31,36 +32,39 @@ attach_none (struct attach *a)
   a->held = NULL;
   a->held_len = a->held_sent = 0;
   a->len = 0;
+  a->msg = message;
   for (i = 0; i < ATTACH_MAX_CLIENTS; i++)
     a->clients[i] = -1, a->blocked[i] = false;
 }
 
 int
-attach_open (struct attach *a, const char *path, unsigned long hold_ms)
+attach_open (struct attach *a, char *path, unsigned long hold_ms)
 {
   struct sockaddr_un addr;
-  char dir[PATH_MAX], base[PATH_MAX];
+  char *slash = strrchr (path, '/');
+  const char *name;
   int dir_fd, fd, saved;
   mode_t old_umask;
 
   attach_none (a);
-  if (strlen (path) >= sizeof dir)
-    return errno = ENAMETOOLONG, -1;
-  strcpy (dir, path);
-  strcpy (base, path);
+  if (slash == NULL || slash[1] == '\0')
+    return errno = EINVAL, -1;
+  name = slash + 1;
   /* sun_path holds 108 bytes, a run directory's path may be longer: bind through its fd. */
-  dir_fd = open (dirname (dir), O_PATH | O_DIRECTORY | O_CLOEXEC);
+  *slash = '\0';
+  dir_fd = open (slash == path ? "/" : path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  *slash = '/';
   if (dir_fd < 0)
     return -1;
   memset (&addr, 0, sizeof addr);
   addr.sun_family = AF_UNIX;
-  if (snprintf (addr.sun_path, sizeof addr.sun_path, "/proc/self/fd/%d/%s", dir_fd, basename (base))
+  if (snprintf (addr.sun_path, sizeof addr.sun_path, "/proc/self/fd/%d/%s", dir_fd, name)
       >= (int) sizeof addr.sun_path)
     return close (dir_fd), errno = ENAMETOOLONG, -1;
   fd = socket (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
   if (fd < 0)
     return saved = errno, close (dir_fd), errno = saved, -1;
-  unlinkat (dir_fd, basename (base), 0);
+  unlinkat (dir_fd, name, 0);
   old_umask = umask (0177);   /* the socket file is born 0600 */
   if (bind (fd, (struct sockaddr *) &addr, sizeof addr) < 0 || listen (fd, ATTACH_MAX_CLIENTS) < 0)
     {
@@ -75,7 +79,10 @@ attach_open (struct attach *a, const char *path, unsigned long hold_ms)
   a->listen_fd = fd;
   a->path = path;
   a->hold_until_ms = now_ms () + (long long) hold_ms;
-  a->held = hold_ms > 0 ? malloc (ATTACH_HOLD_MAX) : NULL;
+  /* Mapped, not malloc'd: once the first client has it, it goes back to the kernel (the RSS budget). */
+  a->held = hold_ms > 0 ? mmap (NULL, ATTACH_HOLD_MAX, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) : NULL;
+  if (a->held == MAP_FAILED)
+    a->held = NULL;
   a->holding = a->held != NULL;
   return 0;
 }
@@ -83,7 +90,8 @@ attach_open (struct attach *a, const char *path, unsigned long hold_ms)
 static void
 forget_held (struct attach *a)
 {
-  free (a->held);
+  if (a->held != NULL)
+    munmap (a->held, ATTACH_HOLD_MAX);
   a->held = NULL;
   a->held_len = a->held_sent = 0;
   a->holding = false;

@@ -25,7 +25,7 @@ struct attach
   char *held;                         /* messages for the first client, each [2-byte length][stream][data] */
   size_t held_len, held_sent;         /* held_sent < held_len: being sent to the first client */
   size_t len;                         /* bytes in msg: the stream byte and the data */
-  char msg[1 + ATTACH_CHUNK];
+  char *msg;                          /* 1 + ATTACH_CHUNK bytes, in .bss: untouched until output flows */
 };
 
 /* No socket: attach_* calls are no-ops. */
@@ -33,7 +33,7 @@ void attach_none (struct attach *a);
 /* Creates the listening socket at PATH (0600; a stale one is replaced); with HOLD_MS > 0 what the
    container writes before the first client connects is kept for it (up to ATTACH_HOLD_MAX, then the
    container waits), for HOLD_MS at most. -1 with errno on failure. */
-int attach_open (struct attach *a, const char *path, unsigned long hold_ms);
+int attach_open (struct attach *a, char *path, unsigned long hold_ms);
 /* How many bytes may be read from the container now (0: none, a client has not taken what it has). */
 size_t attach_room (struct attach *a);
 /* The poll timeout while holding (ms), else -1; ends the hold once its time has passed. */
