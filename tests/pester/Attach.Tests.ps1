@@ -64,10 +64,33 @@ Describe 'Start-MiniContainer -Wait streams from the monitor' {
         $run = Join-Path $env:MINIDOCKER_RUN_ROOT "containers/$($c.Id)"
         (stat -c '%a %F' $run) | Should -Be '700 directory'
         (stat -c '%a %F' (Join-Path $run attach)) | Should -Be '600 socket'
-        # The monitor owns it: its /proc/net/unix entry is the socket file's inode, held by the monitor.
-        $inode = [long](stat -c '%i' (Join-Path $run attach))
-        $monitorSockets = Get-ChildItem "/proc/$($c.MonitorPid)/fd" | ForEach-Object { $_.LinkTarget } | Where-Object { $_ -like 'socket:*' }
-        $monitorSockets | Should -Not -BeNullOrEmpty
+        # The monitor holds it: a listening (flag 00010000) seqpacket (type 0005) socket bound to .../attach.
+        $monitorSockets = Get-ChildItem "/proc/$($c.MonitorPid)/fd" | ForEach-Object { $_.LinkTarget } |
+            Where-Object { $_ -match '^socket:\[(\d+)\]$' } | ForEach-Object { $Matches[1] }
+        $listening = @(Get-Content /proc/net/unix | Select-Object -Skip 1 | ForEach-Object {
+                $f = $_.Trim() -split '\s+'
+                if ($f.Count -ge 8) { [pscustomobject]@{ Flags = $f[3]; Type = $f[4]; Inode = $f[6]; Path = $f[7] } }
+            } | Where-Object { $_.Inode -in $monitorSockets -and $_.Path -like '*/attach' })
+        $listening | Should -HaveCount 1
+        $listening[0].Flags | Should -Be '00010000'
+        $listening[0].Type | Should -Be '0005'
+        Remove-MiniContainer -InputObject $c -Force
+    }
+
+    It 'on Ctrl+C stops waiting at once; the container runs on and its output still reaches the log' {
+        $c = New-MiniContainer $rootfs sh, -c, 'i=0; while :; do i=$((i+1)); echo "tick $i"; sleep 0.01; done' -Name (New-TestName 'ctrlc')
+        $ps = [powershell]::Create()
+        $null = $ps.AddScript("Import-Module '$env:MINIDOCKER_MODULE'; Start-MiniContainer -Name '$($c.Name)' -Wait")
+        $out = [Management.Automation.PSDataCollection[psobject]]::new()
+        $handle = $ps.BeginInvoke([Management.Automation.PSDataCollection[psobject]]::new(), $out)
+        Wait-Until { $out.Count -gt 5 } | Should -BeTrue
+        $ps.Stop()
+        $handle.IsCompleted | Should -BeTrue
+        $ps.Dispose()
+        (Get-MiniContainer -Name $c.Name).State | Should -Be 'Running'
+        # The monitor dropped the client that hung up instead of waiting for it: the log keeps growing.
+        $before = @(Get-MiniContainerLog -InputObject $c).Count
+        Wait-Until { @(Get-MiniContainerLog -InputObject $c).Count -gt $before + 20 } | Should -BeTrue
         Remove-MiniContainer -InputObject $c -Force
     }
 }
