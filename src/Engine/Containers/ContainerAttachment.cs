@@ -43,7 +43,7 @@ namespace MiniDocker.Engine
             {
                 socket.Dispose();
                 throw new MiniDockerException("AttachFailed", FailureKind.InvalidOperation,
-                    $"Container '{c.Name}' started, but its output could not be attached ({e.Message}); it keeps running: follow it with Get-MiniContainerLog -Follow.", c);
+                    $"The output of container '{c.Name}' could not be attached ({e.Message}), so its start was undone; start it without -Wait and follow it with Get-MiniContainerLog -Follow.", c);
             }
         }
 
@@ -86,7 +86,7 @@ namespace MiniDocker.Engine
         {
             private readonly Decoder _decoder = new UTF8Encoding(false).GetDecoder();
             private readonly StringBuilder _line = new();
-            private char[] _chars = new char[MessageMax];
+            private readonly char[] _chars = new char[MessageMax];
 
             public LineBuffer(string stream) => Stream = stream;
             public string Stream { get; }
