@@ -39,12 +39,18 @@ namespace MiniDocker.Engine
         }
 
         /// <summary>The entries of one log file (none when it does not exist).</summary>
-        public static IEnumerable<LogEntry> ReadFile(string path) =>
-            File.Exists(path) ? ReadLines(path).Select(ParseLine).Where(e => e != null).Cast<LogEntry>() : Enumerable.Empty<LogEntry>();
-
-        private static IEnumerable<string> ReadLines(string path)
+        public static IEnumerable<LogEntry> ReadFile(string path)
         {
-            using var fs = Open(path);
+            FileStream fs;
+            // Opened now, not when enumerated: a rotation may take PATH away for a moment at any time.
+            try { fs = Open(path); }
+            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException) { return Enumerable.Empty<LogEntry>(); }
+            return ReadLines(fs).Select(ParseLine).Where(e => e != null).Cast<LogEntry>();
+        }
+
+        private static IEnumerable<string> ReadLines(FileStream file)
+        {
+            using var fs = file;
             using var reader = new StreamReader(fs, Encoding.UTF8);
             string? line;
             while ((line = reader.ReadLine()) != null) yield return line;
