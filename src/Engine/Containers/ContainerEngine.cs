@@ -228,7 +228,14 @@ namespace MiniDocker.Engine
                 else
                     report = Helper.Launch(_options.HelperPath, plan);
                 if (!report.Ok) throw StartFailure(c, report);
-                if (attach) attachment = ContainerAttachment.Connect(c, _store.AttachPath(c.Id));
+                if (attach)
+                    try { attachment = ContainerAttachment.Connect(c, _store.AttachPath(c.Id)); }
+                    catch (MiniDockerException)
+                    {
+                        // It waits for this client (attachhold) and would write an exit file into a later run's directory.
+                        Syscalls.Kill(report.MonitorPid, Syscalls.SIGKILL_);
+                        throw;
+                    }
                 c.MonitorPid = report.MonitorPid;
                 c.MonitorStartTime = ProcessInfo.StartTime(report.MonitorPid);
                 c.Pid = report.InitPid;
