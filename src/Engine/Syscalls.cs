@@ -71,6 +71,7 @@ namespace MiniDocker.Engine
             return new FdLock(fd);
         }
 
+        /// <summary>Closes an fd on dispose (a held flock goes with it).</summary>
         public sealed class FdLock : IDisposable
         {
             private int _fd;
@@ -115,6 +116,19 @@ namespace MiniDocker.Engine
                 if (_fd >= 0) close(_fd);
                 _fd = -1;
             }
+        }
+
+        /// <summary>
+        /// A socket path under DIRECTORY that fits sun_path (108 bytes) however deep DIRECTORY is: /proc/self/fd/N/NAME
+        /// through an O_PATH fd of the directory, held until the returned handle is disposed.
+        /// </summary>
+        public static (IDisposable Directory, string Path) ShortSocketPath(string directory, string name)
+        {
+            byte[] p = Encoding.UTF8.GetBytes(directory + "\0");
+            int fd;
+            fixed (byte* pp = p) fd = open(pp, O_PATH | O_DIRECTORY | O_CLOEXEC);
+            if (fd < 0) throw new IOException($"Could not open directory {directory}: errno {errno}");
+            return (new FdLock(fd), $"/proc/self/fd/{fd}/{name}");
         }
 
         /// <summary>kill(2); false when the process does not exist.</summary>

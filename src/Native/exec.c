@@ -59,7 +59,7 @@ plan_check (const struct plan *plan)
     {
       const struct directive *d = &plan->dirs[i];
       if (directive_is_filesystem (d) || d->kind == D_HOSTNAME || d->kind == D_LOG || d->kind == D_EXITFILE
-          || d->kind == D_INIT || d->kind == D_LOGMAX)
+          || d->kind == D_INIT || d->kind == D_LOGMAX || d->kind == D_ATTACH || d->kind == D_ATTACHHOLD)
         return d->name;
     }
   return NULL;

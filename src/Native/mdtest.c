@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sched.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -201,6 +202,39 @@ cmd_lines (int argc, char **argv)
       fflush (stdout);
       if (i < n)
         sleep_seconds (atof (argv[2]) / 1000.0);
+    }
+  return 0;
+}
+
+/* "line I" for I = 1..N as fast as stdio can write them (full buffers: a flood). */
+static int
+cmd_flood (int argc, char **argv)
+{
+  long n, i;
+  need (argc, 2, "flood N");
+  n = atol (argv[1]);
+  for (i = 1; i <= n; i++)
+    printf ("line %ld\n", i);
+  return fflush (stdout) != 0;
+}
+
+/* Lines 1..N, odd ones on stdout and even ones on stderr. Before switching streams it waits until the
+   reader has taken everything from the other pipe (FIONREAD 0), so the order a reader can see is defined. */
+static int
+cmd_alternate (int argc, char **argv)
+{
+  long n, i;
+  char line[32];
+  need (argc, 2, "alternate N");
+  n = atol (argv[1]);
+  for (i = 1; i <= n; i++)
+    {
+      int fd = i % 2 ? 1 : 2, other = i % 2 ? 2 : 1, queued = 0;
+      int len = snprintf (line, sizeof line, "%ld\n", i);
+      while (ioctl (other, FIONREAD, &queued) == 0 && queued > 0)
+        usleep (100);
+      if (write (fd, line, (size_t) len) != len)
+        return 1;
     }
   return 0;
 }
@@ -419,6 +453,10 @@ dispatch (const char *cmd, int argc, char **argv)
     }
   if (!strcmp (cmd, "lines"))
     return cmd_lines (argc, argv);
+  if (!strcmp (cmd, "flood"))
+    return cmd_flood (argc, argv);
+  if (!strcmp (cmd, "alternate"))
+    return cmd_alternate (argc, argv);
   if (!strcmp (cmd, "security-status"))
     return cmd_security_status ();
   if (!strcmp (cmd, "syscall"))
@@ -441,7 +479,7 @@ dispatch (const char *cmd, int argc, char **argv)
     }
   fprintf (stderr, "mdtest: unknown command '%s'\n"
            "commands: true false exit sleep echo cat memhog forkbomb spin pid hostname cmdline "
-           "fds trapterm lines stderr security-status syscall open-write seals exe-attack chroot-escape euid\n", cmd);
+           "fds trapterm lines flood alternate stderr security-status syscall open-write seals exe-attack chroot-escape euid\n", cmd);
   return 2;
 }
 

@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "attach.h"
 #include "init.h"
 #include "monitor.h"
 #include "relay.h"
@@ -30,6 +31,7 @@ struct monitor
   const struct plan *plan;
   pid_t init_pid;
   struct relay_log log;
+  struct attach attach;
   int sync_w, error_r;
   int tty_sock;     /* `tty`: our end of the socket the init sends its pty master on */
   struct init_args init;
@@ -88,6 +90,19 @@ open_log (struct monitor *m, struct md_error *err)
   if (d == NULL)
     return 0;
   if (relay_log_open (&m->log, d->args[0], m->plan->logmax ? m->plan->logmax->num[0] : 0) < 0)
+    return md_fail_directive (err, d, errno, d->args[0]);
+  return 0;
+}
+
+static int
+open_attach (struct monitor *m, struct md_error *err)
+{
+  const struct directive *d = m->plan->attach;
+  attach_none (&m->attach);
+  /* With `tty` the caller's terminal is the attachment; without a log there is no relay. */
+  if (d == NULL || m->plan->tty || m->log.fd < 0)
+    return 0;
+  if (attach_open (&m->attach, d->args[0], m->plan->attachhold ? m->plan->attachhold->num[0] : 0) < 0)
     return md_fail_directive (err, d, errno, d->args[0]);
   return 0;
 }
@@ -205,39 +220,74 @@ kill_and_reap_init (struct monitor *m)
     ;
 }
 
-/* Returns the init's wait status once it has exited. */
+/* Reads one chunk of stream I into the attach message: logs it and sends it to the attached clients.
+   A stream ends at EOF, or, once the init is gone, when nothing more is there. */
+static void
+relay_chunk (struct monitor *m, struct relay_stream *streams, int i, int init_done)
+{
+  struct relay_stream *s = &streams[i];
+  ssize_t n;
+  do
+    n = read (s->fd, m->attach.msg + 1, attach_room (&m->attach));
+  while (n < 0 && errno == EINTR);
+  if (n > 0)
+    {
+      relay_write (s, &m->log, m->attach.msg + 1, (size_t) n);
+      attach_send (&m->attach, i == 0 ? ATTACH_STDOUT : ATTACH_STDERR, (size_t) n);
+    }
+  else if (n == 0 || init_done || (errno != EAGAIN && errno != EWOULDBLOCK))
+    relay_close (s, &m->log);
+}
+
+/* Relays the init's stdout/stderr to the log and the attach clients until it has exited and its pipes
+   are drained; returns its wait status. While a client cannot take more, the pipes are not read: the
+   container blocks on its writes (backpressure) rather than anything being dropped. */
 static int
 relay_until_exit (struct monitor *m, int sig_fd, int out_r, int err_r)
 {
   struct relay_stream streams[2];
   int init_status = 0, init_done = 0, i;
 
+  streams[0].fd = streams[1].fd = -1, streams[0].buf = streams[1].buf = NULL,
+  streams[0].len = streams[1].len = 0;
   if (out_r >= 0)
     {
       relay_init (&streams[0], out_r, "stdout");
       relay_init (&streams[1], err_r, "stderr");
     }
-  else
-    streams[0].fd = streams[1].fd = -1, streams[0].buf = streams[1].buf = NULL,
-    streams[0].len = streams[1].len = 0;
 
-  while (!init_done)
+  for (;;)
     {
-      struct pollfd pfd[3];
-      int n = 0;
-      pfd[n].fd = sig_fd;
+      struct pollfd pfd[3 + 1 + ATTACH_MAX_CLIENTS];
+      int n = 0, first_attach, timeout;
+      bool can_read = attach_room (&m->attach) > 0;
+      /* Done when the init is gone, its pipes are drained and the clients have it all (a client that is
+         still to come gets what was held for it: wait for it, as long as the hold lasts). */
+      if (init_done && streams[0].fd < 0 && streams[1].fd < 0 && can_read && !m->attach.holding)
+        break;
+      pfd[n].fd = init_done ? -1 : sig_fd;
       pfd[n++].events = POLLIN;
       for (i = 0; i < 2; i++)
-        if (streams[i].fd >= 0)
-          {
-            pfd[n].fd = streams[i].fd;
-            pfd[n++].events = POLLIN;
-          }
-      if (poll (pfd, (nfds_t) n, -1) < 0)
+        {
+          pfd[n].fd = can_read ? streams[i].fd : -1;
+          pfd[n++].events = POLLIN;
+        }
+      first_attach = n;
+      n += attach_pollfds (&m->attach, pfd + n);
+      timeout = attach_poll_timeout (&m->attach);
+      /* Once the init is gone, take what its pipes still hold without waiting for more. */
+      if (init_done && can_read && (streams[0].fd >= 0 || streams[1].fd >= 0))
+        timeout = 0;
+      if (poll (pfd, (nfds_t) n, timeout) < 0)
         continue;
+      attach_handle (&m->attach, pfd + first_attach, n - first_attach);
+      can_read = attach_room (&m->attach) > 0;   /* a client that just came takes what was held first */
       for (i = 0; i < 2; i++)
-        if (streams[i].fd >= 0)
-          relay_pump (&streams[i], &m->log);
+        if (can_read && streams[i].fd >= 0 && (init_done || pfd[1 + i].revents))
+          {
+            relay_chunk (m, streams, i, init_done);
+            can_read = attach_room (&m->attach) > 0;
+          }
       if (pfd[0].revents & POLLIN)
         {
           struct signalfd_siginfo si;
@@ -254,10 +304,7 @@ relay_until_exit (struct monitor *m, int sig_fd, int out_r, int err_r)
         }
     }
   for (i = 0; i < 2; i++)
-    {
-      relay_drain (&streams[i], &m->log);
-      relay_close (&streams[i], &m->log);
-    }
+    relay_close (&streams[i], &m->log);
   return init_status;
 }
 
@@ -337,7 +384,7 @@ monitor_run (const struct plan *plan)
       return 1;
     }
 
-  if (open_log (&m, &err) < 0 || make_pipes (&m, &out_r, &err_r, &err) < 0
+  if (open_log (&m, &err) < 0 || open_attach (&m, &err) < 0 || make_pipes (&m, &out_r, &err_r, &err) < 0
       || seccomp_prepare (m.init.plan, &err) < 0 || clone_init (&m, &err) < 0)
     {
       monitor_report_error (&err);
@@ -389,10 +436,14 @@ monitor_run (const struct plan *plan)
     code = status_exit_code (relay_terminal (&m, sig_fd, master));
   else
     code = status_exit_code (relay_until_exit (&m, sig_fd, out_r, err_r));
+  /* The socket goes before the exit file (after it, a new start may make its own); the clients go
+     after it, so one that saw EOF finds the exit recorded. */
+  attach_remove_socket (&m.attach);
   if (plan->exitfile && status_write_exit_file (plan->exitfile->args[0], code, m.log.dropped, &err) < 0)
     log_error (&m, &err);
   if (plan->exitfile2 && status_write_exit_file (plan->exitfile2->args[0], code, m.log.dropped, &err) < 0)
     log_error (&m, &err);
+  attach_close (&m.attach);
   /* Subreaper: anything reparented to us (e.g. an exec'd process) is reaped before we go. */
   while (waitpid (-1, NULL, 0) > 0 || errno == EINTR)
     ;

@@ -26,6 +26,7 @@ static const struct directive_spec specs[] = {
   { "caps", D_CAPS, 3 },         { "seccomp", D_SECCOMP, 1 },   { "syscall", D_SYSCALL, 3 },
   { "logmax", D_LOGMAX, 1 },     { "target", D_TARGET, 2 },     { "tty", D_TTY, 0 },
   { "errorfile", D_ERRORFILE, 1 }, { "seccompcache", D_SECCOMPCACHE, 1 },
+  { "attach", D_ATTACH, 1 },     { "attachhold", D_ATTACHHOLD, 1 },
 };
 
 static int
@@ -153,6 +154,10 @@ parse_numbers (struct directive *d, struct md_error *err)
         if (parse_number (d->args[i], 16, &d->num[i]) < 0)
           return plan_error (err, d->index, EINVAL, d->args[i]);
       break;
+    case D_ATTACHHOLD:
+      if (parse_number (d->args[0], 10, &d->num[0]) < 0 || d->num[0] > INT_MAX)
+        return plan_error (err, d->index, EINVAL, d->args[0]);
+      break;
     case D_LOGMAX:
       if (parse_number (d->args[0], 10, &d->num[0]) < 0 || d->num[0] == 0)
         return plan_error (err, d->index, EINVAL, d->args[0]);
@@ -229,6 +234,14 @@ record_setting (struct plan *plan, struct directive *d, struct md_error *err)
       if (make_absolute (&d->args[0], d->index, err) < 0)
         return -1;
       plan->log = d;
+      break;
+    case D_ATTACH:
+      if (make_absolute (&d->args[0], d->index, err) < 0)
+        return -1;
+      plan->attach = d;
+      break;
+    case D_ATTACHHOLD:
+      plan->attachhold = d;
       break;
     case D_EXITFILE:
       if (make_absolute (&d->args[0], d->index, err) < 0)

@@ -13,7 +13,7 @@ enum directive_kind
   D_CHDIR, D_MOUNT, D_MKDIR, D_MKNOD, D_SYMLINK, D_PIVOT, D_READONLY, D_MASK, D_LOOPBACK,
   D_ENV, D_CWD, D_ARG, D_INIT,
   D_RLIMIT, D_USER, D_NNP, D_CAPS, D_SECCOMP, D_SYSCALL,
-  D_LOGMAX, D_TARGET, D_TTY, D_ERRORFILE, D_SECCOMPCACHE,
+  D_LOGMAX, D_TARGET, D_TTY, D_ERRORFILE, D_SECCOMPCACHE, D_ATTACH, D_ATTACHHOLD,
 };
 
 struct directive
@@ -22,7 +22,7 @@ struct directive
   const char *name;
   int index;
   char **args;             /* points into plan->tokens */
-  unsigned long num[3];    /* mount: flags; mkdir: mode; mknod: mode, major, minor; logmax: bytes;
+  unsigned long num[3];    /* mount: flags; mkdir: mode; mknod: mode, major, minor; logmax: bytes; attachhold: ms;
                               rlimit: resource, soft, hard; user: uid, gid; caps: eff, prm, bnd;
                               target: pid, start time */
 };
@@ -38,6 +38,8 @@ struct plan
   const struct directive *hostname, *log, *exitfile, *cwd;
   const struct directive *exitfile2;  /* a second copy where the first may vanish (run root gone) */
   const struct directive *logmax;     /* run: rotate the log at this size */
+  const struct directive *attach;     /* run: the attach socket's path */
+  const struct directive *attachhold; /* run: hold the output until the first attach client (ms at most) */
   const struct directive *target;     /* exec: the container's init (pid, start time) */
   const struct directive *errorfile;  /* exec: where a failure before exec is reported */
   const struct directive **cgroups;

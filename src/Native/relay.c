@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "error.h"
 #include "relay.h"
 
 /* Civil date from days since 1970-01-01 (H. Hinnant's algorithm); avoids gmtime's tz machinery. */
@@ -96,13 +97,28 @@ log_line (const struct relay_stream *s, struct relay_log *log, const char *line,
     relay_log_rotate (log);
 }
 
+/* The marker line a rotated log starts with: "<timestamp>rotated <bytes>", the bytes the log's earlier
+   files held, so a reader that finds its next file gone can tell how much it missed. */
+#define ROTATED_TAG "rotated "
+
+static unsigned long long
+read_base (int fd)
+{
+  char head[96];
+  ssize_t n = pread (fd, head, sizeof head - 1, 0);
+  if (n < 31 + (ssize_t) strlen (ROTATED_TAG) || memcmp (head + 31, ROTATED_TAG, strlen (ROTATED_TAG)) != 0)
+    return 0;
+  head[n] = '\0';
+  return strtoull (head + 31 + strlen (ROTATED_TAG), NULL, 10);
+}
+
 int
 relay_log_open (struct relay_log *log, const char *path, unsigned long max)
 {
   struct stat st;
   log->path = path;
   log->max = max;
-  log->fd = open (path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+  log->fd = open (path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
   if (log->fd < 0)
     return -1;
   /* A log an older version made 0640 is narrowed too: it holds what the container printed. */
@@ -115,25 +131,46 @@ relay_log_open (struct relay_log *log, const char *path, unsigned long max)
       return -1;
     }
   log->size = fstat (log->fd, &st) == 0 ? (unsigned long) st.st_size : 0;
+  log->base = read_base (log->fd);
   if (log->max > 0 && log->size >= log->max)
     relay_log_rotate (log);
   return 0;
 }
 
-/* PATH becomes PATH.1 (replacing the older one) and a new PATH is started; the fd number stays. */
+/* PATH becomes PATH.1 (replacing the older one) and a new PATH, born with its marker line, takes its
+   place; the fd number stays. */
 void
 relay_log_rotate (struct relay_log *log)
 {
-  char old[PATH_MAX];
+  char old[PATH_MAX], fresh[PATH_MAX], marker[96];
+  unsigned long long base = log->base + log->size;
+  size_t len;
   int fd;
-  if (snprintf (old, sizeof old, "%s.1", log->path) >= (int) sizeof old || rename (log->path, old) < 0)
+  if (snprintf (old, sizeof old, "%s.1", log->path) >= (int) sizeof old
+      || snprintf (fresh, sizeof fresh, "%s.new", log->path) >= (int) sizeof fresh)
     return;
-  fd = open (log->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+  fd = open (fresh, O_RDWR | O_APPEND | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0)
     return;
+  len = format_timestamp (marker);
+  len += (size_t) snprintf (marker + len, sizeof marker - len, ROTATED_TAG "%llu\n", base);
+  if (write_all (fd, marker, len) < 0 || rename (log->path, old) < 0)
+    {
+      close (fd);
+      unlink (fresh);
+      return;
+    }
+  if (rename (fresh, log->path) < 0)
+    {
+      /* PATH is gone now; keep writing to the file we have rather than to one nobody reads. */
+      close (fd);
+      unlink (fresh);
+      return;
+    }
   dup3 (fd, log->fd, O_CLOEXEC);
   close (fd);
-  log->size = 0;
+  log->base = base;
+  log->size = len;
 }
 
 int
@@ -165,25 +202,18 @@ emit_complete_lines (struct relay_stream *s, struct relay_log *log)
   s->len -= start;
 }
 
-int
-relay_pump (struct relay_stream *s, struct relay_log *log)
+void
+relay_write (struct relay_stream *s, struct relay_log *log, const char *buf, size_t len)
 {
-  ssize_t n;
-  if (s->fd < 0)
-    return 0;
-  do
-    n = read (s->fd, s->buf + s->len, RELAY_LINE_MAX - s->len);
-  while (n < 0 && errno == EINTR);
-  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-    return -1;
-  if (n <= 0)
+  while (len > 0)
     {
-      relay_close (s, log);
-      return 0;
+      size_t take = len < RELAY_LINE_MAX - s->len ? len : RELAY_LINE_MAX - s->len;
+      memcpy (s->buf + s->len, buf, take);
+      s->len += take;
+      buf += take;
+      len -= take;
+      emit_complete_lines (s, log);
     }
-  s->len += (size_t) n;
-  emit_complete_lines (s, log);
-  return 1;
 }
 
 void
@@ -198,18 +228,6 @@ relay_feed (struct relay_stream *s, struct relay_log *log, const char *buf, size
         if (buf[i] == '\n' || s->len == RELAY_LINE_MAX)
           emit_complete_lines (s, log);
       }
-}
-
-void
-relay_drain (struct relay_stream *s, struct relay_log *log)
-{
-  while (relay_pump (s, log) > 0)
-    ;
-  if (s->len > 0)
-    {
-      log_line (s, log, s->buf, s->len);
-      s->len = 0;
-    }
 }
 
 void

@@ -14,7 +14,8 @@ struct relay_stream
   size_t len;
 };
 
-/* The log file; with MAX > 0 it is rotated to PATH.1 once it reaches MAX bytes (`logmax`). */
+/* The log file; with MAX > 0 it is rotated to PATH.1 once it reaches MAX bytes (`logmax`), and the new
+   file starts with "<timestamp>rotated <base>". */
 struct relay_log
 {
   int fd;            /* -1: no log, output is dropped */
@@ -22,18 +23,17 @@ struct relay_log
   unsigned long max;
   unsigned long size;
   unsigned long dropped; /* bytes a failed write (disk full) lost; reported in the exit file */
+  unsigned long long base;   /* bytes the log's earlier files held (the current file's marker line) */
 };
 
 int relay_log_open (struct relay_log *log, const char *path, unsigned long max);
 void relay_log_rotate (struct relay_log *log);
 
 int relay_init (struct relay_stream *s, int fd, const char *tag);
-/* Reads what is available and logs complete lines. 1: read data, 0: EOF, -1: would block. */
-int relay_pump (struct relay_stream *s, struct relay_log *log);
+/* Logs LEN bytes the container wrote on this stream: complete lines now, the rest once its end comes. */
+void relay_write (struct relay_stream *s, struct relay_log *log, const char *buf, size_t len);
 /* Logs BUF as if it had been read from the stream (a pty relay that already read it). */
 void relay_feed (struct relay_stream *s, struct relay_log *log, const char *buf, size_t len);
-/* Reads until EOF or would-block, then logs the unterminated tail. */
-void relay_drain (struct relay_stream *s, struct relay_log *log);
 void relay_close (struct relay_stream *s, struct relay_log *log);
 
 #endif

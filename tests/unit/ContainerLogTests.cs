@@ -79,5 +79,62 @@ namespace MiniDocker.Tests
             writer.Join();
             Assert.Equal(Enumerable.Range(1, Lines).Select(i => $"line {i}"), got);
         }
+
+        private static string Line(string text) => $"2026-01-01T00:00:01.000000000Z stdout {text}\n";
+        private static string Marker(long @base) => $"2026-01-01T00:00:01.000000000Z rotated {@base}\n";
+
+        [Fact]
+        public void The_rotation_marker_is_no_entry()
+        {
+            Assert.Null(ContainerLog.ParseLine("2026-01-01T00:00:01.000000000Z rotated 4096"));
+            using var dir = new TempDirectory();
+            string first = Line("1") + Line("2");
+            dir.File("container.log.1", first);
+            string log = dir.File("container.log", Marker(first.Length) + Line("3"));
+            Assert.Equal(new[] { "1", "2", "3" }, ContainerLog.Read(log, null).Select(e => e.Text));
+        }
+
+        [Fact]
+        public void Follow_goes_on_across_rotations_and_counts_the_bytes_of_files_rotated_away_unread()
+        {
+            using var dir = new TempDirectory();
+            string a = Line("1") + Line("2");
+            string log = dir.File("container.log", a);
+            long missed = 0;
+            bool finished = false;
+            using var follow = ContainerLog.Follow(log, () => finished, CancellationToken.None, m => missed += m).GetEnumerator();
+            Assert.True(follow.MoveNext());
+            Assert.Equal("1", follow.Current.Text);
+
+            // Three rotations while the reader is busy: B is rotated away unread, C is kept as .1, D is current.
+            string b = Marker(a.Length) + Line("3");
+            string c = Marker(a.Length + b.Length) + Line("4");
+            string d = Marker(a.Length + b.Length + c.Length) + Line("5");
+            File.Move(log, log + ".1", overwrite: true);
+            File.WriteAllText(log, b);
+            File.Move(log, log + ".1", overwrite: true);
+            File.WriteAllText(log, c);
+            File.Move(log, log + ".1", overwrite: true);
+            File.WriteAllText(log, d);
+            finished = true;
+
+            var rest = new System.Collections.Generic.List<string>();
+            while (follow.MoveNext()) rest.Add(follow.Current.Text);
+            Assert.Equal(new[] { "2", "4", "5" }, rest);
+            Assert.Equal(b.Length, missed);
+        }
+
+        [Fact]
+        public void Follow_starts_with_the_rotated_file_and_misses_nothing_when_both_are_kept()
+        {
+            using var dir = new TempDirectory();
+            string first = Marker(100) + Line("1");
+            dir.File("container.log.1", first);
+            string log = dir.File("container.log", Marker(100 + first.Length) + Line("2"));
+            long missed = 0;
+            var got = ContainerLog.Follow(log, () => true, CancellationToken.None, m => missed += m).Select(e => e.Text).ToList();
+            Assert.Equal(new[] { "1", "2" }, got);
+            Assert.Equal(0, missed);   // what the cap dropped before the reader came is not the reader's loss
+        }
     }
 }

@@ -297,7 +297,21 @@ namespace MiniDocker.Engine
 
         // ---------------------------------------------------------------- start
 
-        public Container Start(string id) => Start(id, tty: false, out _);
+        public Container Start(string id) => Start(id, tty: false, attach: false, out _, out _);
+
+        /// <summary>
+        /// Starts ID with this process attached to its output: the monitor holds the output until the engine has
+        /// connected to the attach socket, so even a command that exits at once is streamed whole.
+        /// </summary>
+        public ContainerAttachment StartAttached(string id)
+        {
+            Start(id, tty: false, attach: true, out _, out var attachment);
+            return attachment!;
+        }
+
+        // How long the monitor holds a new container's output for the engine to attach: past it (the engine was killed
+        // between launch and connect), the container runs on with its output going to the log only.
+        private const int AttachHoldMilliseconds = 30000;
 
         /// <summary>
         /// Starts ID with its init on a new pty of the container's devpts, relayed to this process's terminal
@@ -305,14 +319,15 @@ namespace MiniDocker.Engine
         /// </summary>
         public Container RunInteractive(string id)
         {
-            var c = Start(id, tty: true, out var monitor);
+            var c = Start(id, tty: true, attach: false, out var monitor, out _);
             using (monitor) monitor!.WaitForExit();
             return Get(c.Id) ?? throw NotFound(c.Id);
         }
 
-        private Container Start(string id, bool tty, out Process? attachedMonitor)
+        private Container Start(string id, bool tty, bool attach, out Process? attachedMonitor, out ContainerAttachment? attachment)
         {
             attachedMonitor = null;
+            attachment = null;
             using var _ = _store.Lock(id);
             var c = Reconcile(_store.Load(id)) ?? throw NotFound(id);
             if (c.State is ContainerState.Running or ContainerState.Paused)
@@ -339,6 +354,8 @@ namespace MiniDocker.Engine
             {
                 var plan = ContainerPlan.Build(c, dir, Cgroups.ProcsFiles(cg), _store.LogPath(c.Id), _store.ExitPath(c.Id), mounts);
                 plan.LogMax(_options.LogMaxBytes).ExitFile(_store.StateExitPath(c.Id));
+                if (!tty) plan.Attach(_store.AttachPath(c.Id));
+                if (attach) plan.AttachHold(AttachHoldMilliseconds);
                 SeccompCache.Attach(plan, _options.SeccompCacheRoot, _options.HelperPath);
                 HelperReport report;
                 if (tty)
@@ -346,6 +363,14 @@ namespace MiniDocker.Engine
                 else
                     report = Helper.Launch(_options.HelperPath, plan);
                 if (!report.Ok) throw StartFailure(c, report);
+                if (attach)
+                    try { attachment = ContainerAttachment.Connect(c, _store.AttachPath(c.Id)); }
+                    catch (MiniDockerException)
+                    {
+                        // It waits for this client (attachhold) and would write an exit file into a later run's directory.
+                        Syscalls.Kill(report.MonitorPid, Syscalls.SIGKILL_);
+                        throw;
+                    }
                 c.MonitorPid = report.MonitorPid;
                 c.MonitorStartTime = ProcessInfo.StartTime(report.MonitorPid);
                 c.Pid = report.InitPid;
@@ -363,6 +388,7 @@ namespace MiniDocker.Engine
             }
             catch
             {
+                attachment?.Dispose();
                 Cgroups.KillAll(cg);
                 Cgroups.Remove(cg);
                 throw;
@@ -569,16 +595,16 @@ namespace MiniDocker.Engine
 
         public IEnumerable<LogEntry> Logs(string id, int? tail, DateTime? since = null) => ContainerLog.Read(_store.LogPath(id), tail, since);
 
-        /// <summary>What the monitor rotated away (logmax) and still keeps, oldest first.</summary>
-        public IEnumerable<LogEntry> RotatedLogs(string id) => ContainerLog.ReadFile(ContainerLog.RotatedPath(_store.LogPath(id)));
-
-        /// <summary>Streams log entries as they are written until the container exits or TOKEN is cancelled.</summary>
-        public IEnumerable<LogEntry> FollowLogs(string id, CancellationToken token, long fromOffset = 0)
+        /// <summary>
+        /// Streams log entries from the oldest kept as they are written until the container exits or TOKEN is cancelled;
+        /// MISSED gets the bytes a reader lost when it fell behind the log's rotation.
+        /// </summary>
+        public IEnumerable<LogEntry> FollowLogs(string id, CancellationToken token, Action<long>? missed = null)
         {
             var c = _store.Load(id) ?? throw NotFound(id);
             return ContainerLog.Follow(_store.LogPath(id),
                 () => c.State is not (ContainerState.Running or ContainerState.Paused) || File.Exists(_store.ExitPath(id)) || !ProcessInfo.IsSame(c.MonitorPid, c.MonitorStartTime),
-                token, fromOffset);
+                token, missed);
         }
 
         private static MiniDockerException NotFound(string id) =>

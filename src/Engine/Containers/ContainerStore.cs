@@ -38,6 +38,8 @@ namespace MiniDocker.Engine
         public string ExitPath(string id) => Path.Combine(RunRoot, id, "exit");
         /// <summary>The monitor's second copy of the exit status, beside the record: it survives a deleted run root (a reboot).</summary>
         public string StateExitPath(string id) => Path.Combine(Root, id, "exit");
+        /// <summary>The monitor's attach socket (`attach` in the launch plan).</summary>
+        public string AttachPath(string id) => Path.Combine(RunRoot, id, "attach");
 
         public static void ValidateName(string name)
         {

@@ -52,6 +52,8 @@ namespace MiniDocker.Engine
         public LaunchPlan Syscall(string name, string action, string conditions) => Add("syscall", name, action, conditions);
         public LaunchPlan SeccompCache(string path) => Add("seccompcache", path);
         public LaunchPlan LogMax(long bytes) => Add("logmax", bytes.ToString(CultureInfo.InvariantCulture));
+        public LaunchPlan Attach(string socketPath) => Add("attach", socketPath);
+        public LaunchPlan AttachHold(int milliseconds) => Add("attachhold", milliseconds.ToString(CultureInfo.InvariantCulture));
         public LaunchPlan Target(int pid, ulong startTime) => Add("target", pid.ToString(CultureInfo.InvariantCulture), startTime.ToString(CultureInfo.InvariantCulture));
         public LaunchPlan Tty() => Add("tty");
         public LaunchPlan ErrorFile(string path) => Add("errorfile", path);

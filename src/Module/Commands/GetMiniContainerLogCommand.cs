@@ -38,7 +38,10 @@ namespace MiniDocker.Commands
                 }
                 // Follow streams from the oldest kept entry; -Tail skips all but the last N written so far.
                 var since = Since?.ToUniversalTime();
-                var stream = Engine.RotatedLogs(c.Id).Concat(Engine.FollowLogs(c.Id, Cancellation)).Where(e => since == null || e.Timestamp >= since);
+                var name = c.Name;
+                var stream = Engine.FollowLogs(c.Id, Cancellation, bytes => WriteWarning(
+                        $"Container '{name}': the log was rotated past this reader, which missed {bytes} bytes of output; it goes on with the oldest line still kept."))
+                    .Where(e => since == null || e.Timestamp >= since);
                 int skip = Tail is int n ? Math.Max(0, Engine.Logs(c.Id, null, Since).Count() - n) : 0;
                 foreach (var e in stream.Skip(skip)) Emit(e);
                 WarnDropped(Engine.Get(c.Id) ?? c);

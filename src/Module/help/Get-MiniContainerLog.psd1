@@ -13,10 +13,15 @@ or you press Ctrl+C.
 The log has a size cap: when it reaches 16 MiB (MINIDOCKER_LOG_MAX_BYTES changes it for
 containers started afterwards) the monitor renames it to container.log.1, replacing an older
 one, and starts a new file; so at most twice the cap is kept, and the oldest lines go first.
+-Follow starts with the oldest line kept and follows the files across rotations. A follower that
+reads so slowly that a file it had not read yet was rotated away never fails: it writes a warning
+with the number of bytes it missed and goes on with the oldest line still kept. To get every line
+of a container however much it writes, start it with Start-MiniContainer -Wait, which streams from
+the monitor and is not limited by the log's cap.
 '@
     Parameters   = @{
         Tail   = 'Returns only the last N lines (with -Follow: starts N lines before the end).'
-        Follow     = 'Keeps streaming new lines until the container exits or Ctrl+C is pressed.'
+        Follow     = 'Keeps streaming new lines until the container exits or Ctrl+C is pressed. When the log was rotated past the reader, a warning says how many bytes it missed.'
         Timestamps = 'Shows each line''s UTC timestamp (100 ns precision) and stream before its text, like docker logs --timestamps. The objects are the same LogEntry objects.'
         Since      = @{ Description = 'Only lines written at or after this time (a local time is converted to UTC).'; Default = 'All kept lines' }
     }

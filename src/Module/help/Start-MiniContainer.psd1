@@ -8,10 +8,24 @@ is not a child of pwsh, so it keeps running after the session ends; any later se
 with Get-MiniContainer.
 
 By default the cmdlet returns as soon as the command has been executed inside the container,
-writing nothing (use -PassThru for the container object). With -Wait it streams the container's
-standard output line by line as strings, writes each standard error line as a non-terminating
-error (ErrorId ContainerStandardError), and when the container exits sets $LASTEXITCODE to its
-exit code (128+N when a signal N killed it). Ctrl+C stops waiting; the container keeps running.
+writing nothing (use -PassThru for the container object). With -Wait it attaches to the monitor
+(the attach socket in the container's run directory) and streams every byte the container
+writes, in order, losslessly: when this session reads more slowly than the container writes, the
+container waits (it is not the capped log that is re-read, so a log rotation loses nothing here).
+Standard output comes line by line as strings; the order across stdout and stderr is the order
+the monitor read them (writes to both within a few microseconds may come stdout first). When the
+container exits, $LASTEXITCODE is its exit code (128+N when a signal N killed it). Ctrl+C stops
+waiting; the container keeps running.
+
+Errors follow the rule for native commands (pwsh 7.2+). Each standard error line is an error
+record (a RemoteException with the line as its message, ErrorId ContainerStandardError, the
+container as target) written to the error stream the way pwsh writes a native command's stderr:
+it does not take part in $ErrorActionPreference, so a script running with
+$ErrorActionPreference = 'Stop' is not stopped by it and the wait goes on to the end. Redirect
+it like native stderr: 2>$null drops it, 2>&1 merges it into the output in order, 2>file writes
+it to a file. A non-zero exit code is an error only when $PSNativeCommandUseErrorActionPreference
+is $true: then it is written as ContainerExitedWithError, which $ErrorActionPreference = 'Stop'
+turns into a terminating error, as for a native command that fails.
 
 With -Interactive (like docker run -it) the container's init gets a new pty of the container's
 own devpts as its controlling terminal and standard input, output and error, and the monitor
@@ -25,11 +39,12 @@ Get-MiniContainerLog -Follow; Enter-MiniContainer opens another shell inside it.
 
 Starting a container that is Exited or Dead runs it again with the same upper layer, so files it
 wrote remain. Failures are errors about the container: ContainerAlreadyRunning,
-RootFsNotFound, CommandNotFound, CommandNotExecutable, WorkingDirectoryNotFound or
-ContainerStartFailed (naming the launch step and the errno).
+RootFsNotFound, CommandNotFound, CommandNotExecutable, WorkingDirectoryNotFound,
+ContainerStartFailed (naming the launch step and the errno) or, with -Wait, AttachFailed (the
+output could not be attached, and the start was undone).
 '@
     Parameters   = @{
-        Wait     = 'Waits for the container to exit, streaming its stdout to the pipeline and its stderr to the error stream, then sets $LASTEXITCODE to the exit code. Alias: -Attach (docker start -a). To follow a container that is already running, use Get-MiniContainerLog -Follow.'
+        Wait     = 'Attaches to the container''s monitor and waits for the container to exit, streaming every line of its stdout to the pipeline and its stderr to the error stream (like a native command''s: not stopped by $ErrorActionPreference = ''Stop''), then sets $LASTEXITCODE to the exit code. Nothing is lost: a slow reader makes the container wait. Alias: -Attach (docker start -a). To follow a container that is already running, use Get-MiniContainerLog -Follow.'
         Interactive = 'Relays this terminal to the container''s init on a new pty (raw mode, window size, Ctrl+C to the container) until it exits, then restores the terminal and sets $LASTEXITCODE. Implies waiting; needs an interactive terminal.'
         PassThru = 'Writes the container to the pipeline: right after the start (Running), or with -Wait or -Interactive after it exited (with ExitCode and OomKilled).'
     }
@@ -70,6 +85,17 @@ $LASTEXITCODE
 $out = Start-MiniContainer -Name job -Wait 2>$null
 '@
             Remarks = 'Standard output lines are pipeline output; standard error lines are error records, redirected here to $null (2>&1 merges them).'
+        }
+        @{
+            Title   = 'Stderr does not stop a strict script; a failed exit code can'
+            Code    = @'
+$ErrorActionPreference = 'Stop'
+Start-MiniContainer -Name job -Wait 2>&1 | Tee-Object -Variable all   # stderr lines are kept, in order
+if ($LASTEXITCODE) { "job failed: $LASTEXITCODE" }
+$PSNativeCommandUseErrorActionPreference = $true
+Start-MiniContainer -Name job -Wait      # now a non-zero exit throws ContainerExitedWithError
+'@
+            Remarks = 'As with a native command: the container''s stderr never ends the script; the exit code does only when $PSNativeCommandUseErrorActionPreference is $true.'
         }
     )
     Notes        = 'Needs root. The monitor (mdhelper) is found next to the module or at $env:MINIDOCKER_HELPER.'
