@@ -8,11 +8,15 @@
     ./build.ps1 -Test           # build, then xunit + Pester (Pester in a fresh pwsh; needs root)
 .EXAMPLE
     ./build.ps1 -Test -CgroupV2 # also run the cgroup v2 stage inside a qemu VM (tests/vm)
+.EXAMPLE
+    ./build.ps1 -Test -FreshRoot # also prove .ci/setup-packages.sh in a fresh Debian 12 root (tests/freshroot)
 #>
 [CmdletBinding()]
 param(
     [switch]$Test,
     [switch]$CgroupV2,
+    # Also the fresh-root stage: setup's system packages and the native build in a new Debian 12 minbase root.
+    [switch]$FreshRoot,
     # Where the build goes (out/ by default); parallel work trees each use their own.
     [string]$Output = (Join-Path $PSScriptRoot 'out'),
     [ValidateSet('Debug', 'Release')][string]$Configuration = 'Release'
@@ -93,6 +97,15 @@ if ($CgroupV2) {
     & (Join-Path $repo 'tests/vm/Invoke-CgroupV2Stage.ps1') -ResultPath $v2Json -BuildOutput $out | Out-Host
     if (Test-Path $v2Json) { $results.cgroup2 = Get-Content $v2Json -Raw | ConvertFrom-Json -AsHashtable }
     else { $results.cgroup2 = @{ Passed = 0; Failed = 1; Skipped = 0 }; Write-Host 'The cgroup v2 stage produced no result: counted as one failure.' }
+}
+
+if ($FreshRoot) {
+    Write-Host "`n== fresh-root stage (setup's packages and the native build in a new Debian 12 root) =="
+    $frJson = Join-Path $out 'testresults/freshroot.json'
+    Remove-Item $frJson -ErrorAction SilentlyContinue
+    & bash (Join-Path $repo 'tests/freshroot/run-fresh-root.sh') $frJson | Out-Host
+    if (Test-Path $frJson) { $results.freshroot = Get-Content $frJson -Raw | ConvertFrom-Json -AsHashtable }
+    else { $results.freshroot = @{ Passed = 0; Failed = 1; Skipped = 0 }; Write-Host 'The fresh-root stage produced no result: counted as one failure.' }
 }
 
 $passed = ($results.Values | ForEach-Object { $_.Passed } | Measure-Object -Sum).Sum
