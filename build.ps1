@@ -43,8 +43,13 @@ Assert-Tool dotnet 'Install the .NET SDK (8.0 or later): https://learn.microsoft
 Assert-Tool make 'Install it: apt-get install make'
 Assert-Tool cc 'Install a C compiler with a static libc: apt-get install gcc libc6-dev'
 
-# 1. The native helper (and the test binary), statically linked.
+# 1. The native helper (and the test binary), statically linked: for this machine in out/native, and
+#    cross-built for the other architecture the package carries (linux-x64, linux-arm64) in out/native/RID.
+$hostRid = switch ([Runtime.InteropServices.RuntimeInformation]::ProcessArchitecture) { 'X64' { 'linux-x64' } 'Arm64' { 'linux-arm64' } default { throw "build.ps1: MiniDocker builds on x64 and arm64 hosts, not $_." } }
+$crossRid, $crossCc = if ($hostRid -eq 'linux-x64') { 'linux-arm64', 'aarch64-linux-gnu-gcc' } else { 'linux-x64', 'x86_64-linux-gnu-gcc' }
+Assert-Tool $crossCc "The $crossRid helper is cross-built: run 'bash .ci/setup.sh' (it installs Debian's cross toolchain and libseccomp-dev for $crossRid)."
 make -s -C (Join-Path $repo 'src/Native') "OUT=$nativeDir" | Out-Host; Invoke-Native 'make (src/Native)'
+make -s -C (Join-Path $repo 'src/Native') "OUT=$(Join-Path $nativeDir $crossRid)" "CC=$crossCc" | Out-Host; Invoke-Native "make (src/Native, $crossRid)"
 
 # 2. The module; -r linux-x64 because Tmds.LibC's dll lives under runtimes/linux-x64.
 $publish = Join-Path $out 'publish'
@@ -54,10 +59,20 @@ Invoke-Native 'dotnet publish'
 # 3. Lay out out/MiniDocker from an explicit list.
 if (Test-Path $moduleDir) { Remove-Item -Recurse -Force $moduleDir }
 New-Item -ItemType Directory -Force $moduleDir, (Join-Path $moduleDir 'en-US') | Out-Null
-foreach ($f in 'MiniDocker.PowerShell.dll', 'MiniDocker.Engine.dll', 'Tmds.LibC.dll') { Copy-Item (Join-Path $publish $f) $moduleDir }
+foreach ($f in 'MiniDocker.PowerShell.dll', 'MiniDocker.Engine.dll') { Copy-Item (Join-Path $publish $f) $moduleDir }
 Copy-Item (Join-Path $repo 'MiniDocker.psd1') $moduleDir
 Copy-Item (Join-Path $repo 'src/Module/MiniDocker.format.ps1xml') $moduleDir
-Copy-Item (Join-Path $nativeDir 'mdhelper') $moduleDir
+Copy-Item (Join-Path $repo 'LICENSE') $moduleDir
+# Per architecture (the module's initializer picks by RuntimeInformation.ProcessArchitecture): the
+# static helper, and Tmds.LibC, whose struct layouts differ between x64 and arm64.
+$assets = Get-Content (Join-Path $repo 'src/Engine/obj/project.assets.json') -Raw | ConvertFrom-Json -AsHashtable
+$libc = $assets.libraries.Keys | Where-Object { $_ -like 'Tmds.LibC/*' } | Select-Object -First 1
+$libcDir = Join-Path @($assets.packageFolders.Keys)[0] $assets.libraries[$libc].path
+foreach ($rid in $hostRid, $crossRid) {
+    $ridDir = New-Item -ItemType Directory -Force (Join-Path $moduleDir "runtimes/$rid")
+    Copy-Item (Join-Path $libcDir "runtimes/$rid/lib/netstandard2.0/Tmds.LibC.dll") $ridDir
+    Copy-Item (Join-Path ($rid -eq $hostRid ? $nativeDir : (Join-Path $nativeDir $rid)) 'mdhelper') $ridDir
+}
 
 # 4. Help (MAML) from src/Module/help/*.psd1 and the built module itself, in a fresh pwsh so this session never loads it.
 $pwsh = Join-Path $PSHOME pwsh  # the apphost, also for a dotnet-tool install
