@@ -14,9 +14,9 @@ BeforeAll {
     $script:State = @{}   # what one It learns for the next (the installed module's folder)
     New-Item -ItemType Directory -Force $TestHome, $Repo | Out-Null
 
-    # Runs SCRIPT in a fresh pwsh whose HOME is the test's; returns its output lines (errors included) as one array.
+    # Runs SCRIPT in a fresh pwsh whose HOME and working directory are the test's (NuGet writes a NuGet.Config there); returns its output lines (errors included) as one array.
     function Invoke-FreshPwsh([string]$Script, [string[]]$Prefix = @()) {
-        $cmd = @($Prefix) + @('env', "HOME=$TestHome", $Pwsh, '-NoProfile', '-NonInteractive', '-Command', $Script)
+        $cmd = @($Prefix) + @('env', '-C', $Work, "HOME=$TestHome", $Pwsh, '-NoProfile', '-NonInteractive', '-Command', $Script)
         , @(& $cmd[0] $cmd[1..($cmd.Count - 1)] 2>&1 | ForEach-Object { "$_" })
     }
 }
