@@ -10,11 +10,12 @@ namespace MiniDocker.Engine
     /// <summary>The few syscalls the engine makes in its own process (never fork/clone/setns: that is mdhelper's job).</summary>
     internal static unsafe class Syscalls
     {
-        // x86_64 syscall numbers for calls Tmds.LibC 0.5 has no wrapper for.
-        private const int SYS_statfs = 137;
-        private const int SYS_flock = 73;
+        // Syscall numbers for calls Tmds.LibC 0.5 has no wrapper for: x86_64, or aarch64 (the generic table).
+        internal static readonly bool IsArm64 = RuntimeInformation.ProcessArchitecture == Architecture.Arm64;
+        private static readonly int SYS_statfs = IsArm64 ? 43 : 137;
+        private static readonly int SYS_flock = IsArm64 ? 32 : 73;
         private const int LOCK_EX = 2;
-        private const int SYS_poll = 7;
+        private static readonly int SYS_ppoll = IsArm64 ? 73 : 271;   // aarch64 has no poll(2)
         private const int SYS_pidfd_open = 434;
 
         public const long Cgroup2SuperMagic = 0x63677270;
@@ -84,7 +85,9 @@ namespace MiniDocker.Engine
                 int* pfd = stackalloc int[2];
                 pfd[0] = _fd;
                 pfd[1] = POLLIN;
-                long rc = (long)syscall(SYS_poll, pfd, 1, (int)Math.Clamp(timeout.TotalMilliseconds, 0, int.MaxValue));
+                long ms = (long)Math.Clamp(timeout.TotalMilliseconds, 0, int.MaxValue);
+                long* ts = stackalloc long[2] { ms / 1000, ms % 1000 * 1_000_000 };   // struct timespec
+                long rc = (long)syscall(SYS_ppoll, pfd, 1, ts, null, 0);
                 return rc > 0;
             }
 

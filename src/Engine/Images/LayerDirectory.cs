@@ -15,8 +15,9 @@ namespace MiniDocker.Engine
     /// </summary>
     internal sealed unsafe class LayerDirectory : IDisposable
     {
-        // x86_64 syscall numbers Tmds.LibC 0.5 has no wrapper for.
-        private const int SYS_openat2 = 437, SYS_fsetxattr = 190, SYS_lsetxattr = 189, SYS_lgetxattr = 192;
+        // Syscall numbers Tmds.LibC 0.5 has no wrapper for: x86_64, or aarch64 (openat2 is the same on both).
+        private const int SYS_openat2 = 437;
+        private static readonly int SYS_fsetxattr = Syscalls.IsArm64 ? 7 : 190, SYS_lsetxattr = Syscalls.IsArm64 ? 6 : 189, SYS_lgetxattr = Syscalls.IsArm64 ? 9 : 192;
         private const ulong RESOLVE_NO_MAGICLINKS = 0x02, RESOLVE_NO_SYMLINKS = 0x04, RESOLVE_IN_ROOT = 0x10;
         public const int S_IFMT = 0xF000, S_IFDIR = 0x4000, S_IFREG = 0x8000, S_IFLNK = 0xA000, S_IFCHR = 0x2000, S_IFIFO = 0x1000;
 
