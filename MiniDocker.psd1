@@ -11,6 +11,7 @@
     # Loaded at import so [MiniDocker.Container] and friends work before the first cmdlet runs.
     RequiredAssemblies   = @('MiniDocker.Engine.dll')
     FormatsToProcess     = @('MiniDocker.format.ps1xml')
+    TypesToProcess       = @('MiniDocker.types.ps1xml')
     CmdletsToExport      = @(
         'New-MiniContainer', 'Start-MiniContainer', 'Get-MiniContainer', 'Stop-MiniContainer',
         'Remove-MiniContainer', 'Wait-MiniContainer', 'Get-MiniContainerLog',

@@ -61,7 +61,7 @@ if (Test-Path $moduleDir) { Remove-Item -Recurse -Force $moduleDir }
 New-Item -ItemType Directory -Force $moduleDir, (Join-Path $moduleDir 'en-US') | Out-Null
 foreach ($f in 'MiniDocker.PowerShell.dll', 'MiniDocker.Engine.dll') { Copy-Item (Join-Path $publish $f) $moduleDir }
 Copy-Item (Join-Path $repo 'MiniDocker.psd1') $moduleDir
-Copy-Item (Join-Path $repo 'src/Module/MiniDocker.format.ps1xml') $moduleDir
+Copy-Item (Join-Path $repo 'src/Module/MiniDocker.format.ps1xml'), (Join-Path $repo 'src/Module/MiniDocker.types.ps1xml') $moduleDir
 Copy-Item (Join-Path $repo 'LICENSE') $moduleDir
 # Per architecture (the module's initializer picks by RuntimeInformation.ProcessArchitecture): the
 # static helper, and Tmds.LibC, whose struct layouts differ between x64 and arm64.

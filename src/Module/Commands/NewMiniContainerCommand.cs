@@ -14,8 +14,9 @@ namespace MiniDocker.Commands
         [ValidateNotNullOrEmpty]
         public string RootFs { get; set; } = "";
 
-        /// <summary>An imported image (name[:tag] or id prefix); its Entrypoint, Cmd, Env and WorkingDir are the defaults.</summary>
-        [Parameter(ParameterSetName = "Image", Mandatory = true)]
+        /// <summary>An imported image (name[:tag] or id prefix, or an image from Get-MiniImage through the pipeline); its Entrypoint, Cmd, Env and WorkingDir are the defaults.</summary>
+        [Parameter(ParameterSetName = "Image", Mandatory = true, ValueFromPipeline = true)]
+        [ImageReferenceTransformation]
         [ArgumentCompleter(typeof(ImageNameCompleter))]
         [ValidateNotNullOrEmpty]
         public string? Image { get; set; }
