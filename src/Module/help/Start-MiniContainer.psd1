@@ -25,8 +25,10 @@ Get-MiniContainerLog -Follow; Enter-MiniContainer opens another shell inside it.
 
 Starting a container that is Exited or Dead runs it again with the same upper layer, so files it
 wrote remain. Failures are errors about the container: ContainerAlreadyRunning,
-RootFsNotFound, CommandNotFound, CommandNotExecutable, WorkingDirectoryNotFound or
-ContainerStartFailed (naming the launch step and the errno).
+RootFsNotFound, VolumeSourceNotFound (a -Volume source deleted since creation), CommandNotFound,
+CommandNotExecutable, CommandInterpreterNotFound, WorkingDirectoryNotFound, HelperNotExecutable
+(the installed helper lost its execute bit and it could not be restored) or ContainerStartFailed
+(naming the launch step and the errno). A failed start leaves no cgroup and no run directory behind.
 '@
     Parameters   = @{
         Wait     = 'Waits for the container to exit, streaming its stdout to the pipeline and its stderr to the error stream, then sets $LASTEXITCODE to the exit code. Alias: -Attach (docker start -a). To follow a container that is already running, use Get-MiniContainerLog -Follow.'
