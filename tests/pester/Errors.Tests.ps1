@@ -61,11 +61,12 @@ Describe 'New-MiniContainer says what is wrong with the rootfs and the command' 
     }
 
     It 'a program for another architecture: CommandWrongArchitecture' {
-        $arm = Join-Path (Split-Path $env:MINIDOCKER_MODULE) 'runtimes/linux-arm64/mdhelper'
-        Copy-Item $arm (Join-Path $Root 'bin/armprog')
-        $e = Get-Failure { New-MiniContainer $Root /bin/armprog -ErrorAction Stop }
+        # The package's helper for the other architecture is a real foreign program.
+        $foreign, $built, $runs = if ([MiniDocker.Engine.HelperBinary]::RuntimeId -eq 'linux-x64') { 'linux-arm64', 'aarch64', 'x86_64' } else { 'linux-x64', 'x86_64', 'aarch64' }
+        Copy-Item (Join-Path (Split-Path $env:MINIDOCKER_MODULE) "runtimes/$foreign/mdhelper") (Join-Path $Root 'bin/foreignprog')
+        $e = Get-Failure { New-MiniContainer $Root /bin/foreignprog -ErrorAction Stop }
         $e.FullyQualifiedErrorId | Should -BeLike 'CommandWrongArchitecture,*'
-        $e.Exception.Message | Should -BeLike '*built for aarch64; this machine runs x86_64*'
+        $e.Exception.Message | Should -BeLike "*built for $built; this machine runs $runs*"
     }
 }
 

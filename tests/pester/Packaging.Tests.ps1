@@ -112,7 +112,7 @@ Describe 'One static helper per architecture' {
 
     It 'uses the helper of this process''s architecture' {
         $rid = [MiniDocker.Engine.HelperBinary]::RuntimeId
-        $rid | Should -Be 'linux-x64'
+        $rid | Should -Be @{ X64 = 'linux-x64'; Arm64 = 'linux-arm64' }["$([Runtime.InteropServices.RuntimeInformation]::ProcessArchitecture)"]
         [MiniDocker.Engine.HelperBinary]::DefaultPath($ModuleOut) | Should -Be (Join-Path $ModuleOut "runtimes/$rid/mdhelper")
     }
 
