@@ -9,7 +9,7 @@ namespace MiniDocker
     /// <summary>
     /// Runs at Import-Module: loads the architecture's Tmds.LibC (its structs differ between x64 and
     /// arm64, so the package keeps one per runtime under runtimes/RID/) and restores the helper's
-    /// execute bit, which a nupkg install drops.
+    /// execute bit, which a nupkg install drops (only the module's own helper, never a MINIDOCKER_HELPER).
     /// </summary>
     public sealed class ModuleInitializer : IModuleAssemblyInitializer
     {
@@ -19,7 +19,7 @@ namespace MiniDocker
         {
             AssemblyLoadContext.Default.Resolving += ResolveRuntimeAssembly;
             // A failure here is not fatal: the first start names the helper, its mode and the fix.
-            HelperBinary.RestoreMode(new EngineOptions().HelperPath);
+            HelperBinary.RestoreMode(HelperBinary.PackagedPath);
         }
 
         private static Assembly? ResolveRuntimeAssembly(AssemblyLoadContext context, AssemblyName name)

@@ -28,6 +28,15 @@ namespace MiniDocker.Engine
             return Path.Combine(moduleDir, "runtimes", r, "mdhelper");
         }
 
+        private static readonly string ModuleDir = Path.GetDirectoryName(typeof(HelperBinary).Assembly.Location) ?? ".";
+
+        /// <summary>The helper this module carries (runtimes/RID/mdhelper next to the engine), as opposed to MINIDOCKER_HELPER.</summary>
+        public static string PackagedPath => DefaultPath(ModuleDir);
+
+        private static bool IsPackaged(string path) => Path.GetFullPath(path).StartsWith(ModuleDir + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+
+        private static bool IsExecutable(string path) => (File.GetUnixFileMode(path) & Executable) != 0;
+
         private const UnixFileMode Executable = UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
 
         /// <summary>
@@ -61,7 +70,9 @@ namespace MiniDocker.Engine
                     : $"The MiniDocker helper '{path}' is missing; rebuild the module with ./build.ps1, reinstall it, or set MINIDOCKER_HELPER.";
                 throw new MiniDockerException("HelperNotFound", FailureKind.NotInstalled, what, path);
             }
-            if (RestoreMode(path) is string why)
+            // Only the package's own helper is repaired; a MINIDOCKER_HELPER elsewhere is the user's file.
+            string why = IsPackaged(path) ? RestoreMode(path) ?? "" : IsExecutable(path) ? "" : "it is not the module's own helper, so its mode is left alone";
+            if (why.Length > 0)
             {
                 string mode = Convert.ToString((int)File.GetUnixFileMode(path), 8).PadLeft(4, '0');
                 throw new MiniDockerException("HelperNotExecutable", FailureKind.PermissionDenied,
