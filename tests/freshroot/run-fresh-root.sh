@@ -10,6 +10,7 @@
 # a private mount namespace (unshare), so nothing is left mounted even if this script is killed.
 set -uo pipefail
 result=${1:?usage: run-fresh-root.sh RESULT.json}
+mkdir -p "$(dirname "$result")"
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cache=${MINIDOCKER_FRESHROOT_CACHE:-/var/cache/minidocker-freshroot}
 tarball=$cache/bookworm-minbase.tar
