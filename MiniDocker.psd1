@@ -11,6 +11,7 @@
     # Loaded at import so [MiniDocker.Container] and friends work before the first cmdlet runs.
     RequiredAssemblies   = @('MiniDocker.Engine.dll')
     FormatsToProcess     = @('MiniDocker.format.ps1xml')
+    TypesToProcess       = @('MiniDocker.types.ps1xml')
     CmdletsToExport      = @(
         'New-MiniContainer', 'Start-MiniContainer', 'Get-MiniContainer', 'Stop-MiniContainer',
         'Remove-MiniContainer', 'Wait-MiniContainer', 'Get-MiniContainerLog',
@@ -21,10 +22,14 @@
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()
+    # No HelpInfoUri: the help ships in the module (en-US), so Update-Help has nothing to fetch.
     PrivateData          = @{
         PSData = @{
-            Tags       = @('containers', 'linux', 'namespaces', 'cgroups')
-            ProjectUri = ''
+            # Versions: SemVer in ModuleVersion (docs/releasing.md); a preview sets Prerelease = 'preview1'.
+            Tags         = @('containers', 'linux', 'namespaces', 'cgroups', 'docker', 'overlayfs', 'seccomp', 'Linux', 'PSEdition_Core')
+            ProjectUri   = 'https://github.com/minidocker/minidocker'
+            LicenseUri   = 'https://github.com/minidocker/minidocker/blob/main/LICENSE'
+            ReleaseNotes = '0.1.0: first release. Containers from a rootfs folder or imported images (tarballs, docker save, OCI layouts) with namespaces, overlayfs, cgroup v1 and v2 limits, Docker''s security defaults, exec, logs and stats; static helpers for linux-x64 and linux-arm64.'
         }
     }
 }

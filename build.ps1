@@ -8,11 +8,15 @@
     ./build.ps1 -Test           # build, then xunit + Pester (Pester in a fresh pwsh; needs root)
 .EXAMPLE
     ./build.ps1 -Test -CgroupV2 # also run the cgroup v2 stage inside a qemu VM (tests/vm)
+.EXAMPLE
+    ./build.ps1 -Test -FreshRoot # also prove .ci/setup-packages.sh in a fresh Debian 12 root (tests/freshroot)
 #>
 [CmdletBinding()]
 param(
     [switch]$Test,
     [switch]$CgroupV2,
+    # Also the fresh-root stage: setup's system packages and the native build in a new Debian 12 minbase root.
+    [switch]$FreshRoot,
     # Where the build goes (out/ by default); parallel work trees each use their own.
     [string]$Output = (Join-Path $PSScriptRoot 'out'),
     [ValidateSet('Debug', 'Release')][string]$Configuration = 'Release'
@@ -39,8 +43,13 @@ Assert-Tool dotnet 'Install the .NET SDK (8.0 or later): https://learn.microsoft
 Assert-Tool make 'Install it: apt-get install make'
 Assert-Tool cc 'Install a C compiler with a static libc: apt-get install gcc libc6-dev'
 
-# 1. The native helper (and the test binary), statically linked.
+# 1. The native helper (and the test binary), statically linked: for this machine in out/native, and
+#    cross-built for the other architecture the package carries (linux-x64, linux-arm64) in out/native/RID.
+$hostRid = switch ([Runtime.InteropServices.RuntimeInformation]::ProcessArchitecture) { 'X64' { 'linux-x64' } 'Arm64' { 'linux-arm64' } default { throw "build.ps1: MiniDocker builds on x64 and arm64 hosts, not $_." } }
+$crossRid, $crossCc = if ($hostRid -eq 'linux-x64') { 'linux-arm64', 'aarch64-linux-gnu-gcc' } else { 'linux-x64', 'x86_64-linux-gnu-gcc' }
+Assert-Tool $crossCc "The $crossRid helper is cross-built: run 'bash .ci/setup.sh' (it installs Debian's cross toolchain and libseccomp-dev for $crossRid)."
 make -s -C (Join-Path $repo 'src/Native') "OUT=$nativeDir" | Out-Host; Invoke-Native 'make (src/Native)'
+make -s -C (Join-Path $repo 'src/Native') "OUT=$(Join-Path $nativeDir $crossRid)" "CC=$crossCc" | Out-Host; Invoke-Native "make (src/Native, $crossRid)"
 
 # 2. The module; -r linux-x64 because Tmds.LibC's dll lives under runtimes/linux-x64.
 $publish = Join-Path $out 'publish'
@@ -50,10 +59,21 @@ Invoke-Native 'dotnet publish'
 # 3. Lay out out/MiniDocker from an explicit list.
 if (Test-Path $moduleDir) { Remove-Item -Recurse -Force $moduleDir }
 New-Item -ItemType Directory -Force $moduleDir, (Join-Path $moduleDir 'en-US') | Out-Null
-foreach ($f in 'MiniDocker.PowerShell.dll', 'MiniDocker.Engine.dll', 'Tmds.LibC.dll') { Copy-Item (Join-Path $publish $f) $moduleDir }
+foreach ($f in 'MiniDocker.PowerShell.dll', 'MiniDocker.Engine.dll') { Copy-Item (Join-Path $publish $f) $moduleDir }
 Copy-Item (Join-Path $repo 'MiniDocker.psd1') $moduleDir
-Copy-Item (Join-Path $repo 'src/Module/MiniDocker.format.ps1xml') $moduleDir
-Copy-Item (Join-Path $nativeDir 'mdhelper') $moduleDir
+Copy-Item (Join-Path $repo 'src/Module/MiniDocker.format.ps1xml'), (Join-Path $repo 'src/Module/MiniDocker.types.ps1xml') $moduleDir
+Copy-Item (Join-Path $repo 'LICENSE') $moduleDir
+Copy-Item (Join-Path $repo 'src/Module/help/about_MiniDocker.help.txt') (Join-Path $moduleDir 'en-US')
+# Per architecture (the module's initializer picks by RuntimeInformation.ProcessArchitecture): the
+# static helper, and Tmds.LibC, whose struct layouts differ between x64 and arm64.
+$assets = Get-Content (Join-Path $repo 'src/Engine/obj/project.assets.json') -Raw | ConvertFrom-Json -AsHashtable
+$libc = $assets.libraries.Keys | Where-Object { $_ -like 'Tmds.LibC/*' } | Select-Object -First 1
+$libcDir = Join-Path @($assets.packageFolders.Keys)[0] $assets.libraries[$libc].path
+foreach ($rid in $hostRid, $crossRid) {
+    $ridDir = New-Item -ItemType Directory -Force (Join-Path $moduleDir "runtimes/$rid")
+    Copy-Item (Join-Path $libcDir "runtimes/$rid/lib/netstandard2.0/Tmds.LibC.dll") $ridDir
+    Copy-Item (Join-Path ($rid -eq $hostRid ? $nativeDir : (Join-Path $nativeDir $rid)) 'mdhelper') $ridDir
+}
 
 # 4. Help (MAML) from src/Module/help/*.psd1 and the built module itself, in a fresh pwsh so this session never loads it.
 $pwsh = Join-Path $PSHOME pwsh  # the apphost, also for a dotnet-tool install
@@ -93,6 +113,15 @@ if ($CgroupV2) {
     & (Join-Path $repo 'tests/vm/Invoke-CgroupV2Stage.ps1') -ResultPath $v2Json -BuildOutput $out | Out-Host
     if (Test-Path $v2Json) { $results.cgroup2 = Get-Content $v2Json -Raw | ConvertFrom-Json -AsHashtable }
     else { $results.cgroup2 = @{ Passed = 0; Failed = 1; Skipped = 0 }; Write-Host 'The cgroup v2 stage produced no result: counted as one failure.' }
+}
+
+if ($FreshRoot) {
+    Write-Host "`n== fresh-root stage (setup's packages and the native build in a new Debian 12 root) =="
+    $frJson = Join-Path $out 'testresults/freshroot.json'
+    Remove-Item $frJson -ErrorAction SilentlyContinue
+    & bash (Join-Path $repo 'tests/freshroot/run-fresh-root.sh') $frJson | Out-Host
+    if (Test-Path $frJson) { $results.freshroot = Get-Content $frJson -Raw | ConvertFrom-Json -AsHashtable }
+    else { $results.freshroot = @{ Passed = 0; Failed = 1; Skipped = 0 }; Write-Host 'The fresh-root stage produced no result: counted as one failure.' }
 }
 
 $passed = ($results.Values | ForEach-Object { $_.Passed } | Measure-Object -Sum).Sum

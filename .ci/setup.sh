@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything MiniDocker's build and tests need on a fresh Debian 12 machine (as root):
-# apt packages, pwsh 7.6.9 as a dotnet tool in .tools/pwsh, Pester 5.7.1 from NuGet in .tools/pester.
+# apt packages (.ci/setup-packages.sh), pwsh 7.6.9 as a dotnet tool in .tools/pwsh, Pester 5.7.1 from NuGet in .tools/pester.
 # Idempotent: a second run only checks. The cgroup v2 stage's qemu, busybox-static and kernel are
 # installed and cached by tests/vm/run-in-vm.sh when the stage runs (build.ps1 -Test -CgroupV2).
 set -euo pipefail
@@ -8,25 +8,7 @@ export POWERSHELL_TELEMETRY_OPTOUT=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
 
-need_apt=()
-command -v make >/dev/null || need_apt+=(make)
-command -v cc >/dev/null || need_apt+=(gcc libc6-dev)
-# The helper links libseccomp statically: the header and libseccomp.a come from libseccomp-dev.
-[ -f /usr/include/seccomp.h ] && [ -f /usr/lib/x86_64-linux-gnu/libseccomp.a -o -f /usr/lib/$(gcc -dumpmachine 2>/dev/null)/libseccomp.a ] || need_apt+=(libseccomp-dev)
-{ [ -x /bin/busybox ] && ! head -c 4096 /bin/busybox | grep -q ld-linux; } || need_apt+=(busybox-static)
-command -v ip >/dev/null || need_apt+=(iproute2)
-# Image tests: real OCI layouts and docker save archives, made offline from a folder.
-for p in umoci skopeo; do command -v $p >/dev/null || need_apt+=($p); done
-command -v python3 >/dev/null || need_apt+=(python3)
-command -v tmux >/dev/null || need_apt+=(tmux)   # Exec.Tests.ps1 drives Enter-MiniContainer through it
-if [ "${MINIDOCKER_BENCH:-0}" = 1 ]; then
-  for p in crun runc hyperfine; do command -v $p >/dev/null || need_apt+=($p); done
-fi
-if [ ${#need_apt[@]} -gt 0 ]; then
-  echo "setup: apt-get install ${need_apt[*]}"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
-fi
+bash .ci/setup-packages.sh   # apt packages; the fresh-root stage runs exactly this part
 
 command -v dotnet >/dev/null || { echo "setup: the .NET SDK (8.0+) is required: https://learn.microsoft.com/dotnet/core/install/linux" >&2; exit 1; }
 

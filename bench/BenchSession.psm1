@@ -22,7 +22,7 @@ function Enter-BenchSession {
     Import-Module (Join-Path $BuildOutput 'MiniDocker/MiniDocker.psd1') -Force -Global
     $rootfs = Join-Path $BuildOutput 'rootfs'
     if (-not (Test-Path (Join-Path $rootfs 'bin/mdtest'))) { throw "No test rootfs at ${rootfs}: run build.ps1 -Output $BuildOutput first." }
-    [pscustomobject]@{ BuildOutput = $BuildOutput; Work = $work; RootFs = $rootfs; Helper = Join-Path $BuildOutput 'MiniDocker/mdhelper' }
+    [pscustomobject]@{ BuildOutput = $BuildOutput; Work = $work; RootFs = $rootfs; Helper = [MiniDocker.Engine.EngineOptions]::new().HelperPath }
 }
 
 <# Median (the mean of the middle two for an even count) and 90th percentile (nearest rank) of MS. #>

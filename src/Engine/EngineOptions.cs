@@ -19,11 +19,11 @@ namespace MiniDocker.Engine
         public string? CgroupParent { get; set; } =
             Environment.GetEnvironmentVariable("MINIDOCKER_CGROUP_PARENT") is { Length: > 0 } p ? p : null;
 
-        /// <summary>The mdhelper binary: MINIDOCKER_HELPER, else next to this assembly.</summary>
+        /// <summary>The mdhelper binary: MINIDOCKER_HELPER, else the one for this architecture next to this assembly (runtimes/RID/mdhelper).</summary>
         public string HelperPath { get; set; } =
             Environment.GetEnvironmentVariable("MINIDOCKER_HELPER") is { Length: > 0 } h
                 ? h
-                : Path.Combine(Path.GetDirectoryName(typeof(EngineOptions).Assembly.Location) ?? ".", "mdhelper");
+                : HelperBinary.DefaultPath(Path.GetDirectoryName(typeof(EngineOptions).Assembly.Location) ?? ".");
 
         /// <summary>
         /// Run state that dies with the host (the monitors' exit files): MINIDOCKER_RUN_ROOT overrides

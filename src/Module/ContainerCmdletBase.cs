@@ -67,7 +67,8 @@ namespace MiniDocker
     {
         protected const string ByName = "Name", ById = "Id", ByObject = "InputObject";
 
-        [Parameter(ParameterSetName = ByName, Position = 0, ValueFromPipelineByPropertyName = true)]
+        // By value too, so 'web' | Stop-MiniContainer works; containers still bind to -InputObject (an exact type match wins).
+        [Parameter(ParameterSetName = ByName, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [SupportsWildcards]
         [ArgumentCompleter(typeof(ContainerNameCompleter))]
         [ValidateNotNullOrEmpty]

@@ -7,7 +7,7 @@ using MiniDocker.Engine;
 
 namespace MiniDocker
 {
-    /// <summary>Tab-completes container names for -Name.</summary>
+    /// <summary>Tab-completes container names for -Name, offering only those the command can act on (Stop: running ones, Start: stopped ones).</summary>
     public sealed class ContainerNameCompleter : IArgumentCompleter
     {
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
@@ -17,8 +17,19 @@ namespace MiniDocker
             IEnumerable<Container> all;
             try { all = new ContainerEngine().List(); }
             catch (MiniDockerException) { yield break; }
-            foreach (var c in all.Where(c => pattern.IsMatch(c.Name)))
+            var fits = StatesFor(commandName);
+            foreach (var c in all.Where(c => pattern.IsMatch(c.Name) && (fits == null || fits.Contains(c.State))))
                 yield return new CompletionResult(c.Name, c.Name, CompletionResultType.ParameterValue, $"{c.Name} ({c.State}, {c.ShortId})");
         }
+
+        /// <summary>The states a container must be in for COMMAND (by its verb-noun, also module-qualified); null: any.</summary>
+        internal static ContainerState[]? StatesFor(string? command) => command?.Split('\\').Last().ToLowerInvariant() switch
+        {
+            "start-minicontainer" => new[] { ContainerState.Created, ContainerState.Exited, ContainerState.Dead },
+            "stop-minicontainer" => new[] { ContainerState.Running, ContainerState.Paused },
+            "suspend-minicontainer" or "invoke-minicontainer" or "enter-minicontainer" or "get-minicontainerstat" => new[] { ContainerState.Running },
+            "resume-minicontainer" => new[] { ContainerState.Paused },
+            _ => null,
+        };
     }
 }

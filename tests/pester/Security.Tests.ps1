@@ -290,7 +290,7 @@ Describe 'State on disk belongs to root' {
 
 Describe 'The helper is out of reach' {
     It 'cannot be opened for writing through /proc/1/exe, and the host binary stays unchanged' {
-        $helper = Join-Path (Split-Path $env:MINIDOCKER_MODULE) 'mdhelper'
+        $helper = [MiniDocker.Engine.EngineOptions]::new().HelperPath
         $before = (Get-FileHash $helper -Algorithm SHA256).Hash
         $r = Invoke-TestContainer -Command 'sh', '-c', '/bin/mdtest cmdline; /bin/mdtest open-write /proc/1/exe; cat /proc/1/exe > /dev/null 2>&1 || echo no-read; for p in /proc/[0-9]*; do /bin/mdtest open-write $p/exe; done | sort -u' -Options @{ Init = $true }
         $r.Output[0] | Should -Match '^minidocker-init'    # PID 1 really is the helper (its neutral title)

@@ -79,13 +79,7 @@ namespace MiniDocker.Engine.Cgroups
             return a;
         }
 
-        private static int SysBpf => RuntimeInformation.ProcessArchitecture switch
-        {
-            Architecture.X64 => 321,
-            Architecture.Arm64 => 280,
-            var a => throw new MiniDockerException("UnsupportedArchitecture", FailureKind.NotInstalled,
-                $"MiniDocker does not know the bpf(2) syscall number on {a}, so it cannot install the device cgroup on cgroup v2.", a),
-        };
+        private static int SysBpf => SyscallNumbers.Current.Bpf;
 
         /// <summary>Loads the program for RULES and attaches it to the cgroup directory DIR (BPF_F_ALLOW_MULTI: it runs
         /// together with any program an ancestor has, so the strictest answer wins).</summary>

@@ -5,7 +5,8 @@ using System.Linq;
 namespace MiniDocker
 {
     /// <summary>Where a container is in its life (docker's states, minus "restarting").</summary>
-    public enum ContainerState
+    /// <remarks>Based on long so that ConvertTo-Json writes the name ("Exited"), as it does for every long enum.</remarks>
+    public enum ContainerState : long
     {
         Created,
         Running,

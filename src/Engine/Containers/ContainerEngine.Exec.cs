@@ -60,9 +60,7 @@ namespace MiniDocker.Engine
             ValidateEnvironment(spec.Environment);
             if (spec.WorkingDirectory is string wd && !wd.StartsWith('/'))
                 throw new MiniDockerException("InvalidWorkingDirectory", FailureKind.InvalidArgument, $"Working directory '{wd}' must be an absolute path inside the container.", wd);
-            if (!File.Exists(_options.HelperPath))
-                throw new MiniDockerException("HelperNotFound", FailureKind.NotInstalled,
-                    $"The MiniDocker helper '{_options.HelperPath}' is missing; rebuild the module with ./build.ps1 (or set MINIDOCKER_HELPER).", _options.HelperPath);
+            HelperBinary.Require(_options.HelperPath);
 
             Container c;
             using (_store.Lock(id)) c = Reconcile(_store.Load(id)) ?? throw NotFound(id);

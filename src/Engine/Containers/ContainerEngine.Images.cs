@@ -122,6 +122,9 @@ namespace MiniDocker.Engine
                 if (spec.RootFs.Contains('\0'))
                     throw new MiniDockerException("InvalidRootFs", FailureKind.InvalidArgument, "The -RootFs path contains a NUL character.", spec.RootFs);
                 string rootfs = Path.GetFullPath(spec.RootFs);
+                if (File.Exists(rootfs))
+                    throw new MiniDockerException("RootFsNotDirectory", FailureKind.InvalidArgument,
+                        $"Root filesystem '{rootfs}' is a file, not a folder; give a rootfs folder, or import an archive first (Import-MiniImage) and use -Image.", rootfs);
                 if (!Directory.Exists(rootfs))
                     throw new MiniDockerException("RootFsNotFound", FailureKind.ObjectNotFound, $"Root filesystem folder '{rootfs}' does not exist.", rootfs);
                 return new RootSource(new[] { rootfs }, null, "rootfs " + rootfs);
@@ -190,6 +193,11 @@ namespace MiniDocker.Engine
         /// </summary>
         private static List<ContainerMount> ResolveMountTargets(Container c, string containerDir)
         {
+            // A source deleted since creation would fail the bind mount with ENOENT, which reads like the rootfs's fault.
+            foreach (var m in c.Mounts)
+                if (m.Type == "bind" && !File.Exists(m.Source) && !Directory.Exists(m.Source))
+                    throw new MiniDockerException("VolumeSourceNotFound", FailureKind.ObjectNotFound,
+                        $"Volume source '{m.Source}' of container '{c.Name}' no longer exists on the host; create it again, or recreate the container without -Volume {m}.", c);
             var view = new List<string> { Path.Combine(containerDir, "upper") };
             view.AddRange(LowerDirs(c).Reverse());
             return c.Mounts.Select(m => new ContainerMount { Type = m.Type, Source = m.Source, ReadOnly = m.ReadOnly, Suid = m.Suid, Target = RootfsPath.ResolveContainerPath(view, m.Target) })

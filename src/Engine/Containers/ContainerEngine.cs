@@ -60,9 +60,7 @@ namespace MiniDocker.Engine
             foreach (var kv in spec.Environment) env[kv.Key] = kv.Value;
             ValidateExecSize(command, env);
             string searchPath = env.TryGetValue("PATH", out var p) ? p : ContainerPlan.DefaultPath;
-            if (RootfsPath.FindCommand(root.LayersTopFirst, command[0], searchPath) == null)
-                throw new MiniDockerException("CommandNotFound", FailureKind.ObjectNotFound,
-                    $"Command '{command[0]}' not found in {root.Description}" + (command[0].Contains('/') ? "." : $" (searched PATH {searchPath})."), command[0]);
+            if (CommandCheck.Problem(root.LayersTopFirst, command[0], searchPath, root.Description, null) is { } commandProblem) throw commandProblem;
 
             string id = Convert.ToHexString(RandomNumberGenerator.GetBytes(32)).ToLowerInvariant();
             string hostname = spec.Hostname ?? id.Substring(0, 12);
@@ -391,6 +389,8 @@ namespace MiniDocker.Engine
                 attachment?.Dispose();
                 Cgroups.KillAll(cg);
                 Cgroups.Remove(cg);
+                // Nothing ran, so nothing of this run may stay behind (the run directory held only its exit file).
+                try { Directory.Delete(_store.RunDirectoryOf(c.Id), recursive: true); } catch (IOException) { }
                 throw;
             }
         }
@@ -416,6 +416,9 @@ namespace MiniDocker.Engine
             string cause = r.Errno != 0 ? Marshal.GetPInvokeErrorMessage(r.Errno) : "failed";
             return (r.Step, r.Errno) switch
             {
+                // execve says ENOENT for a missing #! interpreter or ELF loader too: look at the file.
+                ("exec", ENOENT or EACCES or 8 /* ENOEXEC */) when CommandCheck.Problem(LowerDirs(c).Reverse().ToList(), r.Argument,
+                    c.Environment.TryGetValue("PATH", out var path) ? path : ContainerPlan.DefaultPath, RootDescription(c), c) is { } p => p,
                 ("exec", ENOENT) => new MiniDockerException("CommandNotFound", FailureKind.ObjectNotFound,
                     $"Command '{r.Argument}' not found in {RootDescription(c)}.", c),
                 ("exec", EACCES) => new MiniDockerException("CommandNotExecutable", FailureKind.PermissionDenied,

@@ -267,11 +267,13 @@ namespace MiniDocker.Engine
         {
             var blobs = new TarBlobs(path);
             var links = new Dictionary<string, string>(StringComparer.Ordinal);
+            string? last = null;
             try
             {
                 var reader = new TarReader(blobs._archive, leaveOpen: true);
                 while (reader.GetNextEntry(copyData: false) is TarEntry e)
                 {
+                    last = e.Name;
                     string name = LayerExtractor.Normalize(e.Name, path);
                     if (e.EntryType is TarEntryType.RegularFile or TarEntryType.V7RegularFile && e.DataStream != null)
                         blobs._files[name] = e.DataStream;
@@ -282,7 +284,7 @@ namespace MiniDocker.Engine
             catch (Exception e) when (e is InvalidDataException or FormatException or EndOfStreamException or ArgumentException or OverflowException)
             {
                 blobs.Dispose();
-                throw new MiniDockerException("ImageArchiveInvalid", FailureKind.InvalidArgument, $"'{path}' is not a valid tar archive: {e.Message}", path);
+                throw new MiniDockerException("ImageArchiveInvalid", FailureKind.InvalidArgument, $"'{path}' is not a valid tar archive: {LayerExtractor.WhyHeaderInvalid(e, last)}", path);
             }
             catch { blobs.Dispose(); throw; }
             // docker save (older versions) links a repeated layer to its first copy: ../ID/layer.tar.

@@ -45,6 +45,7 @@ namespace MiniDocker.Engine
         {
             var tar = new TarStream(Decompressed(input, source));
             long size = 0;
+            _lastEntry = null;
             _directoryTimes.Clear();
             using var dir = new LayerDirectory(layerDir);
             using (var reader = new TarReader(tar, leaveOpen: true))
@@ -75,11 +76,26 @@ namespace MiniDocker.Engine
             return whole;
         }
 
-        private static TarEntry? Next(TarReader reader, string source)
+        private string? _lastEntry;
+
+        private TarEntry? Next(TarReader reader, string source)
         {
-            try { return reader.GetNextEntry(copyData: false); }
-            catch (Exception e) when (IsFormatError(e)) { throw Invalid(source, e.Message); }
+            try
+            {
+                var e = reader.GetNextEntry(copyData: false);
+                _lastEntry = e?.Name;
+                return e;
+            }
+            catch (Exception e) when (IsFormatError(e)) { throw Invalid(source, WhyHeaderInvalid(e, _lastEntry)); }
         }
+
+        /// <summary>
+        /// What a header error means: .NET says only "Unable to parse number." for a header whose size,
+        /// mode, time or checksum field is not octal, i.e. a file that is not a tar at all, or a damaged one.
+        /// </summary>
+        internal static string WhyHeaderInvalid(Exception e, string? previousEntry) => previousEntry == null
+            ? $"its first block is not a tar header ({e.Message.TrimEnd('.')})"
+            : $"the tar header after entry '{previousEntry}' is corrupt ({e.Message.TrimEnd('.')}): the archive is damaged";
 
         private static bool IsFormatError(Exception e) =>
             e is InvalidDataException or FormatException or EndOfStreamException or ArgumentException or OverflowException or NotSupportedException;

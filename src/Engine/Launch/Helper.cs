@@ -93,11 +93,6 @@ namespace MiniDocker.Engine
             finally { File.Delete(planPath); }
         }
 
-        private static void RequireHelper(string helperPath)
-        {
-            if (!File.Exists(helperPath))
-                throw new MiniDockerException("HelperNotFound", FailureKind.NotInstalled,
-                    $"The MiniDocker helper '{helperPath}' is missing; rebuild the module with ./build.ps1 (or set MINIDOCKER_HELPER).", helperPath);
-        }
+        private static void RequireHelper(string helperPath) => HelperBinary.Require(helperPath);
     }
 }

@@ -42,6 +42,19 @@ namespace MiniDocker
 
         /// <summary>Capabilities as names, e.g. "CAP_CHOWN,CAP_KILL".</summary>
         public string CapabilityNames => Engine.Capabilities.ToNames(Capabilities);
+
+        /// <summary>The settings as values (Format-List and serialized copies show this), not the type name.</summary>
+        public override string ToString()
+        {
+            var parts = new List<string> { "User=" + (User ?? "root") };
+            if (Privileged) parts.Add("Privileged");
+            parts.Add("Capabilities=" + (CapabilityNames is { Length: > 0 } n ? n : "none"));
+            parts.Add("Seccomp=" + Seccomp);
+            parts.Add("NoNewPrivileges=" + NoNewPrivileges);
+            if (ReadOnlyRootFs) parts.Add("ReadOnlyRootFs");
+            if (Ulimits.Count > 0) parts.Add("Ulimits=" + string.Join(",", Ulimits));
+            return string.Join(" ", parts);
+        }
     }
 }
 

@@ -14,8 +14,9 @@ namespace MiniDocker.Commands
         [ValidateNotNullOrEmpty]
         public string RootFs { get; set; } = "";
 
-        /// <summary>An imported image (name[:tag] or id prefix); its Entrypoint, Cmd, Env and WorkingDir are the defaults.</summary>
-        [Parameter(ParameterSetName = "Image", Mandatory = true)]
+        /// <summary>An imported image (name[:tag] or id prefix, or an image from Get-MiniImage through the pipeline); its Entrypoint, Cmd, Env and WorkingDir are the defaults.</summary>
+        [Parameter(ParameterSetName = "Image", Mandatory = true, ValueFromPipeline = true)]
+        [ImageReferenceTransformation]
         [ArgumentCompleter(typeof(ImageNameCompleter))]
         [ValidateNotNullOrEmpty]
         public string? Image { get; set; }
@@ -89,11 +90,13 @@ namespace MiniDocker.Commands
         /// <summary>Capabilities on top of Docker's 14 defaults: NET_ADMIN, CAP_NET_ADMIN or ALL.</summary>
         [Parameter]
         [ValidateNotNull]
+        [ArgumentCompleter(typeof(CapabilityCompleter))]
         public string[] CapAdd { get; set; } = System.Array.Empty<string>();
 
         /// <summary>Capabilities to remove from the defaults; ALL starts from none (then -CapAdd applies).</summary>
         [Parameter]
         [ValidateNotNull]
+        [ArgumentCompleter(typeof(CapabilityCompleter))]
         public string[] CapDrop { get; set; } = System.Array.Empty<string>();
 
         /// <summary>All capabilities, no seccomp filter, no masked or read-only paths, /sys writable; still in its own namespaces.</summary>
@@ -103,11 +106,13 @@ namespace MiniDocker.Commands
         /// <summary>seccomp=unconfined, seccomp=PROFILE.json (Docker's format), no-new-privileges[=true|false].</summary>
         [Parameter]
         [ValidateNotNull]
+        [ArgumentCompleter(typeof(SecurityOptCompleter))]
         public string[] SecurityOpt { get; set; } = System.Array.Empty<string>();
 
         /// <summary>Resource limits as NAME=SOFT[:HARD], e.g. nofile=1024:524288 (the default for nofile).</summary>
         [Parameter]
         [ValidateNotNull]
+        [ArgumentCompleter(typeof(UlimitCompleter))]
         public string[] Ulimit { get; set; } = System.Array.Empty<string>();
 
         /// <summary>UID[:GID] or NAME[:GROUP] from the root filesystem's /etc/passwd and /etc/group.</summary>

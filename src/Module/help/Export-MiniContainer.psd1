@@ -6,7 +6,9 @@ container's own layer over its image's layers (or its rootfs folder), with delet
 replaced directories applied, computed from the layer directories without mounting anything.
 Mounted volumes, tmpfs, /proc, /sys and /dev contents are not included. Owners, modes, mtimes,
 symlinks and hardlinks are kept (PAX format). The file is written to a temporary name and
-renamed when complete; the container may be in any state.
+renamed when complete; the container may be in any state. Errors about the container:
+ExportDirectoryNotFound (the folder of -Path does not exist), ExportPathIsDirectory,
+ExportWriteFailed (e.g. no space or permission).
 '@
     Parameters   = @{
         Path = 'The tar file to write (replaced if it exists). Relative paths are resolved against the current location.'

@@ -17,7 +17,8 @@ RESOLVE_IN_ROOT), so absolute paths and symlinks (/bin/sh -> /bin/busybox) stay 
 Refused, with nothing imported: '..' in a path or hardlink target, a hardlink to something that
 is not a file of the layer, a write through a symlink that leads nowhere inside the layer
 (ImageEntryUnsafe); a name component over 255 bytes or a path over 4095 (ImageEntryNameTooLong);
-input that is not a tar, is truncated or lacks the end-of-archive marker (ImageArchiveInvalid).
+input that is not a tar, is truncated or lacks the end-of-archive marker (ImageArchiveInvalid, saying
+whether the first block is no tar header or which entry the damage follows).
 Device nodes are skipped with a warning (containers get their own /dev). Owners, modes including
 setuid bits (harmless inside: containers run with no_new_privs), mtimes, hardlinks within a layer
 and the security.capability xattr are kept; other xattrs are not taken from an archive.

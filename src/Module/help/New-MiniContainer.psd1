@@ -6,7 +6,9 @@ in the Created state. The root filesystem folder must exist and must hold the co
 first element of -Command is looked up inside the folder the way execvp would (as given when it
 contains a '/', otherwise on the container's PATH, following absolute symlinks such as
 /bin/sh -> /bin/busybox inside the folder). Bad input is a terminating error with a specific
-ErrorId (RootFsNotFound, CommandNotFound, EmptyCommand, InvalidContainerName,
+ErrorId (RootFsNotFound, RootFsNotDirectory, CommandNotFound, CommandNotExecutable (no execute
+bit, or a directory), CommandInterpreterNotFound (a script's #! interpreter or a dynamically linked
+program's loader is missing from the rootfs), CommandWrongArchitecture, EmptyCommand, InvalidContainerName,
 ContainerNameInUse, InvalidHostname, InvalidEnvironment, InvalidWorkingDirectory, and for the
 limits InvalidMemorySize, InvalidMemorySwapSize, MemorySwapBelowMemory, MemorySwapWithoutMemory,
 InvalidCpus, InvalidCpuShares, InvalidCpuset, InvalidPidsLimit) and leaves nothing behind.

@@ -39,9 +39,11 @@ Get-MiniContainerLog -Follow; Enter-MiniContainer opens another shell inside it.
 
 Starting a container that is Exited or Dead runs it again with the same upper layer, so files it
 wrote remain. Failures are errors about the container: ContainerAlreadyRunning,
-RootFsNotFound, CommandNotFound, CommandNotExecutable, WorkingDirectoryNotFound,
-ContainerStartFailed (naming the launch step and the errno) or, with -Wait, AttachFailed (the
-output could not be attached, and the start was undone).
+RootFsNotFound, VolumeSourceNotFound (a -Volume source deleted since creation), CommandNotFound,
+CommandNotExecutable, CommandInterpreterNotFound, WorkingDirectoryNotFound, HelperNotExecutable
+(the installed helper lost its execute bit and it could not be restored), ContainerStartFailed
+(naming the launch step and the errno) or, with -Wait, AttachFailed (the output could not be
+attached, and the start was undone). A failed start leaves no cgroup and no run directory behind.
 '@
     Parameters   = @{
         Wait     = 'Attaches to the container''s monitor and waits for the container to exit, streaming every line of its stdout to the pipeline and its stderr to the error stream (like a native command''s: not stopped by $ErrorActionPreference = ''Stop''), then sets $LASTEXITCODE to the exit code. Nothing is lost: a slow reader makes the container wait. Alias: -Attach (docker start -a). To follow a container that is already running, use Get-MiniContainerLog -Follow.'

@@ -1,0 +1,76 @@
+# Tab completion as a user gets it (TabExpansion2 on a command line), and the about_MiniDocker topic.
+
+BeforeAll {
+    Import-Module $env:MINIDOCKER_MODULE -Force
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    # The completion texts for LINE with the cursor at its end.
+    function Get-Completion([string]$Line) { @((TabExpansion2 -inputScript $Line -cursorColumn $Line.Length).CompletionMatches.CompletionText) }
+}
+
+Describe 'State-aware container names' {
+    BeforeAll {
+        $script:Tag = New-TestName 'cmp'
+        $script:Running = "$Tag-running"
+        $script:Created = "$Tag-created"
+        New-MiniContainer $env:MINIDOCKER_TEST_ROOTFS sleep, 60 -Name $Running | Start-MiniContainer
+        New-MiniContainer $env:MINIDOCKER_TEST_ROOTFS true -Name $Created | Out-Null
+    }
+    AfterAll { Remove-MiniContainer "$Tag-*" -Force -Confirm:$false }
+
+    It 'Stop-MiniContainer offers running containers only' {
+        $names = Get-Completion "Stop-MiniContainer -Name $Tag"
+        $names | Should -Contain $Running
+        $names | Should -Not -Contain $Created
+    }
+
+    It 'Start-MiniContainer offers stopped containers only' {
+        $names = Get-Completion "Start-MiniContainer $Tag"
+        $names | Should -Contain $Created
+        $names | Should -Not -Contain $Running
+    }
+
+    It 'Remove-MiniContainer and Get-MiniContainer offer every container' {
+        foreach ($cmd in 'Remove-MiniContainer', 'Get-MiniContainer') {
+            $names = Get-Completion "$cmd $Tag"
+            $names | Should -Contain $Created
+            $names | Should -Contain $Running
+        }
+    }
+}
+
+Describe 'Security and image parameters' {
+    It '-CapAdd and -CapDrop complete capability names' {
+        Get-Completion 'New-MiniContainer ./rootfs sh -CapAdd NET_' | Should -Be @('NET_ADMIN', 'NET_BROADCAST', 'NET_BIND_SERVICE', 'NET_RAW')
+        Get-Completion 'New-MiniContainer ./rootfs sh -CapDrop A' | Should -Contain 'ALL'
+        Get-Completion 'New-MiniContainer ./rootfs sh -CapDrop SYS_CH' | Should -Be 'SYS_CHROOT'
+    }
+
+    It '-SecurityOpt completes the options MiniDocker understands' {
+        Get-Completion 'New-MiniContainer ./rootfs sh -SecurityOpt secc' | Should -Be @('seccomp=unconfined', 'seccomp=')
+        Get-Completion 'New-MiniContainer ./rootfs sh -SecurityOpt no-' | Should -Contain 'no-new-privileges=false'
+    }
+
+    It '-Ulimit completes resource names, and a completed name is accepted' {
+        Get-Completion 'New-MiniContainer ./rootfs sh -Ulimit nof' | Should -Be 'nofile='
+        Get-Completion 'New-MiniContainer ./rootfs sh -Ulimit n' | Should -Contain 'nproc='
+        $name = New-TestName 'ul'
+        $c = New-MiniContainer $env:MINIDOCKER_TEST_ROOTFS true -Name $name -Ulimit (@(Get-Completion 'New-MiniContainer x y -Ulimit nproc')[0] + '64')
+        ($c.Security.Ulimits | Where-Object Name -eq nproc).Hard | Should -Be 64
+        Remove-MiniContainer $name -Confirm:$false
+    }
+
+    It '-Image completes imported images' {
+        $image = New-TestName 'cimg'
+        Import-MiniImage $env:MINIDOCKER_TEST_ROOTFS -Name "${image}:v1" | Out-Null
+        try { Get-Completion "New-MiniContainer -Image $image" | Should -Be "${image}:v1" }
+        finally { Remove-MiniImage "${image}:v1" -Force -Confirm:$false }
+    }
+}
+
+Describe 'about_MiniDocker' {
+    It 'is a help topic with concepts, configuration, security model and troubleshooting' {
+        $text = Get-Help about_MiniDocker | Out-String
+        foreach ($section in 'CONCEPTS', 'CONFIGURATION', 'SECURITY MODEL', 'TROUBLESHOOTING') { $text | Should -Match $section }
+        $text | Should -Match 'CommandInterpreterNotFound'
+    }
+}
