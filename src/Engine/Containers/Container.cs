@@ -52,6 +52,16 @@ namespace MiniDocker
         public List<string> CgroupPaths { get; set; } = new();
         /// <summary>Where the current run's output starts in the log; earlier runs' output comes before it.</summary>
         public long LogStartOffset { get; set; }
+        /// <summary>none, host, bridge (the default network) or a network made with New-MiniNetwork.</summary>
+        public string Network { get; set; } = "none";
+        /// <summary>Published ports (-Publish).</summary>
+        public List<PortMapping> Ports { get; set; } = new();
+        /// <summary>-Dns servers (replace the host's in /etc/resolv.conf).</summary>
+        public List<string> Dns { get; set; } = new();
+        /// <summary>-AddHost entries, NAME:IP, added to /etc/hosts.</summary>
+        public List<string> ExtraHosts { get; set; } = new();
+        /// <summary>Its address on its bridge network while it runs.</summary>
+        public string? IPAddress { get; set; }
         /// <summary>Why the last start failed or why the container is Dead.</summary>
         public string? Error { get; set; }
 

@@ -17,7 +17,7 @@ namespace MiniDocker.Engine
     /// </summary>
     public sealed partial class ContainerEngine
     {
-        private const int EPERM = 1, ENOENT = 2, EACCES = 13, ENOTDIR = 20, ELOOP = 40;
+        private const int EPERM = 1, ENOENT = 2, EACCES = 13, ENOTDIR = 20, ELOOP = 40, EOPNOTSUPP = 95, EADDRINUSE = 98;
         private static readonly Regex ValidHostname = new(@"^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,62})\z", RegexOptions.Compiled);
 
         private readonly EngineOptions _options;
@@ -65,6 +65,7 @@ namespace MiniDocker.Engine
                 throw new MiniDockerException("InvalidHostname", FailureKind.InvalidArgument, $"Hostname '{hostname}' is not valid: 1-63 letters, digits, '.' or '-', starting with a letter or digit.", hostname);
             if (spec.Name != null) ContainerStore.ValidateName(spec.Name);
             var security = SecurityPolicy.Resolve(spec, root.LayersTopFirst, root.Image?.Config.User);
+            var network = ValidateNetworkSpec(spec);
 
             var c = new Container
             {
@@ -84,6 +85,7 @@ namespace MiniDocker.Engine
                 Created = DateTime.UtcNow,
                 State = ContainerState.Created,
             };
+            network.ApplyTo(c);
             using (_store.Lock())
             {
                 var taken = _store.Ids().Select(_store.Load).Where(x => x != null).Select(x => x!.Name).ToHashSet();
@@ -101,8 +103,11 @@ namespace MiniDocker.Engine
         // ---------------------------------------------------------------- read
 
         /// <summary>All containers, reconciled with the kernel, oldest first.</summary>
-        public IReadOnlyList<Container> List() =>
-            _store.Ids().Select(Get).Where(c => c != null).Cast<Container>().OrderBy(c => c.Created).ToList();
+        public IReadOnlyList<Container> List()
+        {
+            CollectDeadLeases();
+            return _store.Ids().Select(Get).Where(c => c != null).Cast<Container>().OrderBy(c => c.Created).ToList();
+        }
 
         /// <summary>The container with this exact id, reconciled; null if there is none.</summary>
         public Container? Get(string id)
@@ -144,6 +149,7 @@ namespace MiniDocker.Engine
             else return c;
             // The OOM counter lives in the cgroup: read it before the cgroup goes.
             ReleaseCgroup(c);
+            ReleaseNetwork(c);
             c.Pid = null;
             c.MonitorPid = null;
             _store.Save(c);
@@ -200,7 +206,8 @@ namespace MiniDocker.Engine
             var cg = Cgroups.Create(c.Id, c.Limits);
             try
             {
-                var plan = ContainerPlan.Build(c, dir, Cgroups.ProcsFiles(cg), _store.LogPath(c.Id), _store.ExitPath(c.Id), mounts);
+                var network = AttachNetwork(c, dir);
+                var plan = ContainerPlan.Build(c, dir, Cgroups.ProcsFiles(cg), _store.LogPath(c.Id), _store.ExitPath(c.Id), mounts, network);
                 plan.LogMax(_options.LogMaxBytes);
                 SeccompCache.Attach(plan, _options.SeccompCacheRoot, _options.HelperPath);
                 HelperReport report;
@@ -220,6 +227,7 @@ namespace MiniDocker.Engine
                 c.OomKilled = false;
                 c.Error = null;
                 c.CgroupPaths = cg.Directories.ToList();
+                BindNetwork(c, network, report);
                 _store.Save(c);
                 return c;
             }
@@ -227,6 +235,7 @@ namespace MiniDocker.Engine
             {
                 Cgroups.KillAll(cg);
                 Cgroups.Remove(cg);
+                ReleaseNetwork(c);
                 throw;
             }
         }
@@ -263,6 +272,10 @@ namespace MiniDocker.Engine
                 ("mount" or "mkdir" or "mknod" or "symlink", ENOENT or ENOTDIR or ELOOP) when r.Argument.StartsWith("rootfs/", StringComparison.Ordinal) =>
                     new MiniDockerException("RootFsPathUnusable", FailureKind.InvalidOperation,
                         $"The {RootDescription(c)} has a /{r.Argument.Substring(7)} that does not resolve to a usable path inside it (e.g. a symlink pointing outside); fix the image.", c),
+                ("publish", EADDRINUSE) => new MiniDockerException("PortAlreadyAllocated", FailureKind.ResourceUnavailable,
+                    $"Host port {r.Argument} of container '{c.Name}' is already in use by another program.", c),
+                ("bridge" or "veth", EOPNOTSUPP) => new MiniDockerException("BridgeNotSupported", FailureKind.NotInstalled,
+                    $"The kernel cannot make a {r.Step} ({r.Argument}): the bridge/veth modules are missing (a custom WSL kernel lacks them); use -Network none or host.", c),
                 ("rlimit", EPERM) => new MiniDockerException("UlimitNotPermitted", FailureKind.PermissionDenied,
                     $"Container '{c.Name}' asks for a hard resource limit above the engine's own, which needs CAP_SYS_RESOURCE; lower -Ulimit.", c),
                 _ => new MiniDockerException("ContainerStartFailed", FailureKind.InvalidOperation,
@@ -347,6 +360,7 @@ namespace MiniDocker.Engine
                 c = Reconcile(c)!;
             }
             ReleaseCgroup(c);
+            ReleaseNetwork(c);
             if (Directory.Exists(_store.RunDirectoryOf(c.Id))) Directory.Delete(_store.RunDirectoryOf(c.Id), recursive: true);
             Directory.Delete(_store.DirectoryOf(c.Id), recursive: true);
             if (c.ImageId != null) CollectUnusedLayers();   // its image may have been removed with -Force while it lived
