@@ -28,7 +28,8 @@ namespace MiniDocker.Commands
         protected override void ProcessRecord()
         {
             if (!ShouldProcess(Name, "Create network")) return;
-            Try(() => WriteObject(Engine.CreateNetwork(Name, Subnet, Gateway, Internal)), Name);
+            try { WriteObject(Engine.CreateNetwork(Name, Subnet, Gateway, Internal)); }
+            catch (MiniDocker.Engine.MiniDockerException e) { ThrowTerminatingError(ToErrorRecord(e, Name)); }
         }
     }
 }
