@@ -26,7 +26,7 @@ BeforeAll {
     function script:Read-Port([string]$HostIp, [int]$Port) {
         $tcp = [System.Net.Sockets.TcpClient]::new()
         try {
-            $tcp.Connect($HostIp, $Port)
+            if (-not $tcp.ConnectAsync($HostIp, $Port).Wait(5000)) { throw "no connection to ${HostIp}:$Port" }
             $tcp.ReceiveTimeout = 5000
             [IO.StreamReader]::new($tcp.GetStream()).ReadLine()
         } finally { $tcp.Dispose() }
@@ -130,6 +130,27 @@ Describe 'Bridge networking' {
         $r.Output | Should -Contain 'gateway-ok'
         $r.Output | Should -Contain 'no-way-out'
         Remove-MiniNetwork sealed
+    }
+
+    It 'reserves a published UDP port with a bound socket of the monitor and DNATs it' {
+        $c = New-MiniContainer -RootFs $rootfs -Network bridge -Publish '15353:53/udp' -Command sleep, 30 | Start-MiniContainer -PassThru
+        ss -Hlunp 'sport = :15353' | Should -Match 'mdhelper'
+        (nft list chain inet minidocker hostports) -join "`n" | Should -Match "udp dport 15353 dnat ip to $([regex]::Escape((Get-MiniContainer -Id $c.Id).IPAddress)):53"
+        Remove-MiniContainer -InputObject $c -Force
+        ss -Hlunp 'sport = :15353' | Should -BeNullOrEmpty
+    }
+
+    It 'hands out distinct addresses to containers started at once from several threads' {
+        $names = 1..4 | ForEach-Object { New-TestName 'par' }
+        $names | ForEach-Object { New-MiniContainer -RootFs $rootfs -Name $_ -Network bridge -Command sleep, 30 | Out-Null }
+        $names | ForEach-Object -ThrottleLimit 4 -Parallel {
+            Import-Module $env:MINIDOCKER_MODULE
+            Start-MiniContainer -Name $_
+        }
+        $ips = @(Get-MiniContainer -Network bridge -State Running | Where-Object Name -in $names | ForEach-Object IPAddress)
+        $ips.Count | Should -Be 4
+        @($ips | Sort-Object -Unique).Count | Should -Be 4
+        Remove-MiniContainer -Name $names -Force
     }
 
     It 'shares the host''s network stack with -Network host' {

@@ -93,19 +93,28 @@ namespace MiniDocker.Engine
         {
             c.IPAddress = null;
             if (c.Network is NetworkAttachment.None or NetworkAttachment.Host) return;
-            using (Networks.Lock())
+            try
             {
-                bool changed = Networks.Release(c.Id) | Networks.CollectDead();
-                if (changed) ApplyFirewall();
+                using (Networks.Lock())
+                {
+                    bool changed = Networks.Release(c.Id) | Networks.CollectDead();
+                    if (changed) ApplyFirewall();
+                }
             }
+            // Reads reconcile through here and must not fail on it: what is left is collected by the next command.
+            catch (Exception e) when (e is MiniDockerException or IOException or UnauthorizedAccessException) { }
         }
 
         /// <summary>Every listing repairs what a crash left: leases of containers whose monitor and init are gone, and their rules.</summary>
         private void CollectDeadLeases()
         {
             if (!Directory.Exists(Path.Combine(_options.RunRoot, "networks"))) return;
-            using (Networks.Lock())
-                if (Networks.CollectDead()) ApplyFirewall();
+            try
+            {
+                using (Networks.Lock())
+                    if (Networks.CollectDead()) ApplyFirewall();
+            }
+            catch (Exception e) when (e is MiniDockerException or IOException or UnauthorizedAccessException) { }
         }
 
         /// <summary>Caller holds the registry lock.</summary>
