@@ -102,6 +102,15 @@ namespace MiniDocker.Tests
         }
 
         [Fact]
+        public void Without_fib_the_host_addresses_are_listed()
+        {
+            var nets = new List<Network> { new() { Name = "bridge", Bridge = "md0", Subnet = "10.89.0.0/24", Gateway = "10.89.0.1" } };
+            string script = Firewall.Build(nets, new List<Lease>(), new[] { "127.0.0.1", "172.19.171.88" });
+            Assert.DoesNotContain("fib", script);
+            Assert.Contains("ip daddr { 127.0.0.0/8, 172.19.171.88, 10.89.0.1 } jump hostports", script);
+        }
+
+        [Fact]
         public void Plan_for_a_bridge_container_attaches_the_veth_and_binds_the_etc_files_before_pivot()
         {
             var net = new Network { Name = "bridge", Bridge = "md0", Subnet = "10.89.0.0/24", Gateway = "10.89.0.1" };

@@ -117,8 +117,22 @@ namespace MiniDocker.Engine
             catch (Exception e) when (e is MiniDockerException or IOException or UnauthorizedAccessException) { }
         }
 
+        /// <summary>Set once nft refused the fib expression (kernels without nft_fib_inet, e.g. WSL 6.6).</summary>
+        private static bool _noFib;
+
         /// <summary>Caller holds the registry lock.</summary>
-        private void ApplyFirewall() => Firewall.Apply(Firewall.Build(Networks.Defined(), Networks.LoadLeases()));
+        private void ApplyFirewall()
+        {
+            var networks = Networks.Defined();
+            var leases = Networks.LoadLeases();
+            if (!_noFib)
+            {
+                try { Firewall.Apply(Firewall.Build(networks, leases)); return; }
+                catch (MiniDockerException e) when (e.Data["nft"] is string nft && nft.Contains("fib", StringComparison.Ordinal)) { }
+                _noFib = true;
+            }
+            Firewall.Apply(Firewall.Build(networks, leases, Firewall.LocalAddresses()));
+        }
 
         // ---------------------------------------------------------------- the network cmdlets' API
 

@@ -18,7 +18,12 @@ namespace MiniDocker.Engine.Networking
         /// <summary>Marks a connection to a published port that must be masqueraded (from 127.0.0.1 or hairpin).</summary>
         private const string MasqueradeMark = "0x2000";
 
-        public static string Build(IReadOnlyList<Network> networks, IReadOnlyList<Lease> leases)
+        /// <summary>
+        /// The whole table. Traffic for the host itself goes to the published ports: `fib daddr type local`
+        /// where the kernel has nft_fib; else (LOCALADDRESSES given: some WSL 6.6 kernels) the host's addresses
+        /// listed, which a later address change makes stale until the next rebuild.
+        /// </summary>
+        public static string Build(IReadOnlyList<Network> networks, IReadOnlyList<Lease> leases, IReadOnlyList<string>? localAddresses = null)
         {
             var sb = new StringBuilder();
             // Declaring it first makes the delete succeed when it does not exist yet.
@@ -38,8 +43,11 @@ namespace MiniDocker.Engine.Networking
                     sb.AppendLine($"    {daddr}{p.Protocol} dport {p.HostPort} dnat ip to {l.Address}:{p.ContainerPort}");
                 }
             sb.AppendLine("  }");
-            sb.AppendLine("  chain prerouting {\n    type nat hook prerouting priority dstnat; policy accept;\n    fib daddr type local jump hostports\n  }");
-            sb.AppendLine("  chain output {\n    type nat hook output priority -100; policy accept;\n    fib daddr type local jump hostports\n  }");
+            string local = localAddresses == null
+                ? "fib daddr type local"
+                : $"ip daddr {{ {string.Join(", ", new[] { "127.0.0.0/8" }.Concat(localAddresses.Where(a => !a.StartsWith("127.", System.StringComparison.Ordinal))).Concat(active.Select(n => n.Gateway)).Distinct())} }}";
+            sb.AppendLine($"  chain prerouting {{\n    type nat hook prerouting priority dstnat; policy accept;\n    {local} jump hostports\n  }}");
+            sb.AppendLine($"  chain output {{\n    type nat hook output priority -100; policy accept;\n    {local} jump hostports\n  }}");
             sb.AppendLine("  chain postrouting {\n    type nat hook postrouting priority srcnat; policy accept;");
             sb.AppendLine($"    meta mark & {MasqueradeMark} == {MasqueradeMark} masquerade");
             foreach (var n in active.Where(n => !n.Internal))
@@ -62,6 +70,13 @@ namespace MiniDocker.Engine.Networking
             return sb.ToString();
         }
 
+        /// <summary>The host's own IPv4 addresses (this network namespace), for the rules without fib.</summary>
+        public static IReadOnlyList<string> LocalAddresses() =>
+            System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces()
+                .SelectMany(i => i.GetIPProperties().UnicastAddresses)
+                .Where(a => a.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)
+                .Select(a => a.Address.ToString()).Distinct().ToList();
+
         /// <summary>Applies SCRIPT atomically (nft runs a file as one transaction). Caller holds the registry lock.</summary>
         public static void Apply(string script)
         {
@@ -80,8 +95,12 @@ namespace MiniDocker.Engine.Networking
             p.StandardOutput.ReadToEnd();
             p.WaitForExit();
             if (p.ExitCode != 0)
-                throw new MiniDockerException("FirewallUpdateFailed", FailureKind.InvalidOperation,
+            {
+                var e = new MiniDockerException("FirewallUpdateFailed", FailureKind.InvalidOperation,
                     $"nftables refused MiniDocker's table ({err.Trim()}); the kernel may lack nf_tables, nft_nat, nft_masq or nft_fib.", script);
+                e.Data["nft"] = err;   // nft echoes the refused line: the engine looks for fib in it
+                throw e;
+            }
         }
     }
 }
