@@ -102,6 +102,13 @@ Describe 'Bridge networking' {
         Remove-MiniContainer -InputObject $c -Force
     }
 
+    It 'lets a container reach another one''s published port through the gateway (hairpin, masqueraded)' {
+        $c = Start-Server -Name (New-TestName 'web') -Options @{ Network = 'bridge'; Publish = '18088:80' } -Port 80 -Text 'hairpin-ok'
+        $r = Invoke-TestContainer -Options @{ Network = 'bridge' } -Command '/bin/sh', '-c', 'nc -w 3 10.89.0.1 18088'
+        $r.Output | Should -Contain 'hairpin-ok'
+        Remove-MiniContainer -InputObject $c -Force
+    }
+
     It 'publishes only on the host address given' {
         $c = Start-Server -Name (New-TestName 'web') -Options @{ Network = 'bridge'; Publish = '127.0.0.1:18083:80' } -Port 80 -Text 'local-only'
         (nft list chain inet minidocker hostports) -join "`n" | Should -Match 'ip daddr 127\.0\.0\.1 tcp dport 18083 dnat ip to'
