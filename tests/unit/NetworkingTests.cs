@@ -102,6 +102,37 @@ namespace MiniDocker.Tests
         }
 
         [Fact]
+        public void Registry_hands_out_distinct_addresses_refuses_overlaps_and_collects_dead_owners()
+        {
+            using var dir = new TempDirectory();
+            var reg = new NetworkRegistry(Path.Combine(dir.Path, "state"), Path.Combine(dir.Path, "run"));
+            var n = reg.Create("app", "10.250.0.0/29", null, false);
+            Assert.Equal(("md1", "10.250.0.1"), (n.Bridge, n.Gateway));
+            Assert.Equal("SubnetOverlap", Assert.Throws<MiniDockerException>(() => reg.Create("other", "10.250.0.0/16", null, false)).ErrorId);
+            Assert.Equal("NetworkExists", Assert.Throws<MiniDockerException>(() => reg.Create("app", null, null, false)).ErrorId);
+            Assert.Equal("InvalidGateway", Assert.Throws<MiniDockerException>(() => reg.Create("gw", "10.251.0.0/24", "10.252.0.1", false)).ErrorId);
+            using (reg.Lock())
+            {
+                var a = reg.Allocate(n, "a", PublishParser.Parse(new[] { "8080:80" }));
+                var b = reg.Allocate(n, "b", new List<PortMapping>());
+                Assert.Equal(("10.250.0.2", "10.250.0.3"), (a.Address, b.Address));
+                Assert.Equal("PortAlreadyAllocated", Assert.Throws<MiniDockerException>(() => reg.Allocate(n, "c", PublishParser.Parse(new[] { "127.0.0.1:8080:81" }))).ErrorId);
+                for (int i = 0; i < 3; i++) reg.Allocate(n, "fill" + i, new List<PortMapping>());   // .4 .5 .6; .7 is the broadcast
+                Assert.Equal("NetworkFull", Assert.Throws<MiniDockerException>(() => reg.Allocate(n, "d", new List<PortMapping>())).ErrorId);
+
+                // A container whose monitor and init are gone: its lease is collected, its address free again.
+                using var gone = System.Diagnostics.Process.Start("true")!;
+                gone.WaitForExit();
+                reg.Bind("a", gone.Id, 1, gone.Id, 1);
+                Assert.True(reg.CollectDead());
+                Assert.DoesNotContain(reg.LoadLeases(), l => l.ContainerId == "a");
+                Assert.Equal("10.250.0.2", reg.Allocate(n, "e", new List<PortMapping>()).Address);
+                Assert.True(reg.Release("e"));
+                Assert.False(reg.Release("e"));
+            }
+        }
+
+        [Fact]
         public void Without_fib_the_host_addresses_are_listed()
         {
             var nets = new List<Network> { new() { Name = "bridge", Bridge = "md0", Subnet = "10.89.0.0/24", Gateway = "10.89.0.1" } };

@@ -186,7 +186,7 @@ namespace MiniDocker.Engine.Networking
                     if (other.Ports.FirstOrDefault(q => q.Protocol == p.Protocol && q.HostPort == p.HostPort
                             && (q.HostIp == p.HostIp || q.HostIp == "0.0.0.0" || p.HostIp == "0.0.0.0")) is PortMapping q)
                         throw new MiniDockerException("PortAlreadyAllocated", FailureKind.ResourceUnavailable,
-                            $"Host port {p.HostIp}:{p.HostPort}/{p.Protocol} is already published by container {other.ContainerId.Substring(0, 12)}.", p.ToString());
+                            $"Host port {p.HostIp}:{p.HostPort}/{p.Protocol} is already published by container {other.ContainerId.Substring(0, Math.Min(12, other.ContainerId.Length))}.", p.ToString());
             var s = Ipv4Subnet.TryParse(n.Subnet)!.Value;
             uint gw = Ipv4Subnet.ParseAddress(n.Gateway) ?? 0;
             var used = leases.Where(l => l.Network == n.Name).Select(l => Ipv4Subnet.ParseAddress(l.Address) ?? 0).ToHashSet();
