@@ -21,8 +21,9 @@ if ((id -u) -ne 0) { throw 'The Pester suites run real containers and need root 
 
 # The suites run in a network namespace of their own: the bridges, veths and nftables rules the engine
 # makes (and the tests' fake upstreams) live there and vanish with it; the machine's network is never touched.
+# The cgroup v2 VM is a throw-away machine of its own (and a second pwsh start there costs a minute).
 $netns = (Get-Item "/proc/$PID/ns/net").Target
-if (-not $env:MINIDOCKER_TEST_PARENT_NETNS -or $env:MINIDOCKER_TEST_PARENT_NETNS -eq $netns) {
+if ($env:MINIDOCKER_IN_VM -ne '1' -and (-not $env:MINIDOCKER_TEST_PARENT_NETNS -or $env:MINIDOCKER_TEST_PARENT_NETNS -eq $netns)) {
     $env:MINIDOCKER_TEST_PARENT_NETNS = $netns
     & unshare --net -- (Join-Path $PSHOME pwsh) -NoProfile -NonInteractive -File $PSCommandPath -ResultPath "$ResultPath" -BuildOutput $BuildOutput -Path ($Path -join ',')
     $code = $LASTEXITCODE
