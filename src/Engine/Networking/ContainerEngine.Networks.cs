@@ -58,6 +58,7 @@ namespace MiniDocker.Engine
                 File.WriteAllText(Path.Combine(etc, "resolv.conf"), ContainerEtcFiles.ResolvConf(c.Dns, bridged: false));
                 return new NetworkAttachment { Mode = NetworkAttachment.Host, EtcDir = etc };
             }
+            Firewall.RequireNft();
             Lease lease;
             Network n;
             using (Networks.Lock())

@@ -77,13 +77,16 @@ namespace MiniDocker.Engine.Networking
                 .Where(a => a.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)
                 .Select(a => a.Address.ToString()).Distinct().ToList();
 
+        /// <summary>The nft binary; checked before a bridge container starts, so a missing one fails early and cleanly.</summary>
+        public static string RequireNft() =>
+            new[] { "/usr/sbin/nft", "/sbin/nft", "/usr/bin/nft" }.FirstOrDefault(File.Exists)
+            ?? throw new MiniDockerException("NftablesNotInstalled", FailureKind.NotInstalled,
+                "Bridge networks need nftables: install it (Debian/Ubuntu: apt-get install nftables).", "nft");
+
         /// <summary>Applies SCRIPT atomically (nft runs a file as one transaction). Caller holds the registry lock.</summary>
         public static void Apply(string script)
         {
-            string? nft = new[] { "/usr/sbin/nft", "/sbin/nft", "/usr/bin/nft" }.FirstOrDefault(File.Exists);
-            if (nft == null)
-                throw new MiniDockerException("NftablesNotInstalled", FailureKind.NotInstalled,
-                    "Bridge networks need nftables: install it (Debian/Ubuntu: apt-get install nftables).", "nft");
+            string nft = RequireNft();
             var psi = new ProcessStartInfo(nft) { UseShellExecute = false, RedirectStandardInput = true, RedirectStandardError = true, RedirectStandardOutput = true };
             psi.ArgumentList.Add("-f");
             psi.ArgumentList.Add("-");
