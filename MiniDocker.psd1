@@ -17,7 +17,8 @@
         'Remove-MiniContainer', 'Wait-MiniContainer', 'Get-MiniContainerLog',
         'Set-MiniContainerLimit', 'Get-MiniContainerStat', 'Suspend-MiniContainer', 'Resume-MiniContainer',
         'Import-MiniImage', 'Get-MiniImage', 'Remove-MiniImage', 'Export-MiniContainer', 'ConvertTo-MiniImage',
-        'Invoke-MiniContainer', 'Enter-MiniContainer'
+        'Invoke-MiniContainer', 'Enter-MiniContainer',
+        'New-MiniNetwork', 'Get-MiniNetwork', 'Remove-MiniNetwork'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -30,6 +30,7 @@ fi
 command -v "qemu-${ft%%-*}-static" >/dev/null || need_apt+=(qemu-user-static)
 { [ -x /bin/busybox ] && ! head -c 4096 /bin/busybox | grep -q ld-linux; } || need_apt+=(busybox-static)
 command -v ip >/dev/null || need_apt+=(iproute2)
+command -v nft >/dev/null || need_apt+=(nftables)   # the engine's firewall table (inet minidocker) is applied with nft -f -
 # Image tests: real OCI layouts and docker save archives, made offline from a folder.
 for p in umoci skopeo; do command -v $p >/dev/null || need_apt+=($p); done
 command -v python3 >/dev/null || need_apt+=(python3)

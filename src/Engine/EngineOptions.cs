@@ -39,6 +39,10 @@ namespace MiniDocker.Engine
         public long LogMaxBytes { get; set; } =
             long.TryParse(Environment.GetEnvironmentVariable("MINIDOCKER_LOG_MAX_BYTES"), out var m) && m > 0 ? m : 16L << 20;
 
+        /// <summary>The network of a container made without -Network: MINIDOCKER_DEFAULT_NETWORK overrides "none".</summary>
+        public string DefaultNetwork { get; set; } =
+            Environment.GetEnvironmentVariable("MINIDOCKER_DEFAULT_NETWORK") is { Length: > 0 } n ? n : "none";
+
         public string ContainersRoot => Path.Combine(StateRoot, "containers");
         public string SeccompCacheRoot => Path.Combine(StateRoot, "seccomp");
         public string RunContainersRoot => Path.Combine(RunRoot, "containers");

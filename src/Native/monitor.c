@@ -18,6 +18,7 @@
 #include "attach.h"
 #include "init.h"
 #include "monitor.h"
+#include "network.h"
 #include "relay.h"
 #include "security.h"
 #include "status.h"
@@ -153,12 +154,13 @@ static int
 clone_init (struct monitor *m, struct md_error *err)
 {
   char flags[32];
+  unsigned namespaces = CLONE_NAMESPACES & ~(m->plan->hostnet ? (unsigned) CLONE_NEWNET : 0u);
   char *stack = mmap (NULL, INIT_STACK_SIZE, PROT_READ | PROT_WRITE,
                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
-  snprintf (flags, sizeof flags, "0x%x", (unsigned) CLONE_NAMESPACES);
+  snprintf (flags, sizeof flags, "0x%x", namespaces);
   if (stack == MAP_FAILED)
     return md_fail (err, errno, "clone", flags);
-  m->init_pid = clone (init_main, stack + INIT_STACK_SIZE, CLONE_NAMESPACES | SIGCHLD, &m->init);
+  m->init_pid = clone (init_main, stack + INIT_STACK_SIZE, (int) namespaces | SIGCHLD, &m->init);
   if (m->init_pid < 0)
     md_fail (err, errno, "clone", flags);
   munmap (stack, INIT_STACK_SIZE);
@@ -385,7 +387,8 @@ monitor_run (const struct plan *plan)
     }
 
   if (open_log (&m, &err) < 0 || open_attach (&m, &err) < 0 || make_pipes (&m, &out_r, &err_r, &err) < 0
-      || seccomp_prepare (m.init.plan, &err) < 0 || clone_init (&m, &err) < 0)
+      || seccomp_prepare (m.init.plan, &err) < 0 || network_reserve_ports (plan, &err) < 0
+      || clone_init (&m, &err) < 0)
     {
       monitor_report_error (&err);
       return 1;
@@ -396,7 +399,7 @@ monitor_run (const struct plan *plan)
   seccomp_forget_prepared ();
   malloc_trim (0);
 
-  if (monitor_join_cgroups (plan, m.init_pid, &err) < 0)
+  if (monitor_join_cgroups (plan, m.init_pid, &err) < 0 || network_attach (plan, m.init_pid, &err) < 0)
     {
       close (m.sync_w);
       kill_and_reap_init (&m);

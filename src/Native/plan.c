@@ -27,6 +27,8 @@ static const struct directive_spec specs[] = {
   { "logmax", D_LOGMAX, 1 },     { "target", D_TARGET, 2 },     { "tty", D_TTY, 0 },
   { "errorfile", D_ERRORFILE, 1 }, { "seccompcache", D_SECCOMPCACHE, 1 },
   { "attach", D_ATTACH, 1 },     { "attachhold", D_ATTACHHOLD, 1 },
+  { "bridge", D_BRIDGE, 2 },      { "veth", D_VETH, 2 },         { "publish", D_PUBLISH, 3 },
+  { "ipaddr", D_IPADDR, 2 },      { "route", D_ROUTE, 1 },       { "hostnet", D_HOSTNET, 0 },
 };
 
 static int
@@ -292,6 +294,9 @@ record_setting (struct plan *plan, struct directive *d, struct md_error *err)
     case D_TTY:
       plan->tty = true;
       break;
+    case D_HOSTNET:
+      plan->hostnet = true;
+      break;
     case D_ERRORFILE:
       if (make_absolute (&d->args[0], d->index, err) < 0)
         return -1;
@@ -359,7 +364,7 @@ directive_is_filesystem (const struct directive *d)
   switch (d->kind)
     {
     case D_CHDIR: case D_MOUNT: case D_MKDIR: case D_MKNOD: case D_SYMLINK:
-    case D_PIVOT: case D_READONLY: case D_MASK: case D_LOOPBACK:
+    case D_PIVOT: case D_READONLY: case D_MASK: case D_LOOPBACK: case D_IPADDR: case D_ROUTE:
       return true;
     default:
       return false;

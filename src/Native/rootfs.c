@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "netdev.h"
+#include "network.h"
 #include "rootfs.h"
 
 int
@@ -465,6 +466,10 @@ rootfs_apply (const struct plan *plan, const struct directive *d, struct md_erro
       return do_mask (d, err);
     case D_LOOPBACK:
       return netdev_up (d, "lo", err);
+    case D_IPADDR:
+      return network_ipaddr (d, err);
+    case D_ROUTE:
+      return network_route (d, err);
     default:
       return 0;
     }

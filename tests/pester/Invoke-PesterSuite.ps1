@@ -19,6 +19,20 @@ $BuildOutput = (Resolve-Path $BuildOutput).Path   # the tests import from it aft
 
 if ((id -u) -ne 0) { throw 'The Pester suites run real containers and need root (sudo pwsh ./build.ps1 -Test).' }
 
+# The suites run in a network namespace of their own: the bridges, veths and nftables rules the engine
+# makes (and the tests' fake upstreams) live there and vanish with it; the machine's network is never touched.
+# The cgroup v2 VM is a throw-away machine of its own (and a second pwsh start there costs a minute).
+$netns = (Get-Item "/proc/$PID/ns/net").Target
+if ($env:MINIDOCKER_IN_VM -ne '1' -and (-not $env:MINIDOCKER_TEST_PARENT_NETNS -or $env:MINIDOCKER_TEST_PARENT_NETNS -eq $netns)) {
+    $env:MINIDOCKER_TEST_PARENT_NETNS = $netns
+    & unshare --net -- (Join-Path $PSHOME pwsh) -NoProfile -NonInteractive -File $PSCommandPath -ResultPath "$ResultPath" -BuildOutput $BuildOutput -Path ($Path -join ',')
+    $code = $LASTEXITCODE
+    Remove-Item Env:MINIDOCKER_TEST_PARENT_NETNS
+    exit $code
+}
+& ip link set lo up
+if ($LASTEXITCODE) { throw 'Could not bring lo up in the suites'' network namespace.' }
+
 $pester = @(
     $env:MINIDOCKER_PESTER_MODULE,
     (Join-Path $repo '.tools/pester/pester/5.7.1/tools/Pester.psd1'),
@@ -47,11 +61,13 @@ $leftovers = @(Get-MiniContainer)
 $leftovers | Remove-MiniContainer -Force -Confirm:$false
 $cgroups = @(Get-ChildItem /sys/fs/cgroup/*/ -Recurse -Directory -Filter "minidocker-test-$PID" -ErrorAction SilentlyContinue)
 $mounts = @(Get-Content /proc/self/mountinfo | Where-Object { $_ -like "*$work*" })
+$veths = @((& ip -j link show type veth | ConvertFrom-Json) | ForEach-Object ifname)
 $failed = $result.FailedCount
 foreach ($problem in @(
         @{ Items = $leftovers; What = 'containers left by the tests (removed now)' },
         @{ Items = $cgroups; What = 'cgroup directories left behind' },
-        @{ Items = $mounts; What = 'mounts left behind' })) {
+        @{ Items = $mounts; What = 'mounts left behind' },
+        @{ Items = $veths; What = 'veth interfaces left behind' })) {
     if ($problem.Items.Count) { Write-Host "LEFTOVER: $($problem.Items.Count) $($problem.What): $($problem.Items -join '; ')" -ForegroundColor Red; $failed++ }
 }
 foreach ($cg in $cgroups) { Remove-Item $cg.FullName -Force -ErrorAction SilentlyContinue }

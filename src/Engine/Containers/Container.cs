@@ -58,6 +58,16 @@ namespace MiniDocker
         public long LogStartOffset { get; set; }
         /// <summary>Log bytes the monitor could not write (a full disk) in the last run; 0 when nothing was lost.</summary>
         public long LogBytesDropped { get; set; }
+        /// <summary>none, host, bridge (the default network) or a network made with New-MiniNetwork.</summary>
+        public string Network { get; set; } = "none";
+        /// <summary>Published ports (-Publish).</summary>
+        public List<PortMapping> Ports { get; set; } = new();
+        /// <summary>-Dns servers (replace the host's in /etc/resolv.conf).</summary>
+        public List<string> Dns { get; set; } = new();
+        /// <summary>-AddHost entries, NAME:IP, added to /etc/hosts.</summary>
+        public List<string> ExtraHosts { get; set; } = new();
+        /// <summary>Its address on its bridge network while it runs.</summary>
+        public string? IPAddress { get; set; }
         /// <summary>Why the last start failed or why the container is Dead.</summary>
         public string? Error { get; set; }
 

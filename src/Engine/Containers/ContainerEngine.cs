@@ -18,7 +18,7 @@ namespace MiniDocker.Engine
     /// </summary>
     public sealed partial class ContainerEngine
     {
-        private const int EPERM = 1, ENOENT = 2, EACCES = 13, ENOTDIR = 20, ELOOP = 40;
+        private const int EPERM = 1, ENOENT = 2, EACCES = 13, ENOTDIR = 20, ELOOP = 40, EOPNOTSUPP = 95, EADDRINUSE = 98;
         private static readonly Regex ValidHostname = new(@"^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,62})\z", RegexOptions.Compiled);
 
         private readonly EngineOptions _options;
@@ -68,6 +68,7 @@ namespace MiniDocker.Engine
                 throw new MiniDockerException("InvalidHostname", FailureKind.InvalidArgument, $"Hostname '{hostname}' is not valid: 1-63 letters, digits, '.' or '-', starting with a letter or digit.", hostname);
             if (spec.Name != null) ContainerStore.ValidateName(spec.Name);
             var security = SecurityPolicy.Resolve(spec, root.LayersTopFirst, root.Image?.Config.User);
+            var network = ValidateNetworkSpec(spec);
 
             var c = new Container
             {
@@ -88,6 +89,7 @@ namespace MiniDocker.Engine
                 Created = DateTime.UtcNow,
                 State = ContainerState.Created,
             };
+            network.ApplyTo(c);
             using (_store.Lock())
             {
                 var taken = _store.Ids().Select(_store.Load).Where(x => x != null).Select(x => x!.Name).ToHashSet();
@@ -108,6 +110,7 @@ namespace MiniDocker.Engine
         public IReadOnlyList<Container> List()
         {
             CleanOrphans();
+            CollectDeadLeases();
             return _store.Ids().Select(Get).Where(c => c != null).Cast<Container>().OrderBy(c => c.Created).ToList();
         }
 
@@ -214,6 +217,7 @@ namespace MiniDocker.Engine
             }
             // The OOM counter lives in the cgroup: read it before the cgroup goes.
             ReleaseCgroup(c);
+            ReleaseNetwork(c);
             c.Pid = null;
             c.MonitorPid = null;
             return true;
@@ -274,6 +278,7 @@ namespace MiniDocker.Engine
             }
             c.CgroupPaths = cg.Directories.ToList();
             ReleaseCgroup(c);
+            ReleaseNetwork(c);
             if (!exited) return false;
             c.State = ContainerState.Exited;
             c.Error = "Start-MiniContainer was interrupted; the container ran and exited meanwhile.";
@@ -350,7 +355,8 @@ namespace MiniDocker.Engine
             var cg = Cgroups.Create(c.Id, c.Limits, DevicePolicy.For(c));
             try
             {
-                var plan = ContainerPlan.Build(c, dir, Cgroups.ProcsFiles(cg), _store.LogPath(c.Id), _store.ExitPath(c.Id), mounts);
+                var network = AttachNetwork(c, dir);
+                var plan = ContainerPlan.Build(c, dir, Cgroups.ProcsFiles(cg), _store.LogPath(c.Id), _store.ExitPath(c.Id), mounts, network);
                 plan.LogMax(_options.LogMaxBytes).ExitFile(_store.StateExitPath(c.Id));
                 if (!tty) plan.Attach(_store.AttachPath(c.Id));
                 if (attach) plan.AttachHold(AttachHoldMilliseconds);
@@ -381,6 +387,7 @@ namespace MiniDocker.Engine
                 c.LogBytesDropped = 0;
                 c.Error = null;
                 c.CgroupPaths = cg.Directories.ToList();
+                BindNetwork(c, network, report);
                 _store.Save(c);
                 return c;
             }
@@ -389,6 +396,7 @@ namespace MiniDocker.Engine
                 attachment?.Dispose();
                 Cgroups.KillAll(cg);
                 Cgroups.Remove(cg);
+                ReleaseNetwork(c);
                 // Nothing ran, so nothing of this run may stay behind (the run directory held only its exit file).
                 try { Directory.Delete(_store.RunDirectoryOf(c.Id), recursive: true); } catch (IOException) { }
                 throw;
@@ -430,6 +438,10 @@ namespace MiniDocker.Engine
                 ("mount" or "mkdir" or "mknod" or "symlink", ENOENT or ENOTDIR or ELOOP) when r.Argument.StartsWith("rootfs/", StringComparison.Ordinal) =>
                     new MiniDockerException("RootFsPathUnusable", FailureKind.InvalidOperation,
                         $"The {RootDescription(c)} has a /{r.Argument.Substring(7)} that does not resolve to a usable path inside it (e.g. a symlink pointing outside); fix the image.", c),
+                ("publish", EADDRINUSE) => new MiniDockerException("PortAlreadyAllocated", FailureKind.ResourceUnavailable,
+                    $"Host port {r.Argument} of container '{c.Name}' is already in use by another program.", c),
+                ("bridge" or "veth", EOPNOTSUPP) => new MiniDockerException("BridgeNotSupported", FailureKind.NotInstalled,
+                    $"The kernel cannot make a {r.Step} ({r.Argument}): the bridge/veth modules are missing (a custom WSL kernel lacks them); use -Network none or host.", c),
                 ("rlimit", EPERM) => new MiniDockerException("UlimitNotPermitted", FailureKind.PermissionDenied,
                     $"Container '{c.Name}' asks for a hard resource limit above the engine's own, which needs CAP_SYS_RESOURCE; lower -Ulimit.", c),
                 _ => new MiniDockerException("ContainerStartFailed", FailureKind.InvalidOperation,
@@ -575,6 +587,7 @@ namespace MiniDocker.Engine
                     c = Reconcile(c)!;
                 }
                 ReleaseCgroup(c);
+                ReleaseNetwork(c);
                 try
                 {
                     if (Directory.Exists(_store.RunDirectoryOf(c.Id))) Directory.Delete(_store.RunDirectoryOf(c.Id), recursive: true);

@@ -32,5 +32,12 @@ namespace MiniDocker.Engine
         public string[] Ulimits { get; set; } = System.Array.Empty<string>();
         public string? User { get; set; }
         public bool ReadOnly { get; set; }
+
+        // Networking (ContainerEngine.Networks.cs).
+        /// <summary>none, host, bridge or a network's name; null takes EngineOptions.DefaultNetwork.</summary>
+        public string? Network { get; set; }
+        public string[] Publish { get; set; } = System.Array.Empty<string>();
+        public string[] Dns { get; set; } = System.Array.Empty<string>();
+        public string[] AddHost { get; set; } = System.Array.Empty<string>();
     }
 }

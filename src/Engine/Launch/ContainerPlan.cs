@@ -36,7 +36,7 @@ namespace MiniDocker.Engine
         /// resolved inside the rootfs (no symlink in them).
         /// </summary>
         public static LaunchPlan Build(Container c, string containerDir, IEnumerable<string> cgroupProcsFiles, string logPath, string exitPath,
-            IReadOnlyList<ContainerMount>? mounts = null)
+            IReadOnlyList<ContainerMount>? mounts = null, Networking.NetworkAttachment? network = null)
         {
             var s = c.Security;
             int lowers = System.Math.Max(1, c.Layers.Count);
@@ -66,6 +66,7 @@ namespace MiniDocker.Engine
                 .Symlink("/proc/self/fd/2", "rootfs/dev/stderr")
                 .Mount("sysfs", "rootfs/sys", "sysfs", (s.Privileged ? 0 : MS_RDONLY) | MS_NOSUID | MS_NODEV | MS_NOEXEC, "");
             // Volume and tmpfs targets: resolved inside the rootfs by the engine (from the layers) and again by the helper (RESOLVE_IN_ROOT).
+            if (network != null && network.Mode != Networking.NetworkAttachment.None) network.AddMounts(plan);
             foreach (var m in mounts ?? System.Array.Empty<ContainerMount>())
             {
                 string target = "rootfs" + m.Target;
@@ -87,7 +88,8 @@ namespace MiniDocker.Engine
             }
             // Only the root mount turns read-only: /dev, /dev/shm, /proc stay as they are (Docker's --read-only).
             if (s.ReadOnlyRootFs) plan.Mount("", "/", "", MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NODEV, "");
-            plan.Loopback();
+            if (network != null) network.AddInterfaces(plan);
+            else plan.Loopback();
             AddProcessSecurity(plan, s);
             foreach (var kv in EffectiveEnvironment(c)) plan.Env(kv.Key, kv.Value);
             plan.Cwd(c.WorkingDirectory);

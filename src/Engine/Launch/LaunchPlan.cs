@@ -57,6 +57,12 @@ namespace MiniDocker.Engine
         public LaunchPlan Target(int pid, ulong startTime) => Add("target", pid.ToString(CultureInfo.InvariantCulture), startTime.ToString(CultureInfo.InvariantCulture));
         public LaunchPlan Tty() => Add("tty");
         public LaunchPlan ErrorFile(string path) => Add("errorfile", path);
+        public LaunchPlan Bridge(string name, string gatewayCidr) => Add("bridge", name, gatewayCidr);
+        public LaunchPlan Veth(string hostName, string bridge) => Add("veth", hostName, bridge);
+        public LaunchPlan Publish(string protocol, string hostIp, int port) => Add("publish", protocol, hostIp, port.ToString(CultureInfo.InvariantCulture));
+        public LaunchPlan IpAddr(string ifname, string cidr) => Add("ipaddr", ifname, cidr);
+        public LaunchPlan Route(string gateway) => Add("route", gateway);
+        public LaunchPlan HostNet() => Add("hostnet");
 
         public byte[] Encode()
         {

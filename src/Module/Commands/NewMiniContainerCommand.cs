@@ -124,6 +124,27 @@ namespace MiniDocker.Commands
         [Parameter]
         public SwitchParameter ReadOnly { get; set; }
 
+        /// <summary>none (only lo), host (the host's network stack), bridge (the default network) or a network from New-MiniNetwork.</summary>
+        [Parameter]
+        [ArgumentCompleter(typeof(NetworkNameCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string? Network { get; set; }
+
+        /// <summary>[HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|udp], ranges as 8080-8081:80-81 (docker -p).</summary>
+        [Parameter]
+        [ValidateNotNull]
+        public string[] Publish { get; set; } = System.Array.Empty<string>();
+
+        /// <summary>DNS servers for /etc/resolv.conf instead of the host's.</summary>
+        [Parameter]
+        [ValidateNotNull]
+        public string[] Dns { get; set; } = System.Array.Empty<string>();
+
+        /// <summary>NAME:IP lines for /etc/hosts.</summary>
+        [Parameter]
+        [ValidateNotNull]
+        public string[] AddHost { get; set; } = System.Array.Empty<string>();
+
         protected override void ProcessRecord()
         {
             var spec = new ContainerSpec
@@ -146,6 +167,10 @@ namespace MiniDocker.Commands
                 Ulimits = Ulimit,
                 User = User,
                 ReadOnly = ReadOnly,
+                Network = Network,
+                Publish = Publish,
+                Dns = Dns,
+                AddHost = AddHost,
             };
             if (Environment != null) spec.Environment = ToEnvironment(Environment);
             if (!ShouldProcess($"{string.Join(" ", Command)} in {(Image != null ? "image " + Image : spec.RootFs)}", "Create container")) return;

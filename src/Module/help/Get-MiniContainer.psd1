@@ -15,8 +15,9 @@ like 'docker ps': Id, Name, State, Status, Command, Created.
     Parameters   = @{
         Name  = 'The names of the containers to get; wildcards are allowed. Without -Name (and without -Id or -InputObject) every container is returned. A name without wildcards that matches nothing is a ContainerNotFound error.'
         State = 'Returns only containers in one of these states: Created, Running, Paused, Exited, Dead.'
+        Network = 'Returns only containers on one of these networks: none, host, bridge or a network''s name.'
     }
-    Outputs      = @{ 'MiniDocker.Container' = 'Id, ShortId, Name, State, RootFs, Command, Hostname, Environment, WorkingDirectory, Init, Limits, Created, StartedAt, FinishedAt, Pid, MonitorPid, ExitCode, OomKilled, CgroupPaths, Error.' }
+    Outputs      = @{ 'MiniDocker.Container' = 'Id, ShortId, Name, State, RootFs, Command, Hostname, Environment, WorkingDirectory, Init, Limits, Network, IPAddress (while it runs on a bridge network), Ports, Dns, ExtraHosts, Created, StartedAt, FinishedAt, Pid, MonitorPid, ExitCode, OomKilled, CgroupPaths, Error.' }
     Examples     = @(
         @{
             Title   = 'List containers like docker ps -a'
@@ -27,6 +28,11 @@ like 'docker ps': Id, Name, State, Status, Command, Created.
             Title   = 'Running containers whose name starts with web-'
             Code    = 'Get-MiniContainer -Name web-* -State Running'
             Remarks = 'Filters by name (wildcards) and by state.'
+        }
+        @{
+            Title   = 'Addresses and published ports'
+            Code    = 'Get-MiniContainer -Network bridge -State Running | Select-Object Name, IPAddress, Ports'
+            Remarks = 'Ports read like 0.0.0.0:8080->80/tcp.'
         }
         @{
             Title   = 'Why did a container end?'

@@ -60,6 +60,27 @@ path) must be below /dev and not /dev/pts, /dev/shm or the /dev symlinks (Invali
 PERMISSIONS, a combination of r (read), w (write) and m (mknod), is what the device cgroup
 allows on it (default rwm). The node is made with the host node's type, numbers and mode.
 '@
+        Network          = @{ Description = @'
+none: only lo, which is up. host: the host's network stack (no network namespace of its own),
+with copies of the host's /etc/hosts and /etc/resolv.conf. bridge: the default network (bridge
+md0, a /24 from 10.89.0.0 up that no host route uses, chosen on first use); or the name of a
+network made with New-MiniNetwork. On a bridge network the container gets eth0 with the next
+free address of the subnet (a veth whose host end md<11 hex of the id> is on the bridge), a
+default route via the gateway (not on -Internal networks), outbound traffic masqueraded, and
+generated /etc/hosts (localhost lines, its hostname and name with its address), /etc/hostname
+and /etc/resolv.conf (the host's servers, systemd-resolved's 127.0.0.53 replaced by its
+upstreams, loopback servers dropped). Unknown names are NetworkNotFound.
+'@; Default = 'none (MINIDOCKER_DEFAULT_NETWORK changes it)' }
+        Publish          = @'
+Published ports, docker -p syntax: [HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|/udp], ranges as
+8080-8081:80-81. Traffic to the host port (from other hosts, and from the host's own 127.0.0.1)
+is DNATed to the container's address by the nftables table inet minidocker. The container's
+monitor keeps the host port bound while it runs, so a port another program uses fails the start
+with PortAlreadyAllocated (as does one another container publishes). Malformed values are
+InvalidPublish; with -Network none or host, or an -Internal network, PublishNeedsBridgeNetwork.
+'@
+        Dns              = 'DNS servers (IP addresses) for the container''s /etc/resolv.conf instead of the host''s (InvalidDns otherwise).'
+        AddHost          = 'Extra /etc/hosts lines as NAME:IP, e.g. db:10.89.0.5 (InvalidAddHost otherwise).'
         Tmpfs            = 'Container paths that get a fresh tmpfs (nosuid, nodev, noexec, mode 1777), created like -Volume targets.'
         RootFs           = @'
 The root filesystem folder: a directory laid out like /, e.g. an extracted Alpine minirootfs or
@@ -167,6 +188,7 @@ docker run --read-only; the container's overlay layer stays empty.
     }
     Outputs      = @{ 'MiniDocker.Container' = 'The new container, in the Created state.' }
     Examples     = @(
+        @{ Title = 'Serve a port to the host'; Code = "New-MiniContainer -Name web -Network bridge -Publish 8080:80 -RootFs ./rootfs -Command httpd,-f,-p,80 | Start-MiniContainer"; Remarks = 'http://127.0.0.1:8080 reaches the container''s port 80; Get-MiniContainer web | Select-Object Name, IPAddress, Ports shows its address.' }
         @{
             Title   = 'A container from an imported image, with a volume and a tmpfs'
             Code    = @'

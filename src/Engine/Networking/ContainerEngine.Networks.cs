@@ -1,0 +1,177 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text.RegularExpressions;
+using MiniDocker.Engine.Networking;
+
+namespace MiniDocker.Engine
+{
+    /// <summary>Networks: -Network/-Publish/-Dns/-AddHost of a container, its attach and teardown, and the network cmdlets' API.</summary>
+    public sealed partial class ContainerEngine
+    {
+        private static readonly Regex ValidHostAlias = new(@"^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252})\z", RegexOptions.Compiled);
+        private NetworkRegistry? _networks;
+
+        private NetworkRegistry Networks => _networks ??= new NetworkRegistry(_options.StateRoot, _options.RunRoot);
+
+        private sealed record NetworkSpec(string Network, List<PortMapping> Ports, List<string> Dns, List<string> ExtraHosts)
+        {
+            public void ApplyTo(Container c) => (c.Network, c.Ports, c.Dns, c.ExtraHosts) = (Network, Ports, Dns, ExtraHosts);
+        }
+
+        private NetworkSpec ValidateNetworkSpec(ContainerSpec spec)
+        {
+            string name = spec.Network ?? _options.DefaultNetwork;
+            var ports = PublishParser.Parse(spec.Publish);
+            bool bridged = name is not (NetworkAttachment.None or NetworkAttachment.Host);
+            var network = bridged ? Networks.Find(name) ?? throw UnknownNetwork(name) : null;
+            if (ports.Count > 0 && (network == null || network.Internal))
+                throw new MiniDockerException("PublishNeedsBridgeNetwork", FailureKind.InvalidArgument,
+                    $"-Publish needs a bridge network with a way out; '{name}' is {(network == null ? "not one" : "internal")}.", spec.Publish[0]);
+            foreach (var d in spec.Dns)
+                if (!System.Net.IPAddress.TryParse(d, out _))
+                    throw new MiniDockerException("InvalidDns", FailureKind.InvalidArgument, $"-Dns '{d}' is not an IP address.", d);
+            foreach (var h in spec.AddHost)
+            {
+                int colon = h.IndexOf(':');
+                if (colon <= 0 || !ValidHostAlias.IsMatch(h.Substring(0, colon)) || !System.Net.IPAddress.TryParse(h.Substring(colon + 1), out _))
+                    throw new MiniDockerException("InvalidAddHost", FailureKind.InvalidArgument, $"-AddHost '{h}' is not NAME:IP (e.g. db:10.0.0.5).", h);
+            }
+            return new NetworkSpec(name, ports, spec.Dns.ToList(), spec.AddHost.ToList());
+        }
+
+        private static MiniDockerException UnknownNetwork(string name) =>
+            new("NetworkNotFound", FailureKind.ObjectNotFound, $"There is no network '{name}': use none, host, bridge or one made with New-MiniNetwork.", name);
+
+        /// <summary>Start, before the plan: the address lease, ip_forward, the /etc files. Null for -Network none.</summary>
+        private NetworkAttachment? AttachNetwork(Container c, string containerDir)
+        {
+            c.IPAddress = null;
+            if (c.Network == NetworkAttachment.None) return null;
+            string etc = Path.Combine(containerDir, "etc");
+            if (c.Network == NetworkAttachment.Host)
+            {
+                Directory.CreateDirectory(etc);
+                File.WriteAllText(Path.Combine(etc, "hostname"), c.Hostname + "\n");
+                File.Copy(File.Exists("/etc/hosts") ? "/etc/hosts" : "/dev/null", Path.Combine(etc, "hosts"), overwrite: true);
+                File.WriteAllText(Path.Combine(etc, "resolv.conf"), ContainerEtcFiles.ResolvConf(c.Dns, bridged: false));
+                return new NetworkAttachment { Mode = NetworkAttachment.Host, EtcDir = etc };
+            }
+            Firewall.RequireNft();
+            Lease lease;
+            Network n;
+            using (Networks.Lock())
+            {
+                n = c.Network == NetworkRegistry.DefaultName ? Networks.EnsureDefault() : Networks.Find(c.Network) ?? throw UnknownNetwork(c.Network);
+                lease = Networks.Allocate(n, c.Id, c.Ports);
+            }
+            if (!n.Internal) EnableForwarding();
+            ContainerEtcFiles.Write(etc, c, lease.Address, bridged: true);
+            return new NetworkAttachment { Mode = n.Name, EtcDir = etc, Network = n, Lease = lease };
+        }
+
+        private static void EnableForwarding()
+        {
+            const string path = "/proc/sys/net/ipv4/ip_forward";
+            if (File.Exists(path) && File.ReadAllText(path).Trim() != "1") File.WriteAllText(path, "1");
+        }
+
+        /// <summary>Start, after the helper's ok: the lease follows the monitor and init; the DNAT and masquerade rules go in.</summary>
+        private void BindNetwork(Container c, NetworkAttachment? a, HelperReport report)
+        {
+            if (a?.Lease == null) return;
+            c.IPAddress = a.Lease.Address;
+            using (Networks.Lock())
+            {
+                Networks.Bind(c.Id, report.MonitorPid, ProcessInfo.StartTime(report.MonitorPid), report.InitPid, ProcessInfo.StartTime(report.InitPid));
+                ApplyFirewall();
+            }
+        }
+
+        /// <summary>Idempotent teardown: the lease and its rules go (the veth went with the container's network namespace).</summary>
+        private void ReleaseNetwork(Container c)
+        {
+            c.IPAddress = null;
+            if (c.Network is NetworkAttachment.None or NetworkAttachment.Host) return;
+            try
+            {
+                using (Networks.Lock())
+                {
+                    bool changed = Networks.Release(c.Id) | Networks.CollectDead();
+                    if (changed) ApplyFirewall();
+                }
+            }
+            // Reads reconcile through here and must not fail on it: what is left is collected by the next command.
+            catch (Exception e) when (e is MiniDockerException or IOException or UnauthorizedAccessException) { }
+        }
+
+        /// <summary>Every listing repairs what a crash left: leases of containers whose monitor and init are gone, and their rules.</summary>
+        private void CollectDeadLeases()
+        {
+            if (!Directory.Exists(Path.Combine(_options.RunRoot, "networks"))) return;
+            try
+            {
+                using (Networks.Lock())
+                    if (Networks.CollectDead()) ApplyFirewall();
+            }
+            catch (Exception e) when (e is MiniDockerException or IOException or UnauthorizedAccessException) { }
+        }
+
+        /// <summary>Set once nft refused the fib expression (kernels without nft_fib_inet, e.g. WSL 6.6).</summary>
+        private static bool _noFib;
+
+        /// <summary>Caller holds the registry lock.</summary>
+        private void ApplyFirewall()
+        {
+            var networks = Networks.Defined();
+            var leases = Networks.LoadLeases();
+            if (!_noFib)
+            {
+                try { Firewall.Apply(Firewall.Build(networks, leases)); return; }
+                catch (MiniDockerException e) when (e.Data["nft"] is string nft && nft.Contains("fib", StringComparison.Ordinal)) { }
+                _noFib = true;
+            }
+            Firewall.Apply(Firewall.Build(networks, leases, Firewall.LocalAddresses()));
+        }
+
+        // ---------------------------------------------------------------- the network cmdlets' API
+
+        /// <summary>Every network (the default "bridge" first), with the containers attached to each.</summary>
+        public IReadOnlyList<Network> ListNetworks()
+        {
+            var containers = List();
+            var all = Networks.List();
+            foreach (var n in all) n.Containers = containers.Where(c => c.Network == n.Name).Select(c => c.Name).ToList();
+            return all;
+        }
+
+        public Network GetNetwork(string name) =>
+            ListNetworks().FirstOrDefault(n => n.Name == name) ?? throw UnknownNetwork(name);
+
+        public Network CreateNetwork(string name, string? subnet, string? gateway, bool isInternal)
+        {
+            var n = Networks.Create(name, subnet, gateway, isInternal);
+            return n;
+        }
+
+        /// <summary>Deletes the network and its bridge; with FORCE its containers are removed first (Podman's network rm -f).</summary>
+        public void RemoveNetwork(string name, bool force)
+        {
+            if (name is NetworkRegistry.DefaultName or NetworkAttachment.None or NetworkAttachment.Host)
+                throw new MiniDockerException("NetworkPredefined", FailureKind.InvalidOperation, $"'{name}' is predefined and cannot be removed.", name);
+            var n = GetNetwork(name);
+            var users = List().Where(c => c.Network == name).ToList();
+            if (users.Count > 0 && !force)
+                throw new MiniDockerException("NetworkInUse", FailureKind.InvalidOperation,
+                    $"Network '{name}' is used by {string.Join(", ", users.Select(c => c.Name))}; remove them first or use -Force (removes them).", n);
+            foreach (var c in users) Remove(c.Id, force: true);
+            using (Networks.Lock())
+            {
+                Networks.Delete(n);
+                Netlink.DeleteLink(n.Bridge);
+                ApplyFirewall();
+            }
+        }
+    }
+}

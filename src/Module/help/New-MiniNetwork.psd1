@@ -1,0 +1,25 @@
+@{
+    Synopsis     = 'Creates a bridge network that containers join with New-MiniContainer -Network NAME.'
+    Description  = @'
+New-MiniNetwork records a network under $env:MINIDOCKER_ROOT/networks: a Linux bridge (md1, md2,
+...; made by the first container that starts on it), an IPv4 subnet and its gateway (the
+bridge's address). Containers on it get addresses from the subnet (leases under the run root,
+never handed out twice), reach each other by address, and are isolated from other networks.
+Outbound traffic is masqueraded unless the network is -Internal.
+
+Errors: InvalidNetworkName, NetworkNameReserved (none, host), NetworkExists, InvalidSubnet,
+SubnetOverlap (another network or a host route uses part of it), InvalidGateway, NoFreeSubnet.
+Nothing is recorded when it fails.
+'@
+    Parameters   = @{
+        Name     = 'The network''s name: 1-64 letters, digits, ''_'', ''.'' or ''-''.'
+        Subnet   = @{ Description = 'IPv4 subnet in CIDR form, prefix 8-30, no host bits set, e.g. 10.90.0.0/24.'; Default = 'The first /24 from 10.89.0.0 up that no network and no host route overlaps' }
+        Gateway  = @{ Description = 'The bridge''s address: a host address inside -Subnet.'; Default = 'The subnet''s first host address' }
+        Internal = 'No way out: containers get no default route, nothing is masqueraded and nothing is forwarded between the bridge and other interfaces. Ports cannot be published on it.'
+    }
+    Examples     = @(
+        @{ Title = 'A network for two containers'; Code = "New-MiniNetwork backend -Subnet 10.90.0.0/24`nNew-MiniContainer -Name db -Network backend -RootFs ./rootfs -Command sleep,1d | Start-MiniContainer"; Remarks = 'db gets 10.90.0.2; another container on backend reaches it there.' }
+        @{ Title = 'An isolated network'; Code = 'New-MiniNetwork sandbox -Internal'; Remarks = 'Its containers reach each other and the gateway, nothing else.' }
+    )
+    RelatedLinks = @('Get-MiniNetwork', 'Remove-MiniNetwork', 'New-MiniContainer')
+}

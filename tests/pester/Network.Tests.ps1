@@ -1,0 +1,273 @@
+# Networking, observed on the real kernel inside the suite's own network namespace (Invoke-PesterSuite.ps1
+# re-execs under unshare --net): bridges, veths, nftables rules, published ports, teardown. A fake
+# "upstream" network namespace behind a veth holds a TCP server and has no route back to the containers'
+# subnets, so reaching it proves the masquerade.
+
+BeforeAll {
+    Import-Module $env:MINIDOCKER_MODULE -Force
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    $script:rootfs = $env:MINIDOCKER_TEST_ROOTFS
+    if ((Get-Item /proc/self/ns/net).Target -eq $env:MINIDOCKER_TEST_PARENT_NETNS) { throw 'Network.Tests.ps1 must run in the suite''s own network namespace (Invoke-PesterSuite.ps1).' }
+
+    # The fake upstream: its own netns (held by the server process), 192.0.2.2 behind up0 = 192.0.2.1.
+    $script:upstream = Start-Process -FilePath unshare -ArgumentList '--net', '/bin/busybox', 'nc', '-ll', '-p', '9000', '-e', '/bin/echo', 'upstream-ok' -PassThru -RedirectStandardOutput /dev/null
+    Wait-Until { (Get-Item "/proc/$($upstream.Id)/ns/net").Target -ne (Get-Item /proc/self/ns/net).Target } | Should -BeTrue
+    $script:upNs = "--net=/proc/$($upstream.Id)/ns/net"
+    ip link add up0 type veth peer name up1 netns $upstream.Id
+    ip addr add 192.0.2.1/24 dev up0
+    ip link set up0 up
+    nsenter $upNs ip addr add 192.0.2.2/24 dev up1
+    nsenter $upNs ip link set up1 up
+    nsenter $upNs ip link set lo up
+
+    function script:Get-Veths { @((ip -j link show type veth | ConvertFrom-Json) | Where-Object ifname -ne 'up0' | ForEach-Object ifname) }
+    function script:Get-TableRules { @(nft -a list table inet minidocker 2>$null | Where-Object { $_ -match '# handle' -and $_ -notmatch '^\s*(table|chain)' }) }
+    function script:Get-Leases { $p = Join-Path $env:MINIDOCKER_RUN_ROOT 'networks/leases.json'; if (Test-Path $p) { @(Get-Content $p -Raw | ConvertFrom-Json) } else { @() } }
+    function script:Read-Port([string]$HostIp, [int]$Port) {
+        $tcp = [System.Net.Sockets.TcpClient]::new()
+        try {
+            if (-not $tcp.ConnectAsync($HostIp, $Port).Wait(5000)) { throw "no connection to ${HostIp}:$Port" }
+            $tcp.ReceiveTimeout = 5000
+            [IO.StreamReader]::new($tcp.GetStream()).ReadLine()
+        } finally { $tcp.Dispose() }
+    }
+    # A server container: answers one connection on PORT with TEXT, and says when it listens.
+    function script:Start-Server([string]$Name, [hashtable]$Options, [int]$Port, [string]$Text) {
+        $c = New-MiniContainer -RootFs $rootfs -Name $Name -Command '/bin/sh', '-c', "echo listening; echo $Text | nc -l -p $Port" @Options | Start-MiniContainer -PassThru
+        Wait-Until { (Get-TestLog $Name) -contains 'listening' } | Should -BeTrue
+        Start-Sleep -Milliseconds 200   # nc binds right after the echo
+        Get-MiniContainer -Name $c.Name
+    }
+}
+
+AfterAll {
+    Get-MiniContainer | Remove-MiniContainer -Force -Confirm:$false
+    Get-MiniNetwork | Where-Object Name -ne 'bridge' | Remove-MiniNetwork -Force -Confirm:$false
+    if ($upstream) { Stop-Process -Id $upstream.Id -Force -ErrorAction SilentlyContinue }
+    ip link del up0 2>$null
+}
+
+Describe 'Bridge networking' {
+    It 'gives a bridge container eth0 with its address, a default route via the gateway, and the gateway answers' {
+        $r = Invoke-TestContainer -Keep -Options @{ Network = 'bridge' } -Command '/bin/sh', '-c', 'ip addr show eth0; ip route; ping -c1 -W2 10.89.0.1 >/dev/null && echo gateway-ok'
+        $net = Get-MiniNetwork bridge
+        $net.Bridge | Should -Be 'md0'
+        $net.Subnet | Should -Be '10.89.0.0/24'
+        ($r.Output -join "`n") | Should -Match 'inet 10\.89\.0\.\d+/24'
+        $r.Output | Should -Contain 'default via 10.89.0.1 dev eth0 '
+        $r.Output | Should -Contain 'gateway-ok'
+        (ip -j link show md0 | ConvertFrom-Json).ifname | Should -Be 'md0'
+        Remove-MiniContainer -InputObject $r.Container -Force
+    }
+
+    It 'shows IPAddress and Ports on the running container, and they go when it exits' {
+        $c = New-MiniContainer -RootFs $rootfs -Network bridge -Publish '18080:80' -Command sleep, 30 | Start-MiniContainer -PassThru
+        $c = Get-MiniContainer -Id $c.Id
+        $c.IPAddress | Should -Match '^10\.89\.0\.\d+$'
+        "$($c.Ports)" | Should -Be '0.0.0.0:18080->80/tcp'
+        (Get-Leases).Address | Should -Contain $c.IPAddress
+        $stopped = Stop-MiniContainer -InputObject $c -Timeout 1
+        $stopped.IPAddress | Should -BeNullOrEmpty
+        (Get-Leases).ContainerId | Should -Not -Contain $c.Id
+        Remove-MiniContainer -InputObject $c
+    }
+
+    It 'writes /etc/hosts, /etc/hostname and /etc/resolv.conf, with -AddHost and -Dns' {
+        $r = Invoke-TestContainer -Keep -Options @{ Network = 'bridge'; Hostname = 'webbox'; AddHost = 'db:10.1.2.3'; Dns = '192.0.2.53' } -Command '/bin/sh', '-c', 'cat /etc/hosts /etc/hostname /etc/resolv.conf'
+        $ip = (Get-Content (Join-Path $env:MINIDOCKER_ROOT "containers/$($r.Container.Id)/etc/hosts") | Select-Object -Last 2 | Select-Object -First 1) -split "`t" | Select-Object -First 1
+        $r.Output | Should -Contain "127.0.0.1`tlocalhost"
+        $r.Output | Should -Contain "$ip`twebbox $($r.Container.Name)"
+        $ip | Should -Match '^10\.89\.0\.'
+        $r.Output | Should -Contain "10.1.2.3`tdb"
+        $r.Output | Should -Contain 'webbox'
+        $r.Output | Should -Contain 'nameserver 192.0.2.53'
+        Remove-MiniContainer -InputObject $r.Container -Force
+    }
+
+    It 'reaches a server in the fake upstream through the masquerade (the upstream has no route back)' {
+        nsenter $upNs ip route | Should -Not -Match '10\.89'
+        $r = Invoke-TestContainer -Options @{ Network = 'bridge' } -Command '/bin/sh', '-c', 'nc -w 3 192.0.2.2 9000'
+        $r.Output | Should -Contain 'upstream-ok'
+    }
+
+    It 'publishes a port to the host''s 127.0.0.1 and its external address, held by the monitor' {
+        $c = Start-Server -Name (New-TestName 'web') -Options @{ Network = 'bridge'; Publish = '18081:80' } -Port 80 -Text 'hello-from-80'
+        $listeners = ss -Hltnp 'sport = :18081'
+        $listeners | Should -Match 'mdhelper'
+        Read-Port '127.0.0.1' 18081 | Should -Be 'hello-from-80'
+        Remove-MiniContainer -InputObject $c -Force
+
+        $c = Start-Server -Name (New-TestName 'web') -Options @{ Network = 'bridge'; Publish = '18082:81' } -Port 81 -Text 'hello-from-81'
+        nsenter $upNs busybox nc -w 3 192.0.2.1 18082 | Should -Be 'hello-from-81'
+        Remove-MiniContainer -InputObject $c -Force
+    }
+
+    It 'lets a container reach another one''s published port through the gateway (hairpin, masqueraded)' {
+        $c = Start-Server -Name (New-TestName 'web') -Options @{ Network = 'bridge'; Publish = '18088:80' } -Port 80 -Text 'hairpin-ok'
+        $r = Invoke-TestContainer -Options @{ Network = 'bridge' } -Command '/bin/sh', '-c', 'nc -w 3 10.89.0.1 18088'
+        $r.Output | Should -Contain 'hairpin-ok'
+        Remove-MiniContainer -InputObject $c -Force
+    }
+
+    It 'publishes only on the host address given' {
+        $c = Start-Server -Name (New-TestName 'web') -Options @{ Network = 'bridge'; Publish = '127.0.0.1:18083:80' } -Port 80 -Text 'local-only'
+        (nft list chain inet minidocker hostports) -join "`n" | Should -Match 'ip daddr 127\.0\.0\.1 tcp dport 18083 dnat ip to'
+        Read-Port '127.0.0.1' 18083 | Should -Be 'local-only'
+        Remove-MiniContainer -InputObject $c -Force
+    }
+
+    It 'connects containers on a user network by address and isolates them from other networks' {
+        New-MiniNetwork appnet -Subnet 10.91.0.0/24 | Select-Object -ExpandProperty Bridge | Should -Match '^md\d+$'
+        New-MiniNetwork othernet | Out-Null
+        $server = Start-Server -Name (New-TestName 'srv') -Options @{ Network = 'appnet' } -Port 7000 -Text 'peer-ok'
+        $server.IPAddress | Should -Be '10.91.0.2'
+        $blocked = Invoke-TestContainer -Options @{ Network = 'othernet' } -Command '/bin/sh', '-c', 'nc -w 2 10.91.0.2 7000 2>/dev/null || echo blocked'
+        $blocked.Output | Should -Contain 'blocked'
+        $r = Invoke-TestContainer -Options @{ Network = 'appnet' } -Command '/bin/sh', '-c', 'nc -w 3 10.91.0.2 7000'
+        $r.Output | Should -Contain 'peer-ok'
+        (Get-MiniNetwork appnet).Containers | Should -Be @($server.Name)
+        Remove-MiniContainer -InputObject $server -Force
+        Remove-MiniNetwork othernet
+    }
+
+    It 'gives an -Internal network no way out, but its gateway answers' {
+        New-MiniNetwork sealed -Internal | Out-Null
+        $r = Invoke-TestContainer -Options @{ Network = 'sealed' } -Command '/bin/sh', '-c', 'ip route; ping -c1 -W2 $(ip route | head -1 | cut -d" " -f1 | sed "s/0\/24/1/") >/dev/null && echo gateway-ok; nc -w 2 192.0.2.2 9000 2>/dev/null || echo no-way-out'
+        $r.Output | Should -Not -Match '^default'
+        $r.Output | Should -Contain 'gateway-ok'
+        $r.Output | Should -Contain 'no-way-out'
+        Remove-MiniNetwork sealed
+    }
+
+    It 'reserves a published UDP port with a bound socket of the monitor and DNATs it' {
+        $c = New-MiniContainer -RootFs $rootfs -Network bridge -Publish '15353:53/udp' -Command sleep, 30 | Start-MiniContainer -PassThru
+        ss -Hlunp 'sport = :15353' | Should -Match 'mdhelper'
+        (nft list chain inet minidocker hostports) -join "`n" | Should -Match "udp dport 15353 dnat ip to $([regex]::Escape((Get-MiniContainer -Id $c.Id).IPAddress)):53"
+        Remove-MiniContainer -InputObject $c -Force
+        ss -Hlunp 'sport = :15353' | Should -BeNullOrEmpty
+    }
+
+    It 'hands out distinct addresses to containers started at once from several threads' {
+        $names = 1..4 | ForEach-Object { New-TestName 'par' }
+        $names | ForEach-Object { New-MiniContainer -RootFs $rootfs -Name $_ -Network bridge -Command sleep, 30 | Out-Null }
+        $names | ForEach-Object -ThrottleLimit 4 -Parallel {
+            Import-Module $env:MINIDOCKER_MODULE
+            Start-MiniContainer -Name $_
+        }
+        $ips = @(Get-MiniContainer -Network bridge -State Running | Where-Object Name -in $names | ForEach-Object IPAddress)
+        $ips.Count | Should -Be 4
+        @($ips | Sort-Object -Unique).Count | Should -Be 4
+        Remove-MiniContainer -Name $names -Force
+    }
+
+    It 'shares the host''s network stack with -Network host' {
+        $r = Invoke-TestContainer -Options @{ Network = 'host' } -Command '/bin/sh', '-c', 'ls /sys/class/net'
+        $r.Output | Should -Contain 'up0'
+        $r.Output | Should -Contain 'md0'
+    }
+}
+
+Describe 'Teardown' {
+    It 'leaves no veth, rule or lease after a container with a published port is removed' {
+        # A first container makes the bridge and the network's own rules; what stays after it is the baseline.
+        Invoke-TestContainer -Options @{ Network = 'bridge' } -Command 'true' | Out-Null
+        $veths = Get-Veths; $rules = Get-TableRules
+        $c = Start-Server -Name (New-TestName 'web') -Options @{ Network = 'bridge'; Publish = '18084:80' } -Port 80 -Text 'x'
+        (Get-Veths).Count | Should -Be ($veths.Count + 1)
+        (Get-TableRules).Count | Should -Be ($rules.Count + 2)   # the SETMARK and the DNAT rule of the port
+        Remove-MiniContainer -InputObject $c -Force
+        Wait-Until { (Get-Veths).Count -eq $veths.Count } | Should -BeTrue
+        (Get-TableRules).Count | Should -Be $rules.Count
+        (Get-Leases).ContainerId | Should -Not -Contain $c.Id
+    }
+
+    It 'cleans up after kill -9 of the monitor and the init on the next command' {
+        $rules = Get-TableRules
+        $c = New-MiniContainer -RootFs $rootfs -Network bridge -Publish '18085:80' -Command sleep, 60 | Start-MiniContainer -PassThru
+        $c = Get-MiniContainer -Id $c.Id
+        (Get-TableRules).Count | Should -Be ($rules.Count + 2)
+        kill -9 $c.MonitorPid $c.Pid
+        Wait-Until { -not (Test-Path "/proc/$($c.Pid)") } | Should -BeTrue
+        # Nothing has run since the kill: the lease and the rules are still there; the next command repairs them.
+        (Get-Leases).ContainerId | Should -Contain $c.Id
+        (Get-MiniContainer -Id $c.Id).State | Should -Be 'Dead'
+        (Get-Leases).ContainerId | Should -Not -Contain $c.Id
+        (Get-TableRules).Count | Should -Be $rules.Count
+        Wait-Until { (Get-Veths) -notcontains ('md' + $c.Id.Substring(0, 11)) } | Should -BeTrue
+        Remove-MiniContainer -InputObject $c
+    }
+
+    It 'Remove-MiniNetwork refuses while a container uses the network; -Force removes it, its bridge and its container' {
+        $n = New-MiniNetwork busy
+        $c = New-MiniContainer -RootFs $rootfs -Network busy -Command sleep, 60 | Start-MiniContainer -PassThru
+        (ip -j link show $n.Bridge | ConvertFrom-Json).ifname | Should -Be $n.Bridge
+        Remove-MiniNetwork busy -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'NetworkInUse,*'
+        Get-MiniNetwork busy | Should -Not -BeNullOrEmpty
+        Remove-MiniNetwork busy -Force
+        Get-MiniNetwork -Name busy -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        Get-MiniContainer -Id $c.Id -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        ip link show $n.Bridge 2>$null | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Bad input leaves nothing behind' {
+    BeforeEach {
+        $script:containers = @(Get-MiniContainer).Count
+        $script:networks = @(Get-MiniNetwork).Count
+    }
+
+    It 'rejects <Case> with <ErrorId>' -ForEach @(
+        @{ Case = 'an unknown network'; ErrorId = 'NetworkNotFound'; Category = 'ObjectNotFound'; Params = @{ Network = 'nosuchnet' } }
+        @{ Case = 'a -Publish without a container port'; ErrorId = 'InvalidPublish'; Category = 'InvalidArgument'; Params = @{ Network = 'bridge'; Publish = '8080' } }
+        @{ Case = 'a -Publish with a bad protocol'; ErrorId = 'InvalidPublish'; Category = 'InvalidArgument'; Params = @{ Network = 'bridge'; Publish = '8080:80/sctp' } }
+        @{ Case = 'a -Publish port out of range'; ErrorId = 'InvalidPublish'; Category = 'InvalidArgument'; Params = @{ Network = 'bridge'; Publish = '70000:80' } }
+        @{ Case = 'a -Publish with -Network none'; ErrorId = 'PublishNeedsBridgeNetwork'; Category = 'InvalidArgument'; Params = @{ Network = 'none'; Publish = '8080:80' } }
+        @{ Case = 'a -Dns that is no address'; ErrorId = 'InvalidDns'; Category = 'InvalidArgument'; Params = @{ Network = 'bridge'; Dns = 'dns.example' } }
+        @{ Case = 'an -AddHost without an address'; ErrorId = 'InvalidAddHost'; Category = 'InvalidArgument'; Params = @{ Network = 'bridge'; AddHost = 'db' } }
+    ) {
+        $err = { New-MiniContainer -RootFs $rootfs -Command true @Params } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike "$ErrorId,*"
+        $err.CategoryInfo.Category | Should -Be $Category
+        @(Get-MiniContainer).Count | Should -Be $containers
+    }
+
+    It 'rejects a subnet overlapping another network (SubnetOverlap) and a host route' {
+        New-MiniNetwork first -Subnet 10.92.0.0/24 | Out-Null
+        $err = { New-MiniNetwork second -Subnet 10.92.0.0/16 } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'SubnetOverlap,*'
+        $err = { New-MiniNetwork third -Subnet 192.0.2.0/25 } | Should -Throw -PassThru   # the route on up0
+        $err.FullyQualifiedErrorId | Should -BeLike 'SubnetOverlap,*'
+        $err = { New-MiniNetwork fourth -Subnet 10.93.0.1/24 } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'InvalidSubnet,*'
+        Remove-MiniNetwork first
+        @(Get-MiniNetwork).Count | Should -Be $networks
+    }
+
+    It 'fails the start on a host port another program holds (PortAlreadyAllocated) and leaves no lease, veth or rule' {
+        Invoke-TestContainer -Options @{ Network = 'bridge' } -Command 'true' | Out-Null
+        $veths = Get-Veths; $rules = Get-TableRules
+        $taken = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Any, 18086)
+        $taken.Start()
+        try {
+            $c = New-MiniContainer -RootFs $rootfs -Network bridge -Publish '18086:80' -Command sleep, 60
+            Start-MiniContainer -InputObject $c -ErrorVariable err -ErrorAction SilentlyContinue
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'PortAlreadyAllocated,*'
+            $err[0].TargetObject.Name | Should -Be $c.Name
+            (Get-MiniContainer -Id $c.Id).State | Should -Be 'Created'
+        } finally { $taken.Stop() }
+        (Get-Leases).ContainerId | Should -Not -Contain $c.Id
+        Wait-Until { (Get-Veths).Count -eq $veths.Count } | Should -BeTrue
+        (Get-TableRules).Count | Should -Be $rules.Count
+        Remove-MiniContainer -InputObject $c
+    }
+
+    It 'fails the start on a host port another container publishes (PortAlreadyAllocated)' {
+        $a = New-MiniContainer -RootFs $rootfs -Network bridge -Publish '18087:80' -Command sleep, 60 | Start-MiniContainer -PassThru
+        $b = New-MiniContainer -RootFs $rootfs -Network bridge -Publish '18087:81' -Command sleep, 60
+        Start-MiniContainer -InputObject $b -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'PortAlreadyAllocated,*'
+        (Get-Leases).ContainerId | Should -Not -Contain $b.Id
+        Remove-MiniContainer -InputObject $a, $b -Force
+    }
+}
