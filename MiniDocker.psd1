@@ -16,10 +16,11 @@
         'Remove-MiniContainer', 'Wait-MiniContainer', 'Get-MiniContainerLog',
         'Set-MiniContainerLimit', 'Get-MiniContainerStat', 'Suspend-MiniContainer', 'Resume-MiniContainer',
         'Import-MiniImage', 'Get-MiniImage', 'Remove-MiniImage', 'Export-MiniContainer', 'ConvertTo-MiniImage',
-        'Invoke-MiniContainer', 'Enter-MiniContainer'
+        'Invoke-MiniContainer', 'Enter-MiniContainer',
+        'Receive-MiniImage', 'Connect-MiniRegistry', 'Disconnect-MiniRegistry'
     )
     FunctionsToExport    = @()
-    AliasesToExport      = @()
+    AliasesToExport      = @('Pull-MiniImage', 'Request-MiniImage', 'Login-MiniRegistry', 'Logout-MiniRegistry')
     VariablesToExport    = @()
     PrivateData          = @{
         PSData = @{
