@@ -17,6 +17,10 @@ command -v cc >/dev/null || need_apt+=(gcc libc6-dev)
 command -v ip >/dev/null || need_apt+=(iproute2)
 # Image tests: real OCI layouts and docker save archives, made offline from a folder.
 for p in umoci skopeo; do command -v $p >/dev/null || need_apt+=($p); done
+# Registry tests: a real distribution registry, htpasswd for its basic auth, zstd for zstd layers.
+command -v docker-registry >/dev/null || need_apt+=(docker-registry)
+command -v htpasswd >/dev/null || need_apt+=(apache2-utils)
+command -v zstd >/dev/null || need_apt+=(zstd)
 command -v python3 >/dev/null || need_apt+=(python3)
 command -v tmux >/dev/null || need_apt+=(tmux)   # Exec.Tests.ps1 drives Enter-MiniContainer through it
 if [ "${MINIDOCKER_BENCH:-0}" = 1 ]; then

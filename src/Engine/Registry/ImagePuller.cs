@@ -268,7 +268,7 @@ namespace MiniDocker.Engine.Registry
 
             public override int Read(Span<byte> buffer)
             {
-                if (_verified) return 0;
+                if (_verified || buffer.Length == 0) return 0;   // an empty read is no end of stream
                 int n = _inner.Read(buffer);
                 Account(buffer.Slice(0, n));
                 return n;
@@ -276,7 +276,7 @@ namespace MiniDocker.Engine.Registry
 
             public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
             {
-                if (_verified) return 0;
+                if (_verified || buffer.Length == 0) return 0;
                 int n = await _inner.ReadAsync(buffer, cancellationToken);
                 Account(buffer.Span.Slice(0, n));
                 return n;

@@ -27,7 +27,11 @@ namespace MiniDocker.Commands
             if (credential == null || !ShouldProcess(Registry, $"Log in as '{Credential.UserName}'")) return;
             try
             {
-                string file = Engine.LoginRegistry(Registry, credential, Insecure, WriteVerbose, Cancellation);
+                // The engine reports from HTTP threads; the cmdlet writes on its own thread afterwards.
+                var said = new System.Collections.Concurrent.ConcurrentQueue<string>();
+                string file;
+                try { file = Engine.LoginRegistry(Registry, credential, Insecure, said.Enqueue, Cancellation); }
+                finally { foreach (var m in said) WriteVerbose(m); }
                 var result = new PSObject();
                 result.Properties.Add(new PSNoteProperty("Registry", MiniDocker.Engine.Registry.ImageReference.NormalizeRegistry(Registry)));
                 result.Properties.Add(new PSNoteProperty("UserName", Credential.UserName));
