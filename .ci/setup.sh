@@ -21,6 +21,7 @@ for p in umoci skopeo; do command -v $p >/dev/null || need_apt+=($p); done
 command -v docker-registry >/dev/null || need_apt+=(docker-registry)
 command -v htpasswd >/dev/null || need_apt+=(apache2-utils)
 command -v zstd >/dev/null || need_apt+=(zstd)
+command -v openssl >/dev/null || need_apt+=(openssl)   # the TLS test makes its own CA
 command -v python3 >/dev/null || need_apt+=(python3)
 command -v tmux >/dev/null || need_apt+=(tmux)   # Exec.Tests.ps1 drives Enter-MiniContainer through it
 if [ "${MINIDOCKER_BENCH:-0}" = 1 ]; then

@@ -21,7 +21,7 @@ BeforeAll {
     New-Item -ItemType Directory -Force $env:XDG_RUNTIME_DIR | Out-Null
     $script:registries = [System.Collections.Generic.List[object]]::new()
 
-    function Start-TestRegistry([string]$Name, [string]$Auth = '') {
+    function Start-TestRegistry([string]$Name, [string]$Auth = '', [string]$Tls = '') {
         $dir = Join-Path $work $Name
         New-Item -ItemType Directory -Force (Join-Path $dir 'data') | Out-Null
         $listener = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
@@ -31,7 +31,7 @@ BeforeAll {
 version: 0.1
 log: {level: warn}
 storage: {filesystem: {rootdirectory: $dir/data}, delete: {enabled: true}}
-http: {addr: 127.0.0.1:$port}
+http: {addr: 127.0.0.1:$port$Tls}
 $Auth
 "@
         $p = Start-Process docker-registry -ArgumentList 'serve', $config -RedirectStandardOutput (Join-Path $dir 'access.log') -RedirectStandardError (Join-Path $dir 'error.log') -PassThru
@@ -292,5 +292,38 @@ Describe 'Registry credentials: htpasswd basic auth' {
         $env:DOCKER_CONFIG = $dockerDir
         try { (Receive-MiniImage "$($authReg.Host)/private/app:v1").Tag | Should -Be 'v1' }
         finally { $env:DOCKER_CONFIG = Join-Path $work 'docker' }
+    }
+}
+
+Describe 'Registry over TLS with a test CA' {
+    BeforeAll {
+        # A CA and a server certificate for 127.0.0.1, made here; the client trusts the CA through SSL_CERT_FILE.
+        $pki = Join-Path $work 'pki'
+        New-Item -ItemType Directory -Force $pki | Out-Null
+        $script:caFile = Join-Path $pki 'ca.crt'
+        openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj '/CN=MiniDocker test CA' -keyout "$pki/ca.key" -out $caFile 2>&1 | Out-Null
+        openssl req -newkey rsa:2048 -nodes -subj '/CN=127.0.0.1' -keyout "$pki/server.key" -out "$pki/server.csr" 2>&1 | Out-Null
+        Set-Content "$pki/ext" 'subjectAltName=IP:127.0.0.1'
+        openssl x509 -req -in "$pki/server.csr" -CA $caFile -CAkey "$pki/ca.key" -CAcreateserial -days 2 -extfile "$pki/ext" -out "$pki/server.crt" 2>&1 | Out-Null
+        $script:tlsReg = Start-TestRegistry 'tls' -Tls ", tls: {certificate: $pki/server.crt, key: $pki/server.key}"
+        Push-TestImage $layout 'app' "$($tlsReg.Host)/test/app:v1"
+    }
+
+    It 'refuses a certificate it cannot verify with RegistryTlsFailed, and stores nothing' {
+        $before = Get-StoreState
+        { Receive-MiniImage "$($tlsReg.Host)/test/app:v1" -ErrorAction Stop } |
+            Should -Throw -ErrorId 'RegistryTlsFailed,MiniDocker.Commands.ReceiveMiniImageCommand' -ExpectedMessage '*SSL_CERT_FILE*'
+        Get-StoreState | Should -Be $before
+    }
+
+    It 'pulls over TLS when SSL_CERT_FILE names the CA' {
+        Get-MiniImage | Remove-MiniImage -Force -Confirm:$false
+        # A fresh pwsh: OpenSSL reads SSL_CERT_FILE when it first builds its trust store.
+        $env:SSL_CERT_FILE = $caFile
+        try { $id = & (Join-Path $PSHOME 'pwsh') -NoProfile -NonInteractive -Command "Import-Module '$env:MINIDOCKER_MODULE'; (Receive-MiniImage '$($tlsReg.Host)/test/app:v1' -ErrorAction Stop).Id" }
+        finally { $env:SSL_CERT_FILE = $null }
+        $LASTEXITCODE | Should -Be 0
+        $id | Should -Be (Get-MiniImage -Name "$($tlsReg.Host)/test/app:v1").Id
+        Invoke-ImageContainer "$($tlsReg.Host)/test/app:v1" | Should -Be @('amd64', 'bar in /data as 0')
     }
 }

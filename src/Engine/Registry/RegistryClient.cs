@@ -69,8 +69,14 @@ namespace MiniDocker.Engine.Registry
             {
                 // Docker's rule: a registry on this machine may speak plain HTTP without -Insecure.
                 _verbose?.Invoke($"{_registry}: HTTPS failed ({e.Message}); a loopback registry, so trying plain HTTP");
-                _base = new UriBuilder(_base) { Scheme = "http", Port = _base.Port }.Uri;
-                response = await SendRawAsync(new Uri(_base, "v2/"), HttpMethod.Get, null, null, HttpCompletionOption.ResponseContentRead, token);
+                var plain = new UriBuilder(_base) { Scheme = "http", Port = _base.Port }.Uri;
+                HttpResponseMessage? plainResponse = null;
+                try { plainResponse = await SendRawAsync(new Uri(plain, "v2/"), HttpMethod.Get, null, null, HttpCompletionOption.ResponseContentRead, token); }
+                catch (MiniDockerException) { }
+                // Not a registry over HTTP either (a TLS server answers 400 to plain HTTP): the HTTPS error is the one to tell.
+                if (plainResponse is not { StatusCode: HttpStatusCode.OK or HttpStatusCode.Unauthorized }) { plainResponse?.Dispose(); throw; }
+                response = plainResponse;
+                _base = plain;
             }
             using var _ = response;
             if (response.StatusCode == HttpStatusCode.Unauthorized)
