@@ -17,10 +17,10 @@
         'Set-MiniContainerLimit', 'Get-MiniContainerStat', 'Suspend-MiniContainer', 'Resume-MiniContainer',
         'Import-MiniImage', 'Get-MiniImage', 'Remove-MiniImage', 'Export-MiniContainer', 'ConvertTo-MiniImage',
         'Invoke-MiniContainer', 'Enter-MiniContainer',
-        'Receive-MiniImage', 'Connect-MiniRegistry', 'Disconnect-MiniRegistry'
+        'Receive-MiniImage', 'Send-MiniImage', 'Add-MiniImageTag', 'Connect-MiniRegistry', 'Disconnect-MiniRegistry'
     )
     FunctionsToExport    = @()
-    AliasesToExport      = @('Pull-MiniImage', 'Request-MiniImage', 'Login-MiniRegistry', 'Logout-MiniRegistry')
+    AliasesToExport      = @('Pull-MiniImage', 'Request-MiniImage', 'Push-MiniImage', 'Tag-MiniImage', 'Login-MiniRegistry', 'Logout-MiniRegistry')
     VariablesToExport    = @()
     PrivateData          = @{
         PSData = @{

@@ -249,6 +249,34 @@ Describe 'New-MiniContainer -Pull' {
     }
 }
 
+Describe 'Send-MiniImage pushes to a real registry' {
+    It 'pushes a saved container (with a deleted file) that skopeo reads and a pull brings back' {
+        $name = New-TestName 'push'
+        New-MiniContainer $env:MINIDOCKER_TEST_ROOTFS sh, -c, 'rm /etc/os-release; mkdir /pushed; echo yes > /pushed/file' -Name $name | Start-MiniContainer -Wait | Out-Null
+        ConvertTo-MiniImage $name -ImageName local/pushme:1 | Out-Null
+        Remove-MiniContainer $name -Force -Confirm:$false
+        $tagged = Add-MiniImageTag local/pushme:1 "$($reg.Host)/pushed/app:v1"
+        $tagged.ToString() | Should -Be "$($reg.Host)/pushed/app:v1"
+        $pushed = $tagged | Send-MiniImage
+        $digest = Get-ManifestDigest "$($reg.Host)/pushed/app:v1"
+        $pushed.RepoDigests | Should -Contain "$($reg.Host)/pushed/app@$digest"
+        # The same layers written again are the same bytes: a second push finds every blob there and uploads none.
+        $verbose = Send-MiniImage $pushed.ToString() -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+        @($verbose | Where-Object { "$_" -match 'already in .*not uploaded' }).Count | Should -Be $pushed.Layers.Count
+        Get-ManifestDigest "$($reg.Host)/pushed/app:v1" | Should -Be $digest
+        # skopeo reads what we pushed, blob by blob (it verifies every digest).
+        $out = skopeo copy --quiet --src-tls-verify=false "docker://$($reg.Host)/pushed/app:v1" "oci:$(Join-Path $work 'pulled-by-skopeo'):x" 2>&1
+        $LASTEXITCODE | Should -Be 0 -Because "$out"
+        $config = Join-Path $work 'pushed-config.json'
+        skopeo inspect --config --raw --tls-verify=false "docker://$($reg.Host)/pushed/app:v1" > $config
+        # Pulled back into an empty store: the pushed config's id, the deletion and the new file.
+        Get-MiniImage | Remove-MiniImage -Force -Confirm:$false
+        $back = Receive-MiniImage "$($reg.Host)/pushed/app:v1"
+        $back.Id | Should -Be (Get-Sha256 $config)
+        Invoke-ImageContainer $back.ToString() sh, -c, 'cat /pushed/file; ls /etc/os-release 2>&1 || echo gone' | Should -Be @('yes', 'ls: /etc/os-release: No such file or directory', 'gone')
+    }
+}
+
 Describe 'Registry credentials: htpasswd basic auth' {
     BeforeAll {
         $htpasswd = Join-Path $work 'htpasswd'
@@ -279,9 +307,11 @@ Describe 'Registry credentials: htpasswd basic auth' {
         skopeo inspect --tls-verify=false --authfile $configFile "docker://$($authReg.Host)/private/app:v1" | Out-Null
         $LASTEXITCODE | Should -Be 0
         Invoke-ImageContainer (Receive-MiniImage "$($authReg.Host)/private/app:v1").ToString() | Should -Be @('amd64', 'bar in /data as 0')
+        (Send-MiniImage "$($authReg.Host)/private/app:v1" "$($authReg.Host)/private/copy:v1").RepoDigests -like "$($authReg.Host)/private/copy@sha256:*" | Should -HaveCount 1
         Disconnect-MiniRegistry $authReg.Host
         (Get-Content -Raw $configFile | ConvertFrom-Json -AsHashtable).auths.Keys | Should -Not -Contain $authReg.Host
         { Receive-MiniImage "$($authReg.Host)/private/app:v1" -ErrorAction Stop } | Should -Throw -ErrorId 'RegistryAuthenticationRequired,MiniDocker.Commands.ReceiveMiniImageCommand'
+        { Send-MiniImage "$($authReg.Host)/private/app:v1" -ErrorAction Stop } | Should -Throw -ErrorId 'RegistryAuthenticationRequired,MiniDocker.Commands.SendMiniImageCommand'
     }
 
     It 'reads a Docker config.json written by another tool' {

@@ -37,6 +37,45 @@ namespace MiniDocker.Engine
         }
 
         /// <summary>
+        /// Pushes the stored image REFERENCE to DESTINATION (default: its own name, which must then name
+        /// a registry or Docker Hub) and records name@digest in its RepoDigests. A new destination name
+        /// is also added to the image's tags, as docker tag + docker push would leave it.
+        /// </summary>
+        public Image PushImage(string reference, string? destination, PullOptions options, CancellationToken token = default)
+        {
+            var image = GetImage(reference);
+            var target = ImageReference.Parse(destination ?? image.ToString());
+            var credential = options.Credential ?? RegistryCredentials.Find(target.Registry);
+            if (credential != null) options.Verbose?.Invoke($"{target.Registry}: using the credentials of '{credential.UserName}'");
+            using var client = new RegistryClient(target.Registry, target.ApiHost, options.Insecure, credential, options.Verbose);
+            // Shared with pulls and imports: no layer may be collected while it is being read.
+            using (Images.Lock())
+            {
+                var record = Images.Records().FirstOrDefault(i => i.Id == image.Id)
+                    ?? throw new MiniDockerException("ImageNotFound", FailureKind.ObjectNotFound, $"Image '{reference}' does not exist.", reference);
+                string digest = new ImagePusher(Images, client, target, options).PushAsync(record, token).GetAwaiter().GetResult();
+                string repoDigest = target.LocalName + "@" + digest;
+                if (!record.RepoDigests.Contains(repoDigest)) record.RepoDigests.Add(repoDigest);
+                if (target.LocalTag is string tag && !record.Tags.Contains(tag)) return Tag(record, tag);
+                Images.Save(record);
+                return Expand(record).FirstOrDefault(i => i.ToString() == target.LocalTag) ?? Expand(record).First();
+            }
+        }
+
+        /// <summary>Adds the name NEWREFERENCE (name[:tag], registry names allowed) to the image REFERENCE names (docker tag).</summary>
+        public Image TagImage(string reference, string newReference)
+        {
+            var (name, tag) = ImageStore.ParseReference(newReference);
+            var image = GetImage(reference);
+            using (Images.Lock())
+            {
+                var record = Images.Records().FirstOrDefault(i => i.Id == image.Id)
+                    ?? throw new MiniDockerException("ImageNotFound", FailureKind.ObjectNotFound, $"Image '{reference}' does not exist.", reference);
+                return Tag(record, name + ":" + tag);
+            }
+        }
+
+        /// <summary>
         /// The local image REFERENCE names, pulled first when POLICY says so (Missing: only when it is not
         /// in the store; Always; Never). Returns the reference to create a container from.
         /// </summary>

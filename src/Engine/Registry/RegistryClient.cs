@@ -128,14 +128,49 @@ namespace MiniDocker.Engine.Registry
             using (response) throw await Failure(response, $"blob {digest} of '{repository}'", digest);
         }
 
+        // ------------------------------------------------------------ push
+
+        /// <summary>HEAD of a blob: true when the repository has it (the push skips it).</summary>
+        public async Task<bool> HasBlobAsync(string repository, string digest, CancellationToken token)
+        {
+            using var response = await SendAsync(repository, $"v2/{repository}/blobs/{digest}", HttpMethod.Head, null, HttpCompletionOption.ResponseHeadersRead, token);
+            if (response.IsSuccessStatusCode) return true;
+            if (response.StatusCode == HttpStatusCode.NotFound) return false;
+            throw await Failure(response, $"blob {digest} of '{repository}'", digest);
+        }
+
+        /// <summary>A monolithic upload: POST /blobs/uploads/ for a session, then PUT its Location with ?digest= and the bytes.</summary>
+        public async Task UploadBlobAsync(string repository, string digest, Func<HttpContent> body, CancellationToken token)
+        {
+            Uri location;
+            using (var start = await SendAsync(repository, $"v2/{repository}/blobs/uploads/", HttpMethod.Post, null, HttpCompletionOption.ResponseContentRead, token, () => new ByteArrayContent(Array.Empty<byte>())))
+            {
+                if (start.StatusCode != HttpStatusCode.Accepted || start.Headers.Location is not Uri l) throw await Failure(start, $"an upload to '{repository}'", repository);
+                location = l.IsAbsoluteUri ? l : new Uri(_base, l);
+            }
+            string target = location.ToString() + (location.Query.Length > 0 ? "&" : "?") + "digest=" + Uri.EscapeDataString(digest);
+            using var put = await SendAsync(repository, target, HttpMethod.Put, null, HttpCompletionOption.ResponseContentRead, token, body);
+            if (put.StatusCode != HttpStatusCode.Created) throw await Failure(put, $"blob {digest} for '{repository}'", digest);
+        }
+
+        public async Task PutManifestAsync(string repository, string reference, byte[] manifest, string mediaType, CancellationToken token)
+        {
+            using var response = await SendAsync(repository, $"v2/{repository}/manifests/{reference}", HttpMethod.Put, null, HttpCompletionOption.ResponseContentRead, token,
+                () => new ByteArrayContent(manifest) { Headers = { ContentType = new MediaTypeHeaderValue(mediaType) } });
+            if (response.StatusCode != HttpStatusCode.Created) throw await Failure(response, $"manifest '{repository}:{reference}'", repository + ":" + reference);
+        }
+
         // ------------------------------------------------------------ requests, auth, redirects
 
-        private async Task<HttpResponseMessage> SendAsync(string repository, string path, HttpMethod method, string[]? accept, HttpCompletionOption completion, CancellationToken token)
+        /// <summary>Push mode asks for tokens with scope pull,push (set before the first request of a push).</summary>
+        public bool ForPush { get; set; }
+
+        private async Task<HttpResponseMessage> SendAsync(string repository, string path, HttpMethod method, string[]? accept, HttpCompletionOption completion, CancellationToken token, Func<HttpContent>? content = null)
         {
-            string scope = $"repository:{repository}:pull";
-            var uri = new Uri(_base, path);
+            string scope = $"repository:{repository}:" + (ForPush ? "pull,push" : "pull");
+            var uri = new Uri(_base, path);   // PATH may be an absolute upload URL
             string? authorization = _challenge == null ? null : await AuthorizationAsync(scope, token);
-            var response = await SendRawAsync(uri, method, authorization, accept, completion, token);
+            var response = await SendRawAsync(uri, method, authorization, accept, completion, token, content);
             if (response.StatusCode != HttpStatusCode.Unauthorized || _challenge != null && authorization != null && !IsExpired(response)) return response;
             // First 401 (no ping made, or a token that expired): learn the challenge and try once more.
             _challenge = ParseChallenge(response) ?? _challenge;
@@ -143,18 +178,18 @@ namespace MiniDocker.Engine.Registry
             response.Dispose();
             lock (_gate) _tokens.Remove(scope);
             authorization = await AuthorizationAsync(scope, token);
-            return await SendRawAsync(uri, method, authorization, accept, completion, token);
+            return await SendRawAsync(uri, method, authorization, accept, completion, token, content);
         }
 
         private static bool IsExpired(HttpResponseMessage response) =>
             response.Headers.WwwAuthenticate.Any(h => h.Parameter?.Contains("invalid_token", StringComparison.Ordinal) == true);
 
         /// <summary>Sends and follows up to 10 redirects; Authorization goes only to the registry's own scheme, host and port.</summary>
-        private async Task<HttpResponseMessage> SendRawAsync(Uri uri, HttpMethod method, string? authorization, string[]? accept, HttpCompletionOption completion, CancellationToken token)
+        private async Task<HttpResponseMessage> SendRawAsync(Uri uri, HttpMethod method, string? authorization, string[]? accept, HttpCompletionOption completion, CancellationToken token, Func<HttpContent>? content = null)
         {
             for (int hop = 0; ; hop++)
             {
-                using var request = new HttpRequestMessage(method, uri);
+                using var request = new HttpRequestMessage(method, uri) { Content = content?.Invoke() };
                 if (accept != null) foreach (var a in accept) request.Headers.Accept.ParseAdd(a);
                 if (authorization != null && SameOrigin(uri, _base)) request.Headers.TryAddWithoutValidation("Authorization", authorization);
                 HttpResponseMessage response;
