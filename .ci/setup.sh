@@ -23,6 +23,7 @@ command -v htpasswd >/dev/null || need_apt+=(apache2-utils)
 command -v zstd >/dev/null || need_apt+=(zstd)
 command -v openssl >/dev/null || need_apt+=(openssl)   # the TLS test makes its own CA
 command -v python3 >/dev/null || need_apt+=(python3)
+python3 -c 'import cryptography' 2>/dev/null || need_apt+=(python3-cryptography)   # the registry tests' token server signs JWTs
 command -v tmux >/dev/null || need_apt+=(tmux)   # Exec.Tests.ps1 drives Enter-MiniContainer through it
 if [ "${MINIDOCKER_BENCH:-0}" = 1 ]; then
   for p in crun runc hyperfine; do command -v $p >/dev/null || need_apt+=($p); done

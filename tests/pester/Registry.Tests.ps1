@@ -44,6 +44,19 @@ $Auth
         [pscustomobject]@{ Process = $p; Host = "127.0.0.1:$port"; Dir = $dir; Data = Join-Path $dir 'data/docker/registry/v2' }
     }
 
+    # The token server and the redirecting proxy (tests/tools/registry-helper.py); returns the ports it listens on.
+    function Start-TestHelper([string[]]$Arguments) {
+        $portFile = Join-Path $work "helper-$([guid]::NewGuid().ToString('n')).port"
+        $p = Start-Process python3 -ArgumentList (@((Join-Path $PSScriptRoot '../tools/registry-helper.py')) + $Arguments + @('--port-file', $portFile)) -PassThru -RedirectStandardError "$portFile.err"
+        $registries.Add($p)
+        $deadline = [DateTime]::UtcNow.AddSeconds(30)
+        while (-not (Test-Path $portFile)) {
+            if ([DateTime]::UtcNow -gt $deadline -or $p.HasExited) { throw "registry-helper.py $($Arguments[0]) did not start: $(Get-Content -Raw "$portFile.err" -ErrorAction SilentlyContinue)" }
+            Start-Sleep -Milliseconds 100
+        }
+        [int[]]((Get-Content -Raw $portFile).Trim() -split ' ')
+    }
+
     # ---- OCI layouts made by hand: every byte known, any compression, any platform.
     function Get-Sha256([string]$Path) { (Get-FileHash -Algorithm SHA256 $Path).Hash.ToLowerInvariant() }
     function Add-Blob([string]$Layout, [string]$File) {
@@ -314,6 +327,18 @@ Describe 'Registry credentials: htpasswd basic auth' {
         { Send-MiniImage "$($authReg.Host)/private/app:v1" -ErrorAction Stop } | Should -Throw -ErrorId 'RegistryAuthenticationRequired,MiniDocker.Commands.SendMiniImageCommand'
     }
 
+    It 'follows a blob redirect to another origin without sending it the Authorization header' {
+        $log = Join-Path $work 'redirect.log'
+        $proxy = (Start-TestHelper 'redirect', '--upstream', $authReg.Host, '--log', $log)[0]
+        Get-MiniImage | Remove-MiniImage -Force -Confirm:$false
+        $i = Receive-MiniImage "127.0.0.1:$proxy/private/app:v1" -Credential $good
+        Invoke-ImageContainer $i.ToString() | Should -Be @('amd64', 'bar in /data as 0')
+        # Every blob (config and both layers) came from the other origin, and none with the credentials.
+        $lines = @(Get-Content $log)
+        $lines.Count | Should -Be 3
+        $lines | Should -BeLike 'auth=no *'
+    }
+
     It 'reads a Docker config.json written by another tool' {
         $dockerDir = Join-Path $work 'other-docker'
         New-Item -ItemType Directory -Force $dockerDir | Out-Null
@@ -355,5 +380,32 @@ Describe 'Registry over TLS with a test CA' {
         $LASTEXITCODE | Should -Be 0
         $id | Should -Be (Get-MiniImage -Name "$($tlsReg.Host)/test/app:v1").Id
         Invoke-ImageContainer "$($tlsReg.Host)/test/app:v1" | Should -Be @('amd64', 'bar in /data as 0')
+    }
+}
+
+Describe 'Registry with bearer token auth' {
+    BeforeAll {
+        $script:tokenLog = Join-Path $work 'token.log'
+        $cert = Join-Path $work 'token.crt'
+        $tokenPort = (Start-TestHelper 'token', '--cert', $cert, '--log', $tokenLog, '--user', 'tester', '--password', 'tok-Pa55')[0]
+        $script:tokenReg = Start-TestRegistry 'bearer' "auth: {token: {realm: 'http://127.0.0.1:$tokenPort/token', service: mdreg, issuer: mdtest, rootcertbundle: $cert}}"
+        $out = skopeo copy --quiet --preserve-digests --dest-tls-verify=false --dest-creds 'tester:tok-Pa55' "oci:${layout}:app" "docker://$($tokenReg.Host)/bearer/app:v1" 2>&1
+        if ($LASTEXITCODE -ne 0) { throw "push to the token registry failed: $out" }
+        $script:tokenGood = [pscredential]::new('tester', (ConvertTo-SecureString 'tok-Pa55' -AsPlainText -Force))
+        $script:tokenBad = [pscredential]::new('tester', (ConvertTo-SecureString 'nope' -AsPlainText -Force))
+    }
+
+    It 'gets a token scoped to the repository from the token server and pulls' {
+        { Receive-MiniImage "$($tokenReg.Host)/bearer/app:v1" -ErrorAction Stop } | Should -Throw -ErrorId 'RegistryAuthenticationRequired,MiniDocker.Commands.ReceiveMiniImageCommand'
+        { Connect-MiniRegistry $tokenReg.Host -Credential $tokenBad -ErrorAction Stop } | Should -Throw -ErrorId 'RegistryAuthenticationFailed,MiniDocker.Commands.ConnectMiniRegistryCommand'
+        Connect-MiniRegistry $tokenReg.Host -Credential $tokenGood | Out-Null
+        Clear-Content $tokenLog
+        Invoke-ImageContainer (Receive-MiniImage "$($tokenReg.Host)/bearer/app:v1").ToString() | Should -Be @('amd64', 'bar in /data as 0')
+        # One token for the whole pull, asked for with the credentials and the pull scope only.
+        $requests = @(Get-Content $tokenLog | ConvertFrom-Json)
+        $requests.Count | Should -Be 1
+        $requests[0].auth | Should -BeTrue
+        $requests[0].scope | Should -Be 'repository:bearer/app:pull'
+        Disconnect-MiniRegistry $tokenReg.Host
     }
 }
