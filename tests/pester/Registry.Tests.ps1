@@ -339,6 +339,22 @@ Describe 'Registry credentials: htpasswd basic auth' {
         $lines | Should -BeLike 'auth=no *'
     }
 
+    It 'stops a pull midway (as Ctrl+C does) and leaves no partial layer and no image' {
+        $proxy = (Start-TestHelper 'redirect', '--upstream', $authReg.Host, '--log', (Join-Path $work 'slow.log'), '--slow')[0]
+        Get-MiniImage | Remove-MiniImage -Force -Confirm:$false
+        $before = Get-StoreState
+        $ps = [powershell]::Create()
+        $null = $ps.AddScript("Import-Module '$env:MINIDOCKER_MODULE'; Receive-MiniImage '127.0.0.1:$proxy/private/app:v1' -Credential `$args[0]").AddArgument($good)
+        $async = $ps.BeginInvoke()
+        $deadline = [DateTime]::UtcNow.AddSeconds(60)
+        while (-not (Get-ChildItem -Force $layers -Filter '.tmp-*' -ErrorAction SilentlyContinue) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+        @(Get-ChildItem -Force $layers -Filter '.tmp-*').Count | Should -BeGreaterThan 0 -Because 'the layer is being extracted when the pull is stopped'
+        $ps.Stop()
+        $async.IsCompleted | Should -BeTrue
+        $ps.Dispose()
+        Get-StoreState | Should -Be $before
+    }
+
     It 'reads a Docker config.json written by another tool' {
         $dockerDir = Join-Path $work 'other-docker'
         New-Item -ItemType Directory -Force $dockerDir | Out-Null

@@ -99,7 +99,16 @@ def redirect_proxy(args):
             self.send_response(200 if data is not None else 404)
             self.send_header("Content-Length", str(len(data or b"")))
             self.end_headers()
-            self.wfile.write(data or b"")
+            data = data or b""
+            step = 32768 if args.slow else len(data) or 1
+            for i in range(0, len(data), step):   # --slow: 320 KiB/s, so a test can interrupt a pull midway
+                try:
+                    self.wfile.write(data[i:i + step])
+                    self.wfile.flush()
+                except (BrokenPipeError, ConnectionResetError):
+                    return
+                if args.slow:
+                    time.sleep(0.1)
 
     other = serve(Other)
 
@@ -156,6 +165,7 @@ def main():
     p.add_argument("--user", default="tester")
     p.add_argument("--password", default="")
     p.add_argument("--upstream")
+    p.add_argument("--slow", action="store_true")
     args = p.parse_args()
     (token_server if args.mode == "token" else redirect_proxy)(args)
     while True:
