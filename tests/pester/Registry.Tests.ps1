@@ -142,7 +142,7 @@ $Auth
     $script:layout = Join-Path $work 'layout'
     $script:base = New-TestLayer $layout $env:MINIDOCKER_TEST_ROOTFS 'gzip'
     $appConfig = @{ Cmd = @('sh', '-c', 'cat /arch; echo "$FOO in $(pwd) as $(id -u)"'); Env = @('PATH=/usr/sbin:/usr/bin:/sbin:/bin', 'FOO=bar'); WorkingDir = '/data' }
-    $amd = New-TestLayer $layout (New-Folder @{ 'arch' = 'amd64'; 'data/keep' = 'keep' }) 'gzip'
+    $script:amd = New-TestLayer $layout (New-Folder @{ 'arch' = 'amd64'; 'data/keep' = 'keep' }) 'gzip'
     $script:app = New-TestImage $layout @($base, $amd) $appConfig
     Set-LayoutTag $layout 'app' $app
     Push-TestImage $layout 'app' "$($reg.Host)/test/app:v1"
@@ -342,7 +342,6 @@ Describe 'Registry credentials: htpasswd basic auth' {
     It 'stops a pull midway (as Ctrl+C does) and leaves no partial layer and no image' {
         $proxy = (Start-TestHelper 'redirect', '--upstream', $authReg.Host, '--log', (Join-Path $work 'slow.log'), '--slow')[0]
         Get-MiniImage | Remove-MiniImage -Force -Confirm:$false
-        $before = Get-StoreState
         $ps = [powershell]::Create()
         $null = $ps.AddScript("Import-Module '$env:MINIDOCKER_MODULE'; Receive-MiniImage '127.0.0.1:$proxy/private/app:v1' -Credential `$args[0]").AddArgument($good)
         $async = $ps.BeginInvoke()
@@ -352,7 +351,11 @@ Describe 'Registry credentials: htpasswd basic auth' {
         $ps.Stop()
         $async.IsCompleted | Should -BeTrue
         $ps.Dispose()
-        Get-StoreState | Should -Be $before
+        @(Get-MiniImage).Count | Should -Be 0
+        @(Get-ChildItem -Force $layers -Filter '.tmp-*').Count | Should -Be 0
+        # A layer that was complete and verified before the stop may stay (docker keeps those too); nothing else.
+        @(Get-ChildItem -Force $layers).Name | Where-Object { $_ -notin $base.DiffId.Substring(7), $amd.DiffId.Substring(7) } | Should -BeNullOrEmpty
+        @(Get-ChildItem -Force $layers).Name | Should -Not -Contain $base.DiffId.Substring(7) -Because 'the big layer was cut off'
     }
 
     It 'reads a Docker config.json written by another tool' {
@@ -363,6 +366,30 @@ Describe 'Registry credentials: htpasswd basic auth' {
         $env:DOCKER_CONFIG = $dockerDir
         try { (Receive-MiniImage "$($authReg.Host)/private/app:v1").Tag | Should -Be 'v1' }
         finally { $env:DOCKER_CONFIG = Join-Path $work 'docker' }
+    }
+
+    It 'asks the credential helper credHelpers names (docker-credential-NAME get)' {
+        $bin = Join-Path $work 'bin'
+        New-Item -ItemType Directory -Force $bin | Out-Null
+        $asked = Join-Path $work 'helper-asked'
+        # A helper as Docker runs it: the server on stdin, JSON on stdout, exit 1 when it has nothing.
+        Set-Content (Join-Path $bin 'docker-credential-mdtest') @"
+#!/bin/sh
+read server
+echo "`$1 `$server" >> $asked
+[ "`$server" = "$($authReg.Host)" ] || { echo 'credentials not found in native keychain'; exit 1; }
+echo '{"ServerURL":"$($authReg.Host)","Username":"tester","Secret":"s3cret-Pa55"}'
+"@
+        chmod +x (Join-Path $bin 'docker-credential-mdtest')
+        $dockerDir = Join-Path $work 'helper-docker'
+        New-Item -ItemType Directory -Force $dockerDir | Out-Null
+        Set-Content (Join-Path $dockerDir 'config.json') "{`"credHelpers`":{`"$($authReg.Host)`":`"mdtest`"}}"
+        $savedPath = $env:PATH
+        $env:DOCKER_CONFIG = $dockerDir
+        $env:PATH = "${bin}:$env:PATH"
+        try { (Receive-MiniImage "$($authReg.Host)/private/app:v1").Tag | Should -Be 'v1' }
+        finally { $env:DOCKER_CONFIG = Join-Path $work 'docker'; $env:PATH = $savedPath }
+        Get-Content $asked | Should -Be "get $($authReg.Host)"
     }
 }
 
