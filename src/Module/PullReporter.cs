@@ -40,9 +40,16 @@ namespace MiniDocker
             try { foreach (var show in _queue.GetConsumingEnumerable()) show(); }
             finally
             {
-                foreach (var i in _layers.Keys) _cmdlet.WriteProgress(new ProgressRecord(2 + i, "Layer", "Done") { ParentActivityId = 1, RecordType = ProgressRecordType.Completed });
-                _overall.RecordType = ProgressRecordType.Completed;
-                _cmdlet.WriteProgress(_overall);
+                // On Ctrl+C a write throws PipelineStoppedException at once: the worker's cleanup (the cancelled
+                // layer's temporary directory removed, the store lock released) still finishes before we return.
+                try { task.Wait(); } catch (AggregateException) { }
+                try
+                {
+                    foreach (var i in _layers.Keys) _cmdlet.WriteProgress(new ProgressRecord(2 + i, "Layer", "Done") { ParentActivityId = 1, RecordType = ProgressRecordType.Completed });
+                    _overall.RecordType = ProgressRecordType.Completed;
+                    _cmdlet.WriteProgress(_overall);
+                }
+                catch (PipelineStoppedException) { }
             }
             return task.GetAwaiter().GetResult();
         }

@@ -331,7 +331,12 @@ Describe 'Registry credentials: htpasswd basic auth' {
         $log = Join-Path $work 'redirect.log'
         $proxy = (Start-TestHelper 'redirect', '--upstream', $authReg.Host, '--log', $log)[0]
         Get-MiniImage | Remove-MiniImage -Force -Confirm:$false
-        $i = Receive-MiniImage "127.0.0.1:$proxy/private/app:v1" -Credential $good
+        $i = Receive-MiniImage "127.0.0.1:$proxy/private/app:v1" -Credential $good -Verbose 4>&1 | Where-Object { $_ -is [MiniDocker.Image] -or ($_ -is [System.Management.Automation.VerboseRecord] -and "$_" -match 'ratelimit') } | Tee-Object -Variable seen | Where-Object { $_ -is [MiniDocker.Image] }
+        "$seen" | Should -Match 'ratelimit-remaining 42;w=21600 of 100;w=21600'
+        { Receive-MiniImage "127.0.0.1:$proxy/ratelimited/app:v1" -Credential $good -ErrorAction Stop } |
+            Should -Throw -ErrorId 'RegistryRateLimited,MiniDocker.Commands.ReceiveMiniImageCommand' -ExpectedMessage '*You have reached your pull rate limit*'
+        { Receive-MiniImage "127.0.0.1:$proxy/forbidden/app:v1" -Credential $good -ErrorAction Stop } |
+            Should -Throw -ErrorId 'RegistryAccessDenied,MiniDocker.Commands.ReceiveMiniImageCommand' -ExpectedMessage '*requested access to the resource is denied*'
         Invoke-ImageContainer $i.ToString() | Should -Be @('amd64', 'bar in /data as 0')
         # Every blob (config and both layers) came from the other origin, and none with the credentials.
         $lines = @(Get-Content $log)

@@ -116,9 +116,22 @@ def redirect_proxy(args):
         def log_message(self, *a):
             pass
 
+        def refuse(self, status, code, message):
+            body = json.dumps({"errors": [{"code": code, "message": message}]}).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
         def forward(self):
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else None
+            # Answers a real registry gives that this one cannot be made to give: Docker Hub's rate limit, a denied repository.
+            if self.path.startswith("/v2/ratelimited/"):
+                return self.refuse(429, "TOOMANYREQUESTS", "You have reached your pull rate limit.")
+            if self.path.startswith("/v2/forbidden/"):
+                return self.refuse(403, "DENIED", "requested access to the resource is denied")
             headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection")}
             if self.command == "GET" and "/blobs/sha256:" in self.path:
                 r, data = fetch("GET", self.path, headers)
@@ -133,6 +146,9 @@ def redirect_proxy(args):
             else:
                 r, data = fetch(self.command, self.path, headers, body)
             self.send_response(r.status)
+            if "/manifests/" in self.path:
+                self.send_header("ratelimit-limit", "100;w=21600")
+                self.send_header("ratelimit-remaining", "42;w=21600")
             for k, v in r.getheaders():
                 if k.lower() not in ("content-length", "connection", "transfer-encoding", "date", "server"):
                     self.send_header(k, v)
