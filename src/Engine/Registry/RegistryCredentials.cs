@@ -51,7 +51,8 @@ namespace MiniDocker.Engine.Registry
                     return FromHelper(h.GetValue<string>(), registry);
                 if (config["auths"] is JsonObject auths && Lookup(auths, registry) is JsonObject entry && FromEntry(entry, file, registry) is RegistryCredential c)
                     return c;
-                if (config["credsStore"]?.GetValue<string>() is { Length: > 0 } store && FromHelper(store, registry) is RegistryCredential s)
+                // credsStore is a default for every registry (Docker Desktop writes "desktop" even where it is absent): a missing one means anonymous.
+                if (config["credsStore"]?.GetValue<string>() is { Length: > 0 } store && FromHelper(store, registry, required: false) is RegistryCredential s)
                     return s;
             }
             return null;
@@ -145,12 +146,13 @@ namespace MiniDocker.Engine.Registry
             new("RegistryCredentialFileInvalid", FailureKind.InvalidArgument, $"The entry for '{registry}' in '{file}' is not base64 of user:password; log in again.", file);
 
         /// <summary>docker-credential-NAME get, the server on stdin, {"Username","Secret"} on stdout; null when it has none.</summary>
-        private static RegistryCredential? FromHelper(string name, string registry)
+        private static RegistryCredential? FromHelper(string name, string registry, bool required = true)
         {
             string program = "docker-credential-" + name;
             var psi = new ProcessStartInfo(program, "get") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
             Process p;
             try { p = Process.Start(psi)!; }
+            catch (System.ComponentModel.Win32Exception) when (!required) { return null; }
             catch (System.ComponentModel.Win32Exception)
             {
                 throw new MiniDockerException("RegistryCredentialHelperNotFound", FailureKind.NotInstalled, $"The Docker config names credential helper '{program}' for '{registry}', but it is not on PATH.", program);
