@@ -18,10 +18,11 @@
         'Set-MiniContainerLimit', 'Get-MiniContainerStat', 'Suspend-MiniContainer', 'Resume-MiniContainer',
         'Import-MiniImage', 'Get-MiniImage', 'Remove-MiniImage', 'Export-MiniContainer', 'ConvertTo-MiniImage',
         'Invoke-MiniContainer', 'Enter-MiniContainer',
-        'New-MiniNetwork', 'Get-MiniNetwork', 'Remove-MiniNetwork'
+        'New-MiniNetwork', 'Get-MiniNetwork', 'Remove-MiniNetwork',
+        'Receive-MiniImage', 'Send-MiniImage', 'Add-MiniImageTag', 'Connect-MiniRegistry', 'Disconnect-MiniRegistry'
     )
     FunctionsToExport    = @()
-    AliasesToExport      = @()
+    AliasesToExport      = @('Pull-MiniImage', 'Request-MiniImage', 'Push-MiniImage', 'Tag-MiniImage', 'Login-MiniRegistry', 'Logout-MiniRegistry')
     VariablesToExport    = @()
     # No HelpInfoUri: the help ships in the module (en-US), so Update-Help has nothing to fetch.
     PrivateData          = @{

@@ -59,7 +59,7 @@ Invoke-Native 'dotnet publish'
 # 3. Lay out out/MiniDocker from an explicit list.
 if (Test-Path $moduleDir) { Remove-Item -Recurse -Force $moduleDir }
 New-Item -ItemType Directory -Force $moduleDir, (Join-Path $moduleDir 'en-US') | Out-Null
-foreach ($f in 'MiniDocker.PowerShell.dll', 'MiniDocker.Engine.dll') { Copy-Item (Join-Path $publish $f) $moduleDir }
+foreach ($f in 'MiniDocker.PowerShell.dll', 'MiniDocker.Engine.dll', 'ZstdSharp.dll') { Copy-Item (Join-Path $publish $f) $moduleDir }
 Copy-Item (Join-Path $repo 'MiniDocker.psd1') $moduleDir
 Copy-Item (Join-Path $repo 'src/Module/MiniDocker.format.ps1xml'), (Join-Path $repo 'src/Module/MiniDocker.types.ps1xml') $moduleDir
 Copy-Item (Join-Path $repo 'LICENSE') $moduleDir

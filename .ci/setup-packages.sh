@@ -33,7 +33,13 @@ command -v ip >/dev/null || need_apt+=(iproute2)
 command -v nft >/dev/null || need_apt+=(nftables)   # the engine's firewall table (inet minidocker) is applied with nft -f -
 # Image tests: real OCI layouts and docker save archives, made offline from a folder.
 for p in umoci skopeo; do command -v $p >/dev/null || need_apt+=($p); done
+# Registry tests: a real distribution registry, htpasswd for its basic auth, zstd for zstd layers.
+command -v docker-registry >/dev/null || need_apt+=(docker-registry)
+command -v htpasswd >/dev/null || need_apt+=(apache2-utils)
+command -v zstd >/dev/null || need_apt+=(zstd)
+command -v openssl >/dev/null || need_apt+=(openssl)   # the TLS test makes its own CA
 command -v python3 >/dev/null || need_apt+=(python3)
+python3 -c 'import cryptography' 2>/dev/null || need_apt+=(python3-cryptography)   # the registry tests' token server signs JWTs
 command -v tmux >/dev/null || need_apt+=(tmux)   # Exec.Tests.ps1 drives Enter-MiniContainer through it
 command -v mmdebstrap >/dev/null || need_apt+=(mmdebstrap)   # the fresh-root stage (tests/freshroot)
 if [ "${MINIDOCKER_BENCH:-0}" = 1 ]; then

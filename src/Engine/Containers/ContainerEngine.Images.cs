@@ -37,7 +37,7 @@ namespace MiniDocker.Engine
         private Image Tag(Image image, string reference)
         {
             var records = Images.Records();
-            if (records.FirstOrDefault(i => i.Id == image.Id) is Image existing) image.Tags = existing.Tags;
+            if (records.FirstOrDefault(i => i.Id == image.Id) is Image existing) { image.Tags = existing.Tags; image.RepoDigests = existing.RepoDigests.Union(image.RepoDigests).ToList(); }
             foreach (var other in records.Where(i => i.Id != image.Id && i.Tags.Remove(reference))) Images.Save(other);
             if (!image.Tags.Contains(reference)) image.Tags.Add(reference);
             Images.Save(image);
@@ -51,7 +51,7 @@ namespace MiniDocker.Engine
             foreach (var t in record.Tags)
             {
                 var (name, tag) = ImageStore.ParseReference(t);
-                yield return new Image { Id = record.Id, Tags = record.Tags, Name = name, Tag = tag, Layers = record.Layers, Config = record.Config, Created = record.Created, Size = record.Size, Source = record.Source };
+                yield return new Image { Id = record.Id, Tags = record.Tags, Name = name, Tag = tag, RepoDigests = record.RepoDigests, Layers = record.Layers, Config = record.Config, Created = record.Created, Size = record.Size, Source = record.Source };
             }
         }
 
@@ -61,6 +61,8 @@ namespace MiniDocker.Engine
         public Image GetImage(string reference)
         {
             var all = ListImages();
+            if (reference.Contains('@') && Registry.ImageReference.Parse(reference).LocalDigest is string pinned && all.FirstOrDefault(i => i.RepoDigests.Contains(pinned)) is Image byDigest)
+                return byDigest;
             string full = reference.Contains(':') || !all.Any(i => i.Name == reference) ? reference : reference + ":latest";
             var byTag = all.FirstOrDefault(i => i.ToString() == full || (i.Name == reference && i.Tag == "latest"));
             if (byTag != null) return byTag;

@@ -15,6 +15,8 @@ namespace MiniDocker
         /// <summary>The name this object was listed under (one object per tag, like docker images); "&lt;none&gt;" when untagged.</summary>
         [JsonIgnore] public string Name { get; set; } = "<none>";
         [JsonIgnore] public string Tag { get; set; } = "<none>";
+        /// <summary>name@sha256:MANIFEST for an image pulled from a registry (how a pull by digest is found again).</summary>
+        public List<string> RepoDigests { get; set; } = new();
         public List<ImageLayer> Layers { get; set; } = new();
         public ImageConfig Config { get; set; } = new();
         public DateTime Created { get; set; }

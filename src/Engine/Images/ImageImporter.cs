@@ -103,12 +103,28 @@ namespace MiniDocker.Engine
 
         private Image FromConfig(IBlobs blobs, string source, string configPath, List<string> layerPaths)
         {
-            byte[] configBytes = ReadAll(blobs, configPath, source);
+            var (image, diffIds) = ParseConfig(ReadAll(blobs, configPath, source), source, layerPaths.Count);
+            _total = layerPaths.Sum(blobs.Length);
+            for (int i = 0; i < layerPaths.Count; i++)
+            {
+                string expected = diffIds[i];
+                string layerPath = layerPaths[i];
+                var digest = _store.AddLayer(() => Counted(blobs.Open(layerPath)), $"{source}:{layerPath}", expected, _extractor);
+                long size = digest.Size >= 0 ? digest.Size : _store.LayerSize(expected);
+                image.Layers.Add(new ImageLayer { DiffId = expected, Size = size });
+            }
+            image.Size = image.Layers.Sum(l => l.Size);
+            return image;
+        }
+
+        /// <summary>An image config (docker save, OCI layout, registry): the record without layers, and its diff_ids as hex.</summary>
+        internal static (Image Image, List<string> DiffIds) ParseConfig(byte[] configBytes, string source, int layerCount)
+        {
             JsonNode? config;
             try { config = JsonNode.Parse(configBytes); }
             catch (JsonException e) { throw Invalid(source, $"the image config is not JSON ({e.Message})"); }
             var diffIds = (config?["rootfs"]?["diff_ids"] as JsonArray)?.Select(d => d?.GetValue<string>() ?? "").ToList();
-            if (diffIds == null || diffIds.Count != layerPaths.Count)
+            if (diffIds == null || diffIds.Count != layerCount)
                 throw Invalid(source, "the image config's rootfs.diff_ids do not match the manifest's layers");
             var c = config!["config"] ?? config["container_config"];
             var image = new Image
@@ -125,17 +141,8 @@ namespace MiniDocker.Engine
                 Created = DateTime.TryParse(config["created"]?.GetValue<string>(), null, System.Globalization.DateTimeStyles.AdjustToUniversal, out var t) ? t : DateTime.UtcNow,
                 Source = source,
             };
-            _total = layerPaths.Sum(blobs.Length);
-            for (int i = 0; i < layerPaths.Count; i++)
-            {
-                string expected = diffIds[i].StartsWith("sha256:", StringComparison.Ordinal) ? diffIds[i].Substring(7) : throw Invalid(source, $"layer digest '{diffIds[i]}' is not sha256");
-                string layerPath = layerPaths[i];
-                var digest = _store.AddLayer(() => Counted(blobs.Open(layerPath)), $"{source}:{layerPath}", expected, _extractor);
-                long size = digest.Size >= 0 ? digest.Size : _store.LayerSize(expected);
-                image.Layers.Add(new ImageLayer { DiffId = expected, Size = size });
-            }
-            image.Size = image.Layers.Sum(l => l.Size);
-            return image;
+            var hex = diffIds.Select(d => d.StartsWith("sha256:", StringComparison.Ordinal) && d.Length == 71 && d.Skip(7).All(Uri.IsHexDigit) ? d.Substring(7) : throw Invalid(source, $"layer digest '{d}' is not sha256")).ToList();
+            return (image, hex);
         }
 
         private static string[]? Strings(JsonNode? n) => n is JsonArray a ? a.Select(x => x?.GetValue<string>() ?? "").ToArray() : null;

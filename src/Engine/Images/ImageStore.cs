@@ -19,7 +19,8 @@ namespace MiniDocker.Engine
     public sealed class ImageStore
     {
         private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
-        private static readonly Regex ValidName = new("^[a-z0-9]+([._-]+[a-z0-9]+)*(/[a-z0-9]+([._-]+[a-z0-9]+)*)*$", RegexOptions.Compiled);
+        // An optional registry host[:port] first (localhost:5000/x/y, as pulled), then Docker's path components.
+        private static readonly Regex ValidName = new("^([a-zA-Z0-9]([a-zA-Z0-9.-]*[a-zA-Z0-9])?(:[0-9]+)?/)?[a-z0-9]+([._-]+[a-z0-9]+)*(/[a-z0-9]+([._-]+[a-z0-9]+)*)*$", RegexOptions.Compiled);
         private static readonly Regex ValidTag = new("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", RegexOptions.Compiled);
         private const string TempPrefix = ".tmp-";
 
@@ -79,9 +80,10 @@ namespace MiniDocker.Engine
 
         /// <summary>
         /// Extracts a layer into the store unless a layer with EXPECTEDDIFFID is already there. Caller holds the lock.
-        /// The layer is complete (renamed into place) or absent when this returns or throws.
+        /// The layer is complete (renamed into place) or absent when this returns or throws. VERIFY, when
+        /// given, runs after extraction and before the rename, and refuses the layer by throwing.
         /// </summary>
-        public LayerDigest AddLayer(Func<Stream> open, string source, string? expectedDiffId, LayerExtractor extractor)
+        public LayerDigest AddLayer(Func<Stream> open, string source, string? expectedDiffId, LayerExtractor extractor, Action? verify = null)
         {
             if (expectedDiffId != null && HasLayer(expectedDiffId))
                 return new LayerDigest(expectedDiffId, -1);
@@ -90,7 +92,11 @@ namespace MiniDocker.Engine
             try
             {
                 LayerDigest digest;
-                using (var input = open()) digest = extractor.Extract(input, temp, source);
+                using (var input = open())
+                {
+                    digest = extractor.Extract(input, temp, source);
+                    verify?.Invoke();
+                }
                 if (expectedDiffId != null && digest.DiffId != expectedDiffId)
                     throw new MiniDockerException("ImageLayerDigestMismatch", FailureKind.InvalidArgument,
                         $"Layer '{source}' has digest sha256:{digest.DiffId}, but the image config says sha256:{expectedDiffId}: the archive is damaged or was altered.", source);

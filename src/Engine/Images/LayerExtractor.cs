@@ -64,7 +64,7 @@ namespace MiniDocker.Engine
             return new LayerDigest(tar.Digest(), size);
         }
 
-        /// <summary>gzip is recognised by its magic; zstd is named so the user knows why it fails.</summary>
+        /// <summary>gzip and zstd are recognised by their magic; anything else is read as a plain tar.</summary>
         public static Stream Decompressed(Stream raw, string source)
         {
             var head = new byte[4];
@@ -72,7 +72,7 @@ namespace MiniDocker.Engine
             var whole = new PrefixedStream(head.AsSpan(0, n).ToArray(), raw);
             if (n >= 2 && head[0] == 0x1f && head[1] == 0x8b) return new GZipStream(whole, CompressionMode.Decompress);
             if (n == 4 && head[0] == 0x28 && head[1] == 0xb5 && head[2] == 0x2f && head[3] == 0xfd)
-                throw new MiniDockerException("ImageLayerUnsupported", FailureKind.NotImplemented, $"'{source}' is zstd-compressed; MiniDocker reads plain and gzip tar layers only.", source);
+                return new ZstdSharp.DecompressionStream(whole);
             return whole;
         }
 

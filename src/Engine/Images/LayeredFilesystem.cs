@@ -134,7 +134,7 @@ namespace MiniDocker.Engine
         private static void WriteLayerDirectory(string host, string path, TarWriter writer, Dictionary<(ulong, ulong), string> links)
         {
             if (path.Length > 0 && LayeredFilesystem.IsOpaque(host))
-                writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, path + "/.wh..wh..opq"));
+                writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, path + "/.wh..wh..opq") { ModificationTime = DateTimeOffset.UnixEpoch });
             foreach (var entry in Directory.EnumerateFileSystemEntries(host).OrderBy(e => e, StringComparer.Ordinal))
             {
                 string name = Path.GetFileName(entry);
@@ -143,7 +143,8 @@ namespace MiniDocker.Engine
                 var node = new LayeredFilesystem.Node(rel, new[] { entry }, st);
                 if (LayerDirectory.IsWhiteout(st))
                 {
-                    writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, (path.Length == 0 ? "" : path + "/") + ".wh." + name));
+                    // A fixed mtime (not the default "now"): the same layer always makes the same tar, so a push of it is skipped.
+                    writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, (path.Length == 0 ? "" : path + "/") + ".wh." + name) { ModificationTime = DateTimeOffset.UnixEpoch });
                     continue;
                 }
                 WriteNode(node, writer, links);

@@ -120,6 +120,10 @@ namespace MiniDocker.Commands
         [ValidateNotNullOrEmpty]
         public string? User { get; set; }
 
+        /// <summary>With -Image: pull it from its registry when it is not in the store (Missing), every time (Always) or never.</summary>
+        [Parameter(ParameterSetName = "Image")]
+        public PullPolicy Pull { get; set; } = PullPolicy.Missing;
+
         /// <summary>Mount the container's root filesystem read-only (/dev, /dev/shm and /proc keep their modes).</summary>
         [Parameter]
         public SwitchParameter ReadOnly { get; set; }
@@ -174,8 +178,24 @@ namespace MiniDocker.Commands
             };
             if (Environment != null) spec.Environment = ToEnvironment(Environment);
             if (!ShouldProcess($"{string.Join(" ", Command)} in {(Image != null ? "image " + Image : spec.RootFs)}", "Create container")) return;
+            if (Image != null && !ResolveImage()) return;
+            spec.Image = Image;
             try { WriteObject(Engine.Create(spec)); }
             catch (MiniDockerException e) { ThrowTerminatingError(ToErrorRecord(e)); }
+        }
+
+        /// <summary>-Pull: the image from its registry when the policy says so; Image becomes the local name.</summary>
+        private bool ResolveImage()
+        {
+            var options = new MiniDocker.Engine.Registry.PullOptions();
+            try
+            {
+                Image = new PullReporter(this, $"Pulling {Image}").Run(options, () => Engine.ResolveImageForRun(Image!, Pull, options, Cancellation));
+                return true;
+            }
+            catch (MiniDockerException e) { ThrowTerminatingError(ToErrorRecord(e)); }
+            catch (System.OperationCanceledException) { }
+            return false;
         }
 
         /// <summary>A profile path is relative to PowerShell's current location, not the process's.</summary>

@@ -2,7 +2,7 @@
     Synopsis     = 'Imports a rootfs tarball or folder, a docker save archive or an OCI image layout into the image store.'
     Description  = @'
 Import-MiniImage reads what -Path is: a rootfs tarball (.tar, .tar.gz, .tgz; gzip is recognised by
-its content, zstd is an ImageLayerUnsupported error), a rootfs folder, a `docker save` archive (a
+its content, and so is zstd), a rootfs folder, a `docker save` archive (a
 tar with manifest.json) or an OCI image layout (a folder or tar with oci-layout and index.json; a
 multi-platform index is narrowed to linux/amd64). Multi-layer images keep their layers; OCI
 whiteouts (.wh.NAME and .wh..wh..opq) become overlayfs whiteouts and opaque directories.

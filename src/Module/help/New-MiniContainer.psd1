@@ -39,8 +39,15 @@ prefix. Its layers are stacked with overlayfs under the container's own writable
 creating a container costs the same for a 5 MB and a 500 MB image and the image is never
 written to. The image's config gives the defaults: Entrypoint + Cmd (-Command replaces Cmd),
 Env (under -Environment), WorkingDir and User (-WorkingDirectory and -User override them).
-Exactly one of -Image and -RootFs. ImageNotFound when there is no such image.
+Exactly one of -Image and -RootFs. ImageNotFound when there is no such image. A registry
+reference (alpine:3.20, localhost:5000/team/app@sha256:...) is pulled first as -Pull says.
 '@
+        Pull             = @{ Description = @'
+With -Image: Missing pulls the image from its registry (Receive-MiniImage, this machine's
+platform, credentials from Connect-MiniRegistry or docker login) only when the store does not
+have it, as docker run does; Always pulls every time (a moved tag is picked up, unchanged layers
+are not fetched again); Never uses the store only (ImageNotFound otherwise).
+'@; Default = 'Missing' }
         Volume           = @'
 Bind mounts, each hostPath:containerPath[:OPTIONS]. The host path must exist
 (VolumeSourceNotFound); a relative one is resolved against the current location. The container
@@ -189,6 +196,11 @@ docker run --read-only; the container's overlay layer stays empty.
     Outputs      = @{ 'MiniDocker.Container' = 'The new container, in the Created state.' }
     Examples     = @(
         @{ Title = 'Serve a port to the host'; Code = "New-MiniContainer -Name web -Network bridge -Publish 8080:80 -RootFs ./rootfs -Command httpd,-f,-p,80 | Start-MiniContainer"; Remarks = 'http://127.0.0.1:8080 reaches the container''s port 80; Get-MiniContainer web | Select-Object Name, IPAddress, Ports shows its address.' }
+        @{
+            Title   = 'Run an image straight from a registry'
+            Code    = 'New-MiniContainer -Image alpine:3.20 -Command cat, /etc/os-release | Start-MiniContainer -Wait'
+            Remarks = 'The image is pulled the first time (-Pull Missing, the default) and taken from the store afterwards.'
+        }
         @{
             Title   = 'A container from an imported image, with a volume and a tmpfs'
             Code    = @'
