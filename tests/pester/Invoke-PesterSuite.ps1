@@ -61,7 +61,8 @@ $leftovers = @(Get-MiniContainer)
 $leftovers | Remove-MiniContainer -Force -Confirm:$false
 $cgroups = @(Get-ChildItem /sys/fs/cgroup/*/ -Recurse -Directory -Filter "minidocker-test-$PID" -ErrorAction SilentlyContinue)
 $mounts = @(Get-Content /proc/self/mountinfo | Where-Object { $_ -like "*$work*" })
-$veths = @((& ip -j link show type veth | ConvertFrom-Json) | ForEach-Object ifname)
+# (A kernel without veth support lists nothing: only real names count.)
+$veths = @((& ip -j link show type veth 2>$null | ConvertFrom-Json) | Where-Object { $_ -and $_.ifname } | ForEach-Object ifname)
 $failed = $result.FailedCount
 foreach ($problem in @(
         @{ Items = $leftovers; What = 'containers left by the tests (removed now)' },
