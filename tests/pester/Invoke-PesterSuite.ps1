@@ -25,6 +25,8 @@ if ((id -u) -ne 0) { throw 'The Pester suites run real containers and need root 
 $netns = (Get-Item "/proc/$PID/ns/net").Target
 if ($env:MINIDOCKER_IN_VM -ne '1' -and (-not $env:MINIDOCKER_TEST_PARENT_NETNS -or $env:MINIDOCKER_TEST_PARENT_NETNS -eq $netns)) {
     $env:MINIDOCKER_TEST_PARENT_NETNS = $netns
+    # Wildcards resolved here: pwsh would glob a '*' in a native command's argument into many arguments.
+    $Path = @($Path -split ',' | ForEach-Object { (Resolve-Path $_).Path })
     & unshare --net -- (Join-Path $PSHOME pwsh) -NoProfile -NonInteractive -File $PSCommandPath -ResultPath "$ResultPath" -BuildOutput $BuildOutput -Path ($Path -join ',')
     $code = $LASTEXITCODE
     Remove-Item Env:MINIDOCKER_TEST_PARENT_NETNS
