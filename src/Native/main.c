@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <poll.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -133,6 +134,13 @@ main (int argc, char **argv)
 
   if (!run && !exec)
     return usage ();
+  /* Started as /proc/self/fd/N, the kernel names the process "N": ps, ss and top should say mdhelper. */
+  if (prctl (PR_SET_NAME, "mdhelper", 0, 0, 0) < 0)
+    {
+      md_fail (&err, errno, "prctl", "PR_SET_NAME");
+      md_error_report (run && argc == 2 ? 1 : 2, &err);
+      return exec ? EXEC_FAILED : 1;
+    }
   /* Before anything reaches a container: from here on this process is a sealed copy. */
   memset (&err, 0, sizeof err);
   if (exeseal_ensure (argv, &err) < 0)

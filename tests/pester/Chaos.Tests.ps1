@@ -7,7 +7,7 @@ BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     $script:rootfs = $env:MINIDOCKER_TEST_ROOTFS
     $script:pwsh = Join-Path $PSHOME pwsh   # the apphost, also for a dotnet-tool install: the child sessions the tests kill
-    $script:helper = Join-Path (Split-Path $env:MINIDOCKER_MODULE) 'mdhelper'
+    $script:helper = Join-Path (Split-Path $env:MINIDOCKER_TEST_BINARY) 'mdhelper'
     $script:work = Join-Path ([IO.Path]::GetTempPath()) "minidocker-chaos-$PID"
     New-Item -ItemType Directory -Force $script:work | Out-Null
 
@@ -27,13 +27,15 @@ BeforeAll {
         @(Get-ChildItem $locks -File | ForEach-Object Name)
     }
 
-    <# Live helper processes (monitors) of this build, and their pids. #>
+    <# Live helper processes of this run (they run from a sealed memfd copy) holding a file of its state or run root. #>
     function Get-MonitorProcess {
-        $real = (Resolve-Path $script:helper).Path
+        $roots = $env:MINIDOCKER_ROOT, $env:MINIDOCKER_RUN_ROOT
         @(Get-ChildItem /proc -Directory | Where-Object Name -Match '^\d+$' | Where-Object {
                 $exe = $null
                 try { $exe = [IO.File]::ResolveLinkTarget("/proc/$($_.Name)/exe", $false) } catch { }
-                $exe -and $exe.FullName -eq $real
+                if (-not $exe -or $exe.FullName -notlike '/memfd:mdhelper*') { return $false }
+                $targets = @(Get-ChildItem "/proc/$($_.Name)/fd" -ErrorAction Ignore | ForEach-Object LinkTarget)
+                [bool]@($targets | Where-Object { $t = $_; @($roots | Where-Object { $t -like "$_/*" }).Count }).Count
             } | ForEach-Object { [int]$_.Name })
     }
 

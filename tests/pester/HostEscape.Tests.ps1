@@ -11,7 +11,7 @@ BeforeAll {
     # A private copy: no other test's monitor keeps it busy (ETXTBSY), and a successful attack
     # damages only this copy.
     $script:helper = Join-Path $scratch 'mdhelper'
-    Copy-Item (Join-Path (Split-Path $env:MINIDOCKER_MODULE) 'mdhelper') $helper
+    Copy-Item (Join-Path (Split-Path $env:MINIDOCKER_TEST_BINARY) 'mdhelper') $helper
     $script:savedHelper = $env:MINIDOCKER_HELPER
     $env:MINIDOCKER_HELPER = $helper
 }

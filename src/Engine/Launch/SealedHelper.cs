@@ -39,6 +39,9 @@ namespace MiniDocker.Engine
                 byte[] binary;
                 try { binary = File.ReadAllBytes(helperPath); }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return helperPath; }
+                // Only an ELF binary: a wrapper script (a test's slow stand-in) cannot run from a close-on-exec fd,
+                // and the helper it execs seals itself.
+                if (binary.Length < 4 || binary[0] != 0x7f || binary[1] != (byte)'E' || binary[2] != (byte)'L' || binary[3] != (byte)'F') return helperPath;
                 int fd = Seal(binary);
                 if (fd < 0) return helperPath;
                 Copies[helperPath] = (key, fd);
