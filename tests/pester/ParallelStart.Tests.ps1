@@ -7,7 +7,7 @@ BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     $script:rootfs = $env:MINIDOCKER_TEST_ROOTFS
     # Bounded: the emulated VM runs pwsh 13-25x slower (one round of 8 takes ~90 s there).
-    $script:rounds = if ($env:MINIDOCKER_IN_VM -eq '1') { 1 } else { 5 }
+    $script:rounds = if ($env:MINIDOCKER_IN_VM -eq "1") { 1 } elseif ($env:MINIDOCKER_PARALLEL_ROUNDS) { [int]$env:MINIDOCKER_PARALLEL_ROUNDS } else { 5 }
 
     # One container's life, for a runspace or a pwsh of its own: "ok EXITCODE" or "fail MESSAGE". A barrier
     # (a directory where each cycle leaves a file once its module is loaded) lines the COUNT cycles up, so
@@ -21,8 +21,11 @@ BeforeAll {
             while (@(Get-ChildItem $Barrier).Count -lt $Count -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 5 }
             $c = New-MiniContainer $RootFs /bin/mdtest, exit, 7 -Name $Name -ErrorAction Stop
             $done = Start-MiniContainer -InputObject $c -PassThru -ErrorAction Stop | Wait-MiniContainer -ErrorAction Stop
+            if ($null -eq $done.ExitCode) {
+                $log = (Get-MiniContainerLog -InputObject $done | ForEach-Object Text) -join ' | '
+                "fail ${Name}: no exit code (state $($done.State): $($done.Error); log: $log)"
+            } else { "ok $($done.ExitCode)" }
             Remove-MiniContainer -InputObject $done -Force -Confirm:$false -ErrorAction Stop
-            "ok $($done.ExitCode)"
         } catch { "fail ${Name}: $_" }
     }
 }

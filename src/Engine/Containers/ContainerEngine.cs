@@ -197,11 +197,19 @@ namespace MiniDocker.Engine
 
         private bool ReconcileRunning(Container c)
         {
+            // Who lives is seen before the exit files are read: a monitor seen gone has written all it ever will,
+            // while one that exits between a read of no file and the look at it would be taken for one that died.
+            bool monitorAlive = ProcessInfo.IsSame(c.MonitorPid, c.MonitorStartTime);
+            bool initAlive = ProcessInfo.IsSame(c.Pid, c.PidStartTime);
             if (ReadExitFile(c))
                 c.State = ContainerState.Exited;
-            else if (ProcessInfo.IsSame(c.MonitorPid, c.MonitorStartTime))
-                return false;
-            else if (ProcessInfo.IsSame(c.Pid, c.PidStartTime))
+            else if (monitorAlive)
+            {
+                // The init is gone and its monitor is recording the exit right now: wait for that (briefly) rather than report Running.
+                if (initAlive || !WaitForExit(c, TimeSpan.FromSeconds(2), CancellationToken.None)) return false;
+                return ReconcileRunning(c);
+            }
+            else if (initAlive)
             {
                 // The init outlived its monitor: still running, but nobody will record its exit status.
                 string error = MonitorDied(c);
