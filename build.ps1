@@ -101,6 +101,12 @@ if (Test-Path $trxPath) {
     $results.unit = @{ Passed = [int]$c.passed; Failed = [int]$c.failed + [int]$c.error; Skipped = [int]$c.notExecuted }
 } else { $results.unit = @{ Passed = 0; Failed = 1; Skipped = 0 }; Write-Host 'xunit produced no result file (did the tests build?): counted as one failure.' }
 
+Write-Host "`n== native smoke test (mdhelper + mdtest, src/Native/tests/smoke.sh) =="
+$smoke = @(& bash (Join-Path $repo 'src/Native/tests/smoke.sh') $nativeDir 2>&1)
+$smoke | Out-Host
+$results.smoke = @{ Passed = @($smoke -match '^PASS: ').Count; Failed = @($smoke -match '^FAIL: ').Count; Skipped = 0 }
+if ($LASTEXITCODE -ne 0 -and $results.smoke.Failed -eq 0) { $results.smoke.Failed = 1 }   # it died before its checks
+
 Write-Host "`n== end-to-end tests (Pester, real containers) =="
 $pesterJson = Join-Path $out 'testresults/pester.json'
 & $pwsh -NoProfile -NonInteractive -File (Join-Path $repo 'tests/pester/Invoke-PesterSuite.ps1') -ResultPath $pesterJson -BuildOutput $out | Out-Host

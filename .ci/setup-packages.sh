@@ -42,9 +42,8 @@ command -v python3 >/dev/null || need_apt+=(python3)
 python3 -c 'import cryptography' 2>/dev/null || need_apt+=(python3-cryptography)   # the registry tests' token server signs JWTs
 command -v tmux >/dev/null || need_apt+=(tmux)   # Exec.Tests.ps1 drives Enter-MiniContainer through it
 command -v mmdebstrap >/dev/null || need_apt+=(mmdebstrap)   # the fresh-root stage (tests/freshroot)
-if [ "${MINIDOCKER_BENCH:-0}" = 1 ]; then
-  for p in crun runc hyperfine; do command -v $p >/dev/null || need_apt+=($p); done
-fi
+# The bench's peers: its quick mode runs in the tests (Bench.Tests.ps1), so CI proves every row is produced.
+for p in crun runc hyperfine; do command -v $p >/dev/null || need_apt+=($p); done
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: apt-get install ${need_apt[*]}"
   if [ -n "$add_arch" ]; then echo "setup: dpkg --add-architecture $add_arch"; dpkg --add-architecture "$add_arch"; fi
