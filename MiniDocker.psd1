@@ -19,7 +19,8 @@
         'Import-MiniImage', 'Get-MiniImage', 'Remove-MiniImage', 'Export-MiniContainer', 'ConvertTo-MiniImage',
         'Invoke-MiniContainer', 'Enter-MiniContainer',
         'New-MiniNetwork', 'Get-MiniNetwork', 'Remove-MiniNetwork',
-        'Receive-MiniImage', 'Send-MiniImage', 'Add-MiniImageTag', 'Connect-MiniRegistry', 'Disconnect-MiniRegistry'
+        'Receive-MiniImage', 'Send-MiniImage', 'Add-MiniImageTag', 'Connect-MiniRegistry', 'Disconnect-MiniRegistry',
+        'Rename-MiniContainer', 'Get-MiniSystemInfo'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @('Pull-MiniImage', 'Request-MiniImage', 'Push-MiniImage', 'Tag-MiniImage', 'Login-MiniRegistry', 'Logout-MiniRegistry')

@@ -17,18 +17,41 @@ namespace MiniDocker.Commands
         [ValidateRange(0, int.MaxValue)]
         public int Timeout { get; set; } = 10;
 
+        /// <summary>docker kill -s: only this signal to the init, no TERM-then-KILL.</summary>
+        [Parameter]
+        [ArgumentCompleter(typeof(SignalCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string? Signal { get; set; }
+
         [Parameter]
         public SwitchParameter PassThru { get; set; }
+
+        protected override void BeginProcessing()
+        {
+            // A bad signal fails before any container is touched.
+            if (Signal != null)
+                try { MiniDocker.Engine.Signals.Parse(Signal); }
+                catch (MiniDocker.Engine.MiniDockerException e) { ThrowTerminatingError(ToErrorRecord(e, Signal)); }
+        }
 
         protected override void ProcessRecord()
         {
             foreach (var c in ResolveContainers())
-                if (_toStop.All(x => x.Id != c.Id) && ShouldProcess(c.Name, "Stop container")) _toStop.Add(c);
+                if (_toStop.All(x => x.Id != c.Id) && ShouldProcess(c.Name, Signal == null ? "Stop container" : $"Send signal {Signal}")) _toStop.Add(c);
         }
 
         protected override void EndProcessing()
         {
             if (_toStop.Count == 0) return;
+            if (Signal != null)
+            {
+                foreach (var c in _toStop)
+                {
+                    Container? signalled = null;
+                    if (Try(() => signalled = Engine.Kill(c.Id, Signal), c) && PassThru) WriteObject(signalled);
+                }
+                return;
+            }
             IReadOnlyList<MiniDocker.Engine.ContainerEngine.StopResult> results = Array.Empty<MiniDocker.Engine.ContainerEngine.StopResult>();
             if (!Try(() => results = Engine.StopMany(_toStop.Select(c => c.Id).ToList(), TimeSpan.FromSeconds(Timeout), Cancellation))) return;
             foreach (var r in results)

@@ -163,7 +163,7 @@ foreach ($cmd in $cmdlets) {
 
     # Parameters: each once, described as in the default set (or the first set that has it).
     $section = Add-Element $c 'command:parameters'
-    foreach ($name in $params.Name) {
+    foreach ($name in @($params | ForEach-Object Name)) {   # a cmdlet may have no parameters of its own
         $sets = @($cmd.ParameterSets | Sort-Object { -not $_.IsDefault } | Where-Object { $_.Parameters.Name -contains $name })
         $p = $sets[0].Parameters | Where-Object Name -EQ $name
         $entry, $text = Get-ParameterText $cmd.Name $own $name

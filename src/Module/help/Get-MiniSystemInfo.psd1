@@ -1,0 +1,25 @@
+@{
+    Synopsis     = 'Describes the host and the engine: cgroup mode and controllers, kernel, module version, helper, state roots and counts.'
+    Description  = @'
+Get-MiniSystemInfo (docker info and docker version) writes one MiniDocker.SystemInfo object:
+
+- CgroupMode: 'v2' (a cgroup2 filesystem on /sys/fs/cgroup), 'v1 hybrid' (v1 hierarchies and a
+  unified one beside them) or 'v1'; CgroupControllers: the controllers there (v2: the root's
+  cgroup.controllers; v1: the mounted hierarchies).
+- KernelRelease (uname -r) and ModuleVersion (the MiniDocker module).
+- HelperPath, HelperExists and HelperSealed: whether the helper runs from a sealed in-memory copy
+  (the protection against CVE-2019-5736) or from its file.
+- StateRoot, RunRoot and CgroupParent: where the engine keeps its state and cgroups.
+- Containers, ContainersByState (Created, Running, Paused, Exited, Dead) and Images.
+'@
+    Parameters   = @{}
+    Outputs      = @{ 'MiniDocker.SystemInfo' = 'The description of the host and the engine.' }
+    Examples     = @(
+        @{
+            Title   = 'What does this host offer?'
+            Code    = 'Get-MiniSystemInfo | Select-Object CgroupMode, CgroupControllers, KernelRelease, HelperSealed'
+            Remarks = 'On a WSL2 or current distribution host CgroupMode is v2; limits need the controllers listed.'
+        }
+    )
+    RelatedLinks = @('Get-MiniContainer', 'Get-MiniImage')
+}
