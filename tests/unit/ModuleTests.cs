@@ -35,7 +35,7 @@ namespace MiniDocker.Tests
                 if ($examples.Count -eq 0) { 'no example' }
                 foreach ($e in $examples) { if (-not $e.code -or -not ($e.remarks.Text -join '').Trim()) { 'an example without code or remarks: ' + $e.title } }
                 $documented = @{}
-                foreach ($p in @($h.parameters.parameter)) { $documented[$p.name] = ($p.description.Text -join '').Trim() }
+                foreach ($p in @($h.parameters.parameter | Where-Object { $_ })) { $documented[$p.name] = ($p.description.Text -join '').Trim() }
                 foreach ($p in (Get-Command $Name).Parameters.Keys | Where-Object { $_ -notin $common }) {
                     if (-not $documented[$p]) { ""parameter -$p is not described"" }
                 }", cmdlet).Select(o => o.ToString()).ToList();
