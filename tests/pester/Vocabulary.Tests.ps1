@@ -58,6 +58,19 @@ Describe 'Stop-MiniContainer -Signal (docker kill -s)' {
         finally { Remove-MiniContainer -InputObject $c -Force }
     }
 
+    It 'completes signal names, and a completed name is accepted' {
+        $line = 'Stop-MiniContainer x -Signal US'
+        $names = @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText)
+        $names | Should -Be @('USR1', 'USR2')
+        $c = New-MiniContainer $rootfs sleep, 60 -Name (New-TestName) | Start-MiniContainer -PassThru
+        try {
+            $line = 'Stop-MiniContainer x -Signal KI'
+            Stop-MiniContainer -InputObject $c -Signal @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText)[0]
+            (Wait-MiniContainer -InputObject $c -Timeout 20).ExitCode | Should -Be 137
+        }
+        finally { Remove-MiniContainer -InputObject $c -Force }
+    }
+
     It 'is ContainerNotRunning for a container that has not been started' {
         $c = New-MiniContainer $rootfs sleep, 60 -Name (New-TestName)
         try {
