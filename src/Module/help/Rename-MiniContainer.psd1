@@ -7,7 +7,9 @@ starting with a letter or digit; otherwise InvalidContainerName) and must not be
 container (ContainerNameInUse); the check and the change happen under the state store's lock, so
 two renames or a rename and a New-MiniContainer cannot both take the same name.
 
-The id, the hostname and everything else stay as they were.
+The id, the hostname and everything else stay as they were. A running container on a bridge
+network keeps the old name in its /etc/hosts until it is started again (its /etc/hosts is
+written at each start).
 '@
     Parameters   = @{
         NewName  = 'The new name of the container.'
