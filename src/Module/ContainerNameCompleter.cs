@@ -15,7 +15,8 @@ namespace MiniDocker
         {
             var pattern = new WildcardPattern((wordToComplete ?? "").Trim('\'', '"') + "*", WildcardOptions.IgnoreCase);
             IEnumerable<Container> all;
-            try { all = new ContainerEngine().List(); }
+            // Records only: a Tab press must not reconcile (write records, remove cgroups).
+            try { all = new ContainerEngine().ListRecords(); }
             catch (MiniDockerException) { yield break; }
             var fits = StatesFor(commandName);
             foreach (var c in all.Where(c => pattern.IsMatch(c.Name) && (fits == null || fits.Contains(c.State))))

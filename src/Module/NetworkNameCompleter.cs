@@ -15,7 +15,7 @@ namespace MiniDocker
         {
             var pattern = new WildcardPattern((wordToComplete ?? "").Trim('\'', '"') + "*", WildcardOptions.IgnoreCase);
             List<string> names;
-            try { names = new ContainerEngine().ListNetworks().Select(n => n.Name).ToList(); }
+            try { names = new ContainerEngine().ListNetworkNames().ToList(); }
             catch (MiniDockerException) { yield break; }
             if (parameterName == "Network") names.AddRange(new[] { "none", "host" });
             foreach (var n in names.Where(n => pattern.IsMatch(n)))
