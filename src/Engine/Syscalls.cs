@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Runtime.InteropServices;
 using System.Text;
+using Microsoft.Win32.SafeHandles;
 using Tmds.Linux;
 using static Tmds.Linux.LibC;
 
@@ -74,21 +75,20 @@ namespace MiniDocker.Engine
         /// <summary>Closes an fd on dispose (a held flock goes with it).</summary>
         public sealed class FdLock : IDisposable
         {
-            private int _fd;
-            public FdLock(int fd) => _fd = fd;
+            private readonly SafeFdHandle _fd;
+            public FdLock(int fd) => _fd = new SafeFdHandle(fd);
 
             /// <summary>False once the lock file has been unlinked (its last holder deleted what it guarded).</summary>
             public bool IsCurrent()
             {
                 stat st;
-                return fstat(_fd, &st) != 0 || st.st_nlink > 0;
+                bool added = false;
+                _fd.DangerousAddRef(ref added);
+                try { return fstat((int)_fd.DangerousGetHandle(), &st) != 0 || st.st_nlink > 0; }
+                finally { if (added) _fd.DangerousRelease(); }
             }
 
-            public void Dispose()
-            {
-                if (_fd >= 0) close(_fd);
-                _fd = -1;
-            }
+            public void Dispose() => _fd.Dispose();
         }
 
         /// <summary>A pidfd for PID (kernel 5.3+), so its exit can be awaited without polling; null when unavailable.</summary>
@@ -100,22 +100,33 @@ namespace MiniDocker.Engine
 
         public sealed class Pidfd : IDisposable
         {
-            private int _fd;
-            internal Pidfd(int fd) => _fd = fd;
+            private readonly SafeFdHandle _fd;
+            internal Pidfd(int fd) => _fd = new SafeFdHandle(fd);
 
             /// <summary>Blocks until the process has exited or TIMEOUT passes; true when it has exited.</summary>
             public bool WaitExited(TimeSpan timeout)
             {
-                // libc's poll: arm64 has no poll syscall (only ppoll).
-                var pfd = new pollfd { fd = _fd, events = (short)POLLIN };
-                return poll(&pfd, 1, (int)Math.Clamp(timeout.TotalMilliseconds, 0, int.MaxValue)) > 0;
+                bool added = false;
+                _fd.DangerousAddRef(ref added);
+                try
+                {
+                    // libc's poll: arm64 has no poll syscall (only ppoll).
+                    var pfd = new pollfd { fd = (int)_fd.DangerousGetHandle(), events = (short)POLLIN };
+                    return poll(&pfd, 1, (int)Math.Clamp(timeout.TotalMilliseconds, 0, int.MaxValue)) > 0;
+                }
+                finally { if (added) _fd.DangerousRelease(); }
             }
 
-            public void Dispose()
-            {
-                if (_fd >= 0) close(_fd);
-                _fd = -1;
-            }
+            public void Dispose() => _fd.Dispose();
+        }
+
+        /// <summary>An fd owned by a SafeHandle: closed once on Dispose, or by the finalizer if one is leaked.</summary>
+        internal sealed class SafeFdHandle : SafeHandleZeroOrMinusOneIsInvalid
+        {
+            // fd 0 is a valid descriptor, but never one this process opens here (stdin stays open).
+            public SafeFdHandle(int fd) : base(ownsHandle: true) => SetHandle((IntPtr)fd);
+
+            protected override bool ReleaseHandle() => close((int)handle) == 0;
         }
 
         /// <summary>

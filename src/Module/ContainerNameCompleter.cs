@@ -1,25 +1,18 @@
-using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
-using System.Management.Automation;
-using System.Management.Automation.Language;
 using MiniDocker.Engine;
 
 namespace MiniDocker
 {
     /// <summary>Tab-completes container names for -Name, offering only those the command can act on (Stop: running ones, Start: stopped ones).</summary>
-    public sealed class ContainerNameCompleter : IArgumentCompleter
+    public sealed class ContainerNameCompleter : NameCompleter
     {
-        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
-            CommandAst commandAst, IDictionary fakeBoundParameters)
+        protected override IEnumerable<(string Text, string ToolTip)> Candidates(string commandName, string parameterName)
         {
-            var pattern = new WildcardPattern((wordToComplete ?? "").Trim('\'', '"') + "*", WildcardOptions.IgnoreCase);
-            IEnumerable<Container> all;
-            try { all = new ContainerEngine().List(); }
-            catch (MiniDockerException) { yield break; }
             var fits = StatesFor(commandName);
-            foreach (var c in all.Where(c => pattern.IsMatch(c.Name) && (fits == null || fits.Contains(c.State))))
-                yield return new CompletionResult(c.Name, c.Name, CompletionResultType.ParameterValue, $"{c.Name} ({c.State}, {c.ShortId})");
+            // Records only: a Tab press must not reconcile (write records, remove cgroups).
+            return new ContainerEngine().ListRecords().Where(c => fits == null || fits.Contains(c.State))
+                .Select(c => (c.Name, $"{c.Name} ({c.State}, {c.ShortId})"));
         }
 
         /// <summary>The states a container must be in for COMMAND (by its verb-noun, also module-qualified); null: any.</summary>

@@ -114,6 +114,13 @@ namespace MiniDocker.Engine
             return _store.Ids().Select(Get).Where(c => c != null).Cast<Container>().OrderBy(c => c.Created).ToList();
         }
 
+        /// <summary>
+        /// All records as stored, oldest first: no reconcile, no cleaning, no lock; nothing is written. For
+        /// tab completion, which must never change state (the states may be stale).
+        /// </summary>
+        public IReadOnlyList<Container> ListRecords() =>
+            _store.Ids().Select(_store.Load).Where(c => c != null).Cast<Container>().OrderBy(c => c.Created).ToList();
+
         /// <summary>The container with this exact id, reconciled; null if there is none.</summary>
         public Container? Get(string id)
         {

@@ -57,9 +57,12 @@ namespace MiniDocker.Engine
                 byte[] bytes = plan.Encode();
                 stdin.Write(bytes, 0, bytes.Length);
             }
+            // stderr is drained alongside: a helper that fills its pipe (64 KiB) before reporting would
+            // otherwise block on it while this waits for the report on stdout.
+            var stderrTask = p.StandardError.ReadToEndAsync();
             // The monitor keeps stdout open until the init has exec'd or failed; then EOF.
             string? line = p.StandardOutput.ReadLine();
-            string stderr = p.StandardError.ReadToEnd();
+            string stderr = stderrTask.GetAwaiter().GetResult();
             p.WaitForExit();
             var report = HelperReport.Parse(line);
             if (!report.Ok && report.Step == "protocol" && stderr.Length > 0)

@@ -137,6 +137,9 @@ namespace MiniDocker.Engine
 
         // ---------------------------------------------------------------- the network cmdlets' API
 
+        /// <summary>The networks' names as defined, without reading (reconciling) any container: for tab completion.</summary>
+        public IReadOnlyList<string> ListNetworkNames() => Networks.List().Select(n => n.Name).ToList();
+
         /// <summary>Every network (the default "bridge" first), with the containers attached to each.</summary>
         public IReadOnlyList<Network> ListNetworks()
         {
