@@ -201,7 +201,9 @@ Describe 'Get-MiniContainerStat' {
     }
 
     It 'streams samples with a CPU percentage until the container exits' {
-        $c = Start-TestContainer '/bin/mdtest', 'spin', '1.5' @{ Cpus = 0.5 }
+        # Under emulation (the v2 VM) a 1.5 s run could end before the first sample was taken.
+        $seconds = if ($env:MINIDOCKER_IN_VM -eq '1') { '12' } else { '1.5' }
+        $c = Start-TestContainer '/bin/mdtest', 'spin', $seconds @{ Cpus = 0.5 }
         $samples = @(Get-MiniContainerStat -InputObject $c -Stream -Interval 0.2)
         $samples.Count | Should -BeGreaterThan 2
         $samples[1..($samples.Count - 1)] | ForEach-Object { $_.CpuPercent | Should -Not -BeNullOrEmpty }
