@@ -51,9 +51,15 @@ try {
     if (Get-Command hyperfine -ErrorAction SilentlyContinue) {
         # Without pwsh's own process start cost: the same binaries started by hyperfine (no shell).
         $hf = Join-Path $work 'hyperfine.json'
-        hyperfine -N --warmup 3 --runs $Iterations --export-json $hf "$helper exec $plan" "$helper exec $planNoCg" "nsenter -t $($c.Pid) -a true" *> $null
+        $commands = @("$helper exec $plan", "$helper exec $planNoCg", "nsenter -t $($c.Pid) -a true")
+        # Started from its file the helper copies itself into a sealed memfd first; the engine starts it
+        # from the sealed copy it keeps (here this process's, through /proc/PID/fd/N): both, side by side.
+        $sealed = [MiniDocker.Engine.ContainerEngine].Assembly.GetType('MiniDocker.Engine.SealedHelper')
+        if ($sealed) { $commands += ($sealed.GetMethod('ExecutablePath').Invoke($null, @([string]$helper)) -replace '^/proc/self/', "/proc/$PID/") + " exec $planNoCg" }
+        hyperfine -N --warmup 3 --runs $Iterations --export-json $hf @commands *> $null
         foreach ($r in (Get-Content $hf -Raw | ConvertFrom-Json).results) {
-            $results += [pscustomobject]@{ Case = "hyperfine: $($r.command -replace [regex]::Escape($work + '/'), '')"; MedianMs = [math]::Round($r.median * 1000, 2); P90Ms = $null; Runs = $r.times.Count }
+            $case = $r.command -replace [regex]::Escape($work + '/'), '' -replace "^/proc/$PID/fd/\d+", 'mdhelper from the sealed copy:'
+            $results += [pscustomobject]@{ Case = "hyperfine: $case"; MedianMs = [math]::Round($r.median * 1000, 2); P90Ms = $null; Runs = $r.times.Count }
         }
     }
     $results | Format-Table -AutoSize | Out-Host
