@@ -9,7 +9,7 @@
 .EXAMPLE
     ./build.ps1 -Test -CgroupV2 # also run the cgroup v2 stage inside a qemu VM (tests/vm)
 .EXAMPLE
-    ./build.ps1 -Test -FreshRoot # also prove .ci/setup-packages.sh in a fresh Debian 12 root (tests/freshroot)
+    ./build.ps1 -Test -FreshRoot # also prove .ci/setup.sh --packages-only in a fresh Debian 12 root (tests/freshroot)
 #>
 [CmdletBinding()]
 param(

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything MiniDocker's build and tests need on a fresh Debian 12 machine (as root):
-# apt packages (.ci/setup-packages.sh), pwsh 7.6.9 as a dotnet tool in .tools/pwsh, Pester 5.7.1 from NuGet in .tools/pester.
+# apt packages, pwsh 7.6.9 as a dotnet tool in .tools/pwsh, Pester 5.7.1 from NuGet in .tools/pester.
 # Idempotent: a second run only checks. The cgroup v2 stage's qemu, busybox-static and kernel are
 # installed and cached by tests/vm/run-in-vm.sh when the stage runs (build.ps1 -Test -CgroupV2).
 set -euo pipefail
@@ -8,7 +8,60 @@ export POWERSHELL_TELEMETRY_OPTOUT=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
 
-bash .ci/setup-packages.sh   # apt packages; the fresh-root stage runs exactly this part
+# 1. System packages (apt, Debian archive). The fresh-root stage (tests/freshroot) runs exactly this part
+#    in a new Debian 12 minbase root (`setup.sh --packages-only`), so a package missing here fails CI with its name.
+need_apt=()
+add_arch=
+command -v make >/dev/null || need_apt+=(make)
+command -v cc >/dev/null || need_apt+=(gcc libc6-dev)
+native=$(dpkg --print-architecture)
+triplet() { case $1 in amd64) echo x86_64-linux-gnu ;; arm64) echo aarch64-linux-gnu ;; *) echo "$1-unsupported" ;; esac; }
+# The helper links libseccomp statically: the header and libseccomp.a come from libseccomp-dev.
+[ -f /usr/include/seccomp.h ] && [ -f "/usr/lib/$(triplet "$native")/libseccomp.a" ] || need_apt+=(libseccomp-dev)
+# The package carries a static helper for linux-x64 and linux-arm64: the other one is cross-built
+# (Debian's cross gcc, and the foreign libseccomp-dev by multiarch) and smoke-tested under qemu-user.
+case $native in
+  amd64) foreign=arm64 ;;
+  arm64) foreign=amd64 ;;
+  *) echo "setup: the build host must be amd64 or arm64, not $native" >&2; exit 1 ;;
+esac
+ft=$(triplet $foreign)
+command -v "$ft-gcc" >/dev/null || need_apt+=("gcc-$ft")
+[ -f "/usr/$ft/lib/libc.a" ] || need_apt+=("libc6-dev-$foreign-cross")
+if [ ! -f "/usr/lib/$ft/libseccomp.a" ]; then
+  dpkg --print-foreign-architectures | grep -qx $foreign || add_arch=$foreign
+  need_apt+=("libseccomp-dev:$foreign")
+fi
+command -v "qemu-${ft%%-*}-static" >/dev/null || need_apt+=(qemu-user-static)
+{ [ -x /bin/busybox ] && ! head -c 4096 /bin/busybox | grep -q ld-linux; } || need_apt+=(busybox-static)
+command -v ip >/dev/null || need_apt+=(iproute2)
+command -v nft >/dev/null || need_apt+=(nftables)   # the engine's firewall table (inet minidocker) is applied with nft -f -
+# Image tests: real OCI layouts and docker save archives, made offline from a folder.
+command -v umoci >/dev/null || need_apt+=(umoci)
+command -v skopeo >/dev/null || need_apt+=(skopeo)
+# Registry tests: a real distribution registry, htpasswd for its basic auth, zstd for zstd layers.
+command -v docker-registry >/dev/null || need_apt+=(docker-registry)
+command -v htpasswd >/dev/null || need_apt+=(apache2-utils)
+command -v zstd >/dev/null || need_apt+=(zstd)
+command -v openssl >/dev/null || need_apt+=(openssl)   # the TLS test makes its own CA
+command -v python3 >/dev/null || need_apt+=(python3)
+python3 -c 'import cryptography' 2>/dev/null || need_apt+=(python3-cryptography)   # the registry tests' token server signs JWTs
+command -v tmux >/dev/null || need_apt+=(tmux)   # Exec.Tests.ps1 drives Enter-MiniContainer through it
+command -v mmdebstrap >/dev/null || need_apt+=(mmdebstrap)   # the fresh-root stage (tests/freshroot)
+# The bench's peers: its quick mode runs in the tests (Bench.Tests.ps1), so CI proves every row is produced.
+command -v crun >/dev/null || need_apt+=(crun)
+command -v runc >/dev/null || need_apt+=(runc)
+command -v hyperfine >/dev/null || need_apt+=(hyperfine)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "setup: apt-get install ${need_apt[*]}"
+  if [ -n "$add_arch" ]; then echo "setup: dpkg --add-architecture $add_arch"; dpkg --add-architecture "$add_arch"; fi
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+fi
+
+[ "${1:-}" = --packages-only ] && exit 0
+
+# 2. pwsh and Pester, per checkout.
 
 command -v dotnet >/dev/null || { echo "setup: the .NET SDK (8.0+) is required: https://learn.microsoft.com/dotnet/core/install/linux" >&2; exit 1; }
 

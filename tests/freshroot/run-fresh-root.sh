@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# run-fresh-root.sh RESULT.json - proves that .ci/setup-packages.sh installs every system package
+# run-fresh-root.sh RESULT.json - proves that .ci/setup.sh --packages-only installs every system package
 # the native build needs: in a fresh Debian 12 minbase root (mmdebstrap, the host's Debian apt
-# sources) it runs exactly .ci/setup-packages.sh, then builds src/Native for linux-x64 and, with
+# sources) it runs exactly .ci/setup.sh --packages-only, then builds src/Native for linux-x64 and, with
 # the cross toolchain, linux-arm64, as build.ps1 does. A build that fails names the package it
 # missed. Writes {Passed, Failed, Skipped} to RESULT.json (three checks: packages, native, cross).
 #
@@ -44,7 +44,7 @@ cleanup() {
 trap cleanup EXIT
 tar -xf "$tarball" -C "$root"
 mkdir -p "$root/src/minidocker/.ci" "$root/src/minidocker/src"
-cp "$repo/.ci/setup-packages.sh" "$root/src/minidocker/.ci/"
+cp "$repo/.ci/setup.sh" "$root/src/minidocker/.ci/"
 cp -r "$repo/src/Native" "$root/src/minidocker/src/"
 rm -rf "$root/src/minidocker/src/Native/build"
 cp /etc/resolv.conf "$root/etc/resolv.conf"
@@ -60,7 +60,7 @@ mount --bind /dev "$root/dev"
 mount --bind "$cache/archives" "$root/var/cache/apt/archives"
 mount --bind "$cache/lists" "$root/var/lib/apt/lists"
 in_root() { chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 "$@"; }
-in_root bash /src/minidocker/.ci/setup-packages.sh >"$root/packages.log" 2>&1; echo $? >"$root/packages.rc"
+in_root bash /src/minidocker/.ci/setup.sh --packages-only >"$root/packages.log" 2>&1; echo $? >"$root/packages.rc"
 echo "fresh root: packages installed at ${SECONDS} s"
 in_root make -C /src/minidocker/src/Native OUT=/tmp/out/linux-x64 >"$root/native.log" 2>&1; echo $? >"$root/native.rc"
 in_root make -C /src/minidocker/src/Native CC=aarch64-linux-gnu-gcc OUT=/tmp/out/linux-arm64 >"$root/cross.log" 2>&1; echo $? >"$root/cross.rc"
@@ -79,11 +79,11 @@ name_missing() {
   for f in $(grep -oE '(make: |/bin/sh: [0-9]+: )[A-Za-z0-9_.+-]+: (No such file or directory|not found)' "$log" | sed -E 's/.*: ([A-Za-z0-9_.+-]+): .*/\1/'); do
     pkgs+=("$(dpkg -S "$(command -v "$f")" 2>/dev/null | head -n1 | cut -d: -f1) (for $f)")
   done
-  [ ${#pkgs[@]} -gt 0 ] && say "missing package(s) that .ci/setup-packages.sh must install: ${pkgs[*]}"
+  [ ${#pkgs[@]} -gt 0 ] && say "missing package(s) that .ci/setup.sh --packages-only must install: ${pkgs[*]}"
 }
 for step in packages native cross; do
   rc=$(cat "$root/$step.rc" 2>/dev/null || echo 99)
-  what=$(case $step in packages) echo ".ci/setup-packages.sh in a fresh Debian 12 minbase root" ;;
+  what=$(case $step in packages) echo ".ci/setup.sh --packages-only in a fresh Debian 12 minbase root" ;;
     native) echo "make src/Native (linux-x64) there" ;; cross) echo "make src/Native CC=aarch64-linux-gnu-gcc (linux-arm64) there" ;; esac)
   if [ "$rc" = 0 ] && [ "$step" != packages ]; then
     bin=$root/tmp/out/linux-${step/native/x64}; bin=${bin/linux-cross/linux-arm64}/mdhelper
