@@ -1,4 +1,3 @@
-using System;
 using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
@@ -13,7 +12,6 @@ namespace MiniDocker
     {
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
             CommandAst commandAst, IDictionary fakeBoundParameters) =>
-            Signals.ByName.Where(kv => kv.Key.StartsWith(wordToComplete, StringComparison.OrdinalIgnoreCase))
-                .Select(kv => new CompletionResult(kv.Key, kv.Key, CompletionResultType.ParameterValue, $"SIG{kv.Key} ({kv.Value})"));
+            Completions.Matching(wordToComplete, Signals.ByName.Select(kv => (kv.Key, $"SIG{kv.Key} ({kv.Value})")));
     }
 }

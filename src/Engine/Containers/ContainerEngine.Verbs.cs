@@ -32,8 +32,7 @@ namespace MiniDocker.Engine
             {
                 var c = _store.Load(id) ?? throw NotFound(id);
                 if (c.Name == newName) return Reconcile(c) ?? c;
-                if (_store.Ids().Where(x => x != id).Select(_store.Load).Any(x => x?.Name == newName))
-                    throw new MiniDockerException("ContainerNameInUse", FailureKind.ResourceExists, $"A container named '{newName}' already exists; remove it or choose another name.", newName);
+                if (TakenNames(exceptId: id).Contains(newName)) throw NameInUse(newName);
                 c.Name = newName;
                 _store.Save(c);
                 return Reconcile(c) ?? c;

@@ -92,9 +92,8 @@ namespace MiniDocker.Engine
             network.ApplyTo(c);
             using (_store.Lock())
             {
-                var taken = _store.Ids().Select(_store.Load).Where(x => x != null).Select(x => x!.Name).ToHashSet();
-                if (spec.Name != null && taken.Contains(spec.Name))
-                    throw new MiniDockerException("ContainerNameInUse", FailureKind.ResourceExists, $"A container named '{spec.Name}' already exists; remove it or choose another name.", spec.Name);
+                var taken = TakenNames();
+                if (spec.Name != null && taken.Contains(spec.Name)) throw NameInUse(spec.Name);
                 c.Name = spec.Name ?? ContainerNames.Generate(taken);
                 string dir = _store.DirectoryOf(id);
                 StateDirectory.Create(dir);
@@ -637,6 +636,13 @@ namespace MiniDocker.Engine
                 () => c.State is not (ContainerState.Running or ContainerState.Paused) || File.Exists(_store.ExitPath(id)) || !ProcessInfo.IsSame(c.MonitorPid, c.MonitorStartTime),
                 token, missed);
         }
+
+        /// <summary>The names of every container but EXCEPTID; the caller holds the store lock.</summary>
+        private HashSet<string> TakenNames(string? exceptId = null) =>
+            _store.Ids().Where(x => x != exceptId).Select(_store.Load).Where(x => x != null).Select(x => x!.Name).ToHashSet();
+
+        private static MiniDockerException NameInUse(string name) =>
+            new("ContainerNameInUse", FailureKind.ResourceExists, $"A container named '{name}' already exists; remove it or choose another name.", name);
 
         private static MiniDockerException NotFound(string id) =>
             new("ContainerNotFound", FailureKind.ObjectNotFound, $"Container '{id}' does not exist.", id);

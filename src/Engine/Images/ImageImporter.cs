@@ -174,7 +174,8 @@ namespace MiniDocker.Engine
         private static MiniDockerException Invalid(string source, string why) =>
             new("ImageArchiveInvalid", FailureKind.InvalidArgument, $"'{source}' is not a valid image: {why}.", source);
 
-        private static string Sha256(byte[] b) => Convert.ToHexString(SHA256.HashData(b)).ToLowerInvariant();
+        /// <summary>The sha256 of B as lower-case hex (no "sha256:" prefix).</summary>
+        internal static string Sha256(byte[] b) => Convert.ToHexString(SHA256.HashData(b)).ToLowerInvariant();
 
         // ------------------------------------------------------------ progress
 

@@ -63,7 +63,7 @@ namespace MiniDocker.Engine.Registry
             await _client.PingAsync(token);
             string repo = _reference.Repository;
             var (body, mediaType) = await _client.GetManifestAsync(repo, _reference.ManifestReference, token);
-            string digest = "sha256:" + Sha256(body);
+            string digest = "sha256:" + ImageImporter.Sha256(body);
             if (_reference.Digest != null && digest != _reference.Digest) throw DigestMismatch($"manifest {_reference.Digest}", $"its content has digest {digest}");
             var manifest = ParseManifest(body, _reference.ManifestReference);
             mediaType = manifest["mediaType"]?.GetValue<string>() is { Length: > 0 } declared ? declared : mediaType;
@@ -72,7 +72,7 @@ namespace MiniDocker.Engine.Registry
                 string chosen = ChoosePlatform(list);
                 _options.Verbose?.Invoke($"{_reference}: index {digest} gives {chosen} for {PlatformText}");
                 (body, mediaType) = await _client.GetManifestAsync(repo, chosen, token);
-                digest = "sha256:" + Sha256(body);
+                digest = "sha256:" + ImageImporter.Sha256(body);
                 if (digest != chosen) throw DigestMismatch($"manifest {chosen}", $"its content has digest {digest}");
                 manifest = ParseManifest(body, chosen);
                 if (manifest["manifests"] != null) throw Unsupported($"the index entry {chosen} is itself an index");
@@ -236,8 +236,6 @@ namespace MiniDocker.Engine.Registry
         private static string NormalizeArch(string a) => a switch { "x86_64" or "x86-64" => "amd64", "aarch64" => "arm64", _ => a };
 
         private static string Short(string digest) => digest.Substring(7, 12);
-
-        private static string Sha256(byte[] b) => Convert.ToHexString(SHA256.HashData(b)).ToLowerInvariant();
 
         private MiniDockerException Unsupported(string why) =>
             new("RegistryManifestUnsupported", FailureKind.NotImplemented, $"{_reference} cannot be pulled: {why}.", _reference.ToString());
