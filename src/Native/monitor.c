@@ -442,9 +442,11 @@ monitor_run (const struct plan *plan)
   /* The socket goes before the exit file (after it, a new start may make its own); the clients go
      after it, so one that saw EOF finds the exit recorded. */
   attach_remove_socket (&m.attach);
-  if (plan->exitfile && status_write_exit_file (plan->exitfile->args[0], code, m.log.dropped, &err) < 0)
-    log_error (&m, &err);
+  /* The copy beside the record first: waiters watch the run dir's file, and once they see it this
+     process writes nothing more into a folder a Remove may be deleting. */
   if (plan->exitfile2 && status_write_exit_file (plan->exitfile2->args[0], code, m.log.dropped, &err) < 0)
+    log_error (&m, &err);
+  if (plan->exitfile && status_write_exit_file (plan->exitfile->args[0], code, m.log.dropped, &err) < 0)
     log_error (&m, &err);
   attach_close (&m.attach);
   /* Subreaper: anything reparented to us (e.g. an exec'd process) is reaped before we go. */

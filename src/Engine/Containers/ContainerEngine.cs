@@ -533,7 +533,7 @@ namespace MiniDocker.Engine
 
         /// <summary>The run is over: its monitor recorded the exit, or the monitor and the init are both gone.</summary>
         private bool HasExited(Container c) =>
-            File.Exists(_store.ExitPath(c.Id)) || File.Exists(_store.StateExitPath(c.Id)) ||
+            File.Exists(_store.ExitPath(c.Id)) ||   // written last: the monitor writes nothing after it
             !ProcessInfo.IsSame(c.MonitorPid, c.MonitorStartTime) && !ProcessInfo.IsSame(c.Pid, c.PidStartTime);
 
         /// <summary>Waits until the run is over (see <see cref="HasExited"/>); false on timeout or cancel.</summary>
