@@ -290,6 +290,86 @@ Describe 'Send-MiniImage pushes to a real registry' {
     }
 }
 
+Describe 'Save-MiniImage writes what docker load, skopeo and Import-MiniImage read' {
+    BeforeAll {
+        $script:saveDir = Join-Path $work 'save'
+        New-Item -ItemType Directory -Force $saveDir | Out-Null
+        $script:pulled = Receive-MiniImage "$($reg.Host)/test/app:v2"
+        # skopeo reads a layout through the transport FORMAT names; it checks every blob against its digest as it copies.
+        function Test-SkopeoReads([string]$Source) {
+            $copy = Join-Path $saveDir "copy-$([guid]::NewGuid().ToString('n'))"
+            $out = skopeo copy --quiet $Source "oci:${copy}:x" 2>&1
+            $LASTEXITCODE | Should -Be 0 -Because "skopeo copy $Source -> $out"
+            $config = Join-Path $saveDir 'skopeo-config.json'
+            skopeo inspect --raw --config $Source > $config
+            [pscustomobject]@{ ConfigDigest = Get-Sha256 $config; Layers = @((skopeo inspect $Source | ConvertFrom-Json).Layers) }
+        }
+    }
+
+    It 'writes <Format> that skopeo copies and Import-MiniImage reads back with the same digests, and that runs' -ForEach @(
+        @{ Format = 'DockerArchive'; File = 'app.tar'; Transport = 'docker-archive:{0}'; LayerType = 'application/vnd.oci.image.layer.v1.tar' }
+        @{ Format = 'OciArchive'; File = 'app-oci.tar'; Transport = 'oci-archive:{0}:v2'; LayerType = 'application/vnd.oci.image.layer.v1.tar+gzip' }
+        @{ Format = 'OciLayout'; File = 'app-layout'; Transport = 'oci:{0}:v2'; LayerType = 'application/vnd.oci.image.layer.v1.tar+gzip' }
+    ) {
+        $path = Join-Path $saveDir $File
+        $out = $pulled | Save-MiniImage -Path $path -Format $Format
+        $out.FullName | Should -Be $path
+        $read = Test-SkopeoReads ($Transport -f $path)
+        $read.Layers.Count | Should -Be 3
+        # The layout's own index and manifest, read as files: the blobs skopeo checked are the ones listed.
+        $blobs = if ($Format -eq 'OciLayout') { $path } else { $x = Join-Path $saveDir "x-$Format"; New-Item -ItemType Directory -Force $x | Out-Null; tar -C $x -xf $path; $x }
+        $index = Get-Content -Raw (Join-Path $blobs 'index.json') | ConvertFrom-Json
+        $index.manifests.Count | Should -Be 1
+        $index.manifests[0].annotations.'org.opencontainers.image.ref.name' | Should -Be 'v2'
+        $index.manifests[0].annotations.'io.containerd.image.name' | Should -Be "$($reg.Host)/test/app:v2"
+        $manifestFile = Join-Path $blobs "blobs/sha256/$($index.manifests[0].digest.Substring(7))"
+        Get-Sha256 $manifestFile | Should -Be $index.manifests[0].digest.Substring(7)
+        $manifest = Get-Content -Raw $manifestFile | ConvertFrom-Json
+        $manifest.config.digest | Should -Be "sha256:$($read.ConfigDigest)"
+        @($manifest.layers.digest) | Should -Be $read.Layers
+        @($manifest.layers.mediaType | Select-Object -Unique) | Should -Be $LayerType
+        if ($Format -eq 'DockerArchive') {
+            $docker = Get-Content -Raw (Join-Path $blobs 'manifest.json') | ConvertFrom-Json
+            $docker[0].RepoTags | Should -Be "$($reg.Host)/test/app:v2"
+            $docker[0].Config | Should -Be "blobs/sha256/$($read.ConfigDigest)"
+            @($docker[0].Layers) | Should -Be @($read.Layers | ForEach-Object { "blobs/sha256/$($_.Substring(7))" })
+        }
+        # Imported back: the archive's config is the image id; the container sees the same files and config.
+        $back = Import-MiniImage $path -Name "saved/$($Format.ToLowerInvariant()):1"
+        $back.Id | Should -Be $read.ConfigDigest
+        Invoke-ImageContainer $back.ToString() | Should -Be @('amd64', 'bar in /data as 0')
+        Invoke-ImageContainer $back.ToString() 'cat', '/data/v2' | Should -Be 'second'
+        @(Get-ChildItem -Force $saveDir -Filter '.*tmp-*').Count | Should -Be 0
+    }
+
+    It 'puts several images in one docker archive, each under its name' {
+        $one = Import-MiniImage $env:MINIDOCKER_TEST_ROOTFS -Name 'save/one:1'
+        $path = Join-Path $saveDir 'two.tar'
+        Save-MiniImage 'save/one:1', $pulled.ToString() -Path $path | Out-Null
+        $x = Join-Path $saveDir 'x-two'
+        New-Item -ItemType Directory -Force $x | Out-Null
+        tar -C $x -xf $path
+        $docker = Get-Content -Raw (Join-Path $x 'manifest.json') | ConvertFrom-Json
+        @($docker.RepoTags) | Should -Be @('save/one:1', "$($reg.Host)/test/app:v2")
+        # The base layer both share is written once.
+        @(Get-ChildItem (Join-Path $x 'blobs/sha256')).Count | Should -Be (2 + 3 + 2 + 2)
+        (Test-SkopeoReads "docker-archive:${path}:save/one:1").Layers.Count | Should -Be 1
+    }
+
+    It 'refuses a non-empty layout folder, a missing image or folder, and leaves nothing behind' {
+        $full = Join-Path $saveDir 'full'
+        New-Item -ItemType Directory -Force $full | Out-Null
+        Set-Content (Join-Path $full 'keep') 'mine'
+        { $pulled | Save-MiniImage -Path $full -Format OciLayout -ErrorAction Stop } | Should -Throw -ErrorId 'ExportPathExists,MiniDocker.Commands.SaveMiniImageCommand'
+        @(Get-ChildItem $full).Name | Should -Be 'keep'
+        { Save-MiniImage 'no/such:image' -Path (Join-Path $saveDir 'none.tar') -ErrorAction Stop } | Should -Throw -ErrorId 'ImageNotFound,MiniDocker.Commands.SaveMiniImageCommand'
+        { $pulled | Save-MiniImage -Path (Join-Path $saveDir 'no/such/dir.tar') -ErrorAction Stop } | Should -Throw -ErrorId 'ExportDirectoryNotFound,MiniDocker.Commands.SaveMiniImageCommand'
+        Test-Path (Join-Path $saveDir 'none.tar') | Should -BeFalse
+        @(Get-ChildItem -Force $saveDir -Filter '.*tmp-*').Count | Should -Be 0
+        @(Get-ChildItem -Force (Join-Path $env:MINIDOCKER_ROOT 'images') -Filter '.save-*').Count | Should -Be 0
+    }
+}
+
 Describe 'Registry credentials: htpasswd basic auth' {
     BeforeAll {
         $htpasswd = Join-Path $work 'htpasswd'
