@@ -210,6 +210,18 @@ Describe 'Receive-MiniImage pulls from a real registry' {
             Should -Throw -ErrorId 'RegistryPlatformNotFound,MiniDocker.Commands.ReceiveMiniImageCommand' -ExpectedMessage '*linux/amd64, linux/arm64/v8*'
     }
 
+    It 'imports this machine''s platform from a multi-platform OCI layout, or the one -Platform names' {
+        $multiLayout = Join-Path $work 'multi-layout'
+        $out = skopeo copy --quiet --all --src-tls-verify=false "docker://$($reg.Host)/test/multi:v1" "oci:${multiLayout}:v1" 2>&1
+        $LASTEXITCODE | Should -Be 0 -Because "$out"
+        Invoke-ImageContainer (Import-MiniImage $multiLayout -Name 'imported/multi:host').ToString() 'cat', '/arch' | Should -Be 'amd64'
+        Invoke-ImageContainer (Import-MiniImage $multiLayout -Name 'imported/multi:arm' -Platform linux/arm64).ToString() | Should -Be 'arm64'
+        $before = Get-StoreState
+        { Import-MiniImage $multiLayout -Name 'imported/multi:s390x' -Platform linux/s390x -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ImagePlatformNotFound,MiniDocker.Commands.ImportMiniImageCommand' -ExpectedMessage '*linux/amd64, linux/arm64/v8*'
+        Get-StoreState | Should -Be $before
+    }
+
     It 'reads zstd and uncompressed layers' {
         Invoke-ImageContainer (Receive-MiniImage "$($reg.Host)/test/zstd:v1").ToString() | Should -Be 'zstd'
     }
@@ -240,6 +252,28 @@ Describe 'Receive-MiniImage pulls from a real registry' {
             Should -Throw -ErrorId 'RegistryDigestMismatch,MiniDocker.Commands.ReceiveMiniImageCommand' -ExpectedMessage "*$($victim.Descriptor.digest)*"
         Get-StoreState | Should -Be $before
         @(Get-ChildItem -Force $layers -Filter '.tmp-*').Count | Should -Be 0
+    }
+
+    It 'resumes a layer whose connection drops midway, fetching only the rest (Range)' {
+        $log = Join-Path $work 'cut.log'
+        $proxy = (Start-TestHelper 'redirect', '--upstream', $reg.Host, '--log', $log, '--cut')[0]
+        Get-MiniImage | Remove-MiniImage -Force -Confirm:$false
+        Test-Path (Join-Path $layers $base.DiffId.Substring(7)) | Should -BeFalse
+        $seen = Receive-MiniImage "127.0.0.1:$proxy/test/app:v1" -Verbose 4>&1
+        $i = $seen | Where-Object { $_ -is [MiniDocker.Image] }
+        # The base layer: a first answer cut halfway, then one request for the rest, which is all it sent.
+        $size = $base.Descriptor.size
+        $lines = @(Get-Content $log | Where-Object { $_ -like "* $($base.Descriptor.digest) *" })
+        $lines.Count | Should -Be 2 -Because ($lines -join "`n")
+        $lines[0] | Should -Match 'range=- sent=(\d+)$'
+        $first = [long]$Matches[1]
+        $first | Should -BeGreaterThan 0
+        $first | Should -BeLessThan $size
+        $lines[1] | Should -BeLike "* range=bytes=$first- sent=$($size - $first)"
+        "$($seen | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] })" | Should -Match "dropped at byte $first of $size"
+        # What was stored is the verified layer (its diff_id checked), and the image runs.
+        Test-Path (Join-Path $layers $base.DiffId.Substring(7)) | Should -BeTrue
+        Invoke-ImageContainer $i.ToString() | Should -Be @('amd64', 'bar in /data as 0')
     }
 }
 
@@ -351,8 +385,8 @@ Describe 'Save-MiniImage writes what docker load, skopeo and Import-MiniImage re
         tar -C $x -xf $path
         $docker = Get-Content -Raw (Join-Path $x 'manifest.json') | ConvertFrom-Json
         @($docker.RepoTags) | Should -Be @('save/one:1', "$($reg.Host)/test/app:v2")
-        # The base layer both share is written once.
-        @(Get-ChildItem (Join-Path $x 'blobs/sha256')).Count | Should -Be (2 + 3 + 2 + 2)
+        # Each blob once: the layers and configs manifest.json names, and the two manifests.
+        @(Get-ChildItem (Join-Path $x 'blobs/sha256')).Count | Should -Be (@($docker.Layers + $docker.Config | Select-Object -Unique).Count + 2)
         (Test-SkopeoReads "docker-archive:${path}:save/one:1").Layers.Count | Should -Be 1
     }
 

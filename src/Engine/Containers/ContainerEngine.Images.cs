@@ -19,7 +19,7 @@ namespace MiniDocker.Engine
         /// Imports PATH (rootfs tarball or folder, docker save archive, OCI layout) as REFERENCE (name[:tag]).
         /// PROGRESS gets (bytes read, total or -1); WARN gets what was skipped. All or nothing.
         /// </summary>
-        public Image ImportImage(string path, string reference, Action<long, long>? progress = null, Action<string>? warn = null, CancellationToken token = default)
+        public Image ImportImage(string path, string reference, Action<long, long>? progress = null, Action<string>? warn = null, CancellationToken token = default, string? platform = null)
         {
             var (name, tag) = ImageStore.ParseReference(reference);
             string full = Path.GetFullPath(path);
@@ -28,7 +28,7 @@ namespace MiniDocker.Engine
             using (Images.Lock())
             {
                 Images.RemoveTemporaryLayers();
-                var image = new ImageImporter(Images, new LayerExtractor(warn, token), progress).Import(full);
+                var image = new ImageImporter(Images, new LayerExtractor(warn, token), progress) { Platform = platform }.Import(full);
                 return Tag(image, name + ":" + tag);
             }
         }

@@ -18,6 +18,11 @@ namespace MiniDocker.Commands
         [ValidateNotNullOrEmpty]
         public string Name { get; set; } = "";
 
+        /// <summary>os/arch[/variant] to take from a multi-platform OCI layout; this machine's by default.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? Platform { get; set; }
+
         protected override void ProcessRecord()
         {
             string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
@@ -32,7 +37,7 @@ namespace MiniDocker.Commands
                         progress.PercentComplete = total > 0 ? (int)System.Math.Min(100, done * 100 / total) : -1;
                         WriteProgress(progress);
                     },
-                    WriteWarning, Cancellation);
+                    WriteWarning, Cancellation, Platform);
                 WriteObject(image);
             }
             catch (MiniDockerException e) { WriteError(ToErrorRecord(e, path)); }
