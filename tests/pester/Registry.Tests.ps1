@@ -21,7 +21,7 @@ BeforeAll {
     New-Item -ItemType Directory -Force $env:XDG_RUNTIME_DIR | Out-Null
     $script:registries = [System.Collections.Generic.List[object]]::new()
 
-    function Start-TestRegistry([string]$Name, [string]$Auth = '', [string]$Tls = '') {
+    function Start-TestRegistry([string]$Name, [string]$Auth = '', [string]$Tls = '', [string]$Address = '127.0.0.1') {
         $dir = Join-Path $work $Name
         New-Item -ItemType Directory -Force (Join-Path $dir 'data') | Out-Null
         $listener = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
@@ -31,7 +31,7 @@ BeforeAll {
 version: 0.1
 log: {level: warn}
 storage: {filesystem: {rootdirectory: $dir/data}, delete: {enabled: true}}
-http: {addr: 127.0.0.1:$port$Tls}
+http: {addr: ${Address}:$port$Tls}
 $Auth
 "@
         $p = Start-Process docker-registry -ArgumentList 'serve', $config -RedirectStandardOutput (Join-Path $dir 'access.log') -RedirectStandardError (Join-Path $dir 'error.log') -PassThru
@@ -39,9 +39,9 @@ $Auth
         $deadline = [DateTime]::UtcNow.AddSeconds(30)
         while ($true) {
             $client = [Net.Sockets.TcpClient]::new()
-            try { $client.Connect('127.0.0.1', $port); break } catch { if ([DateTime]::UtcNow -gt $deadline -or $p.HasExited) { throw "docker-registry did not start: $(Get-Content -Raw (Join-Path $dir 'error.log'))" }; Start-Sleep -Milliseconds 100 } finally { $client.Dispose() }
+            try { $client.Connect($Address, $port); break } catch { if ([DateTime]::UtcNow -gt $deadline -or $p.HasExited) { throw "docker-registry did not start: $(Get-Content -Raw (Join-Path $dir 'error.log'))" }; Start-Sleep -Milliseconds 100 } finally { $client.Dispose() }
         }
-        [pscustomobject]@{ Process = $p; Host = "127.0.0.1:$port"; Dir = $dir; Data = Join-Path $dir 'data/docker/registry/v2' }
+        [pscustomobject]@{ Process = $p; Host = "${Address}:$port"; Dir = $dir; Data = Join-Path $dir 'data/docker/registry/v2' }
     }
 
     # The token server and the redirecting proxy (tests/tools/registry-helper.py); returns the ports it listens on.
@@ -222,6 +222,16 @@ Describe 'Receive-MiniImage pulls from a real registry' {
         Get-StoreState | Should -Be $before
     }
 
+    It 'pulls every tag of a repository with -AllTags, and refuses -AllTags with a tag' {
+        $all = @(Receive-MiniImage "$($reg.Host)/test/app" -AllTags)
+        @($all | ForEach-Object ToString) | Should -Be @("$($reg.Host)/test/app:v1", "$($reg.Host)/test/app:v2")
+        $tags = (skopeo list-tags --tls-verify=false "docker://$($reg.Host)/test/app" | ConvertFrom-Json).Tags | Sort-Object
+        @($all.Tag) | Should -Be @($tags)
+        Invoke-ImageContainer "$($reg.Host)/test/app:v2" 'cat', '/data/v2' | Should -Be 'second'
+        { Receive-MiniImage "$($reg.Host)/test/app:v1" -AllTags -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidImageReference,MiniDocker.Commands.ReceiveMiniImageCommand' -ExpectedMessage '*-AllTags takes a repository*'
+        { Receive-MiniImage "$($reg.Host)/test/none" -AllTags -ErrorAction Stop } | Should -Throw -ErrorId 'RegistryImageNotFound,MiniDocker.Commands.ReceiveMiniImageCommand'
+    }
+
     It 'reads zstd and uncompressed layers' {
         Invoke-ImageContainer (Receive-MiniImage "$($reg.Host)/test/zstd:v1").ToString() | Should -Be 'zstd'
     }
@@ -265,7 +275,7 @@ Describe 'Receive-MiniImage pulls from a real registry' {
         $size = $base.Descriptor.size
         $lines = @(Get-Content $log | Where-Object { $_ -like "* $($base.Descriptor.digest) *" })
         $lines.Count | Should -Be 2 -Because ($lines -join "`n")
-        $lines[0] | Should -Match 'range=- sent=(\d+)$'
+        $lines[0] -match 'range=- sent=(\d+)$' | Should -BeTrue -Because $lines[0]
         $first = [long]$Matches[1]
         $first | Should -BeGreaterThan 0
         $first | Should -BeLessThan $size
@@ -515,6 +525,34 @@ echo '{"ServerURL":"$($authReg.Host)","Username":"tester","Secret":"s3cret-Pa55"
         try { (Receive-MiniImage "$($authReg.Host)/private/app:v1").Tag | Should -Be 'v1' }
         finally { $env:DOCKER_CONFIG = Join-Path $work 'docker'; $env:PATH = $savedPath }
         Get-Content $asked | Should -Be "get $($authReg.Host)"
+    }
+}
+
+Describe 'A plain-HTTP registry that is not on this machine (MINIDOCKER_INSECURE_REGISTRIES)' {
+    BeforeAll {
+        # A non-loopback address, made only inside the suites' own network namespace (Invoke-PesterSuite's unshare).
+        if (-not $env:MINIDOCKER_TEST_PARENT_NETNS -or (Get-Item "/proc/$PID/ns/net").Target -eq $env:MINIDOCKER_TEST_PARENT_NETNS) { throw 'Run this suite through Invoke-PesterSuite.ps1: it needs a network namespace of its own.' }
+        ip addr add 10.213.77.1/32 dev lo
+        if ($LASTEXITCODE) { throw 'Could not add 10.213.77.1 to lo in the suites'' network namespace.' }
+        $script:farReg = Start-TestRegistry 'far' -Address '10.213.77.1'
+        Push-TestImage $layout 'app' "$($farReg.Host)/test/app:v1"
+    }
+    AfterAll {
+        $env:MINIDOCKER_INSECURE_REGISTRIES = $null
+        ip addr del 10.213.77.1/32 dev lo
+    }
+
+    It 'is refused over HTTPS until the setting lists it by host:port, host or network' {
+        $env:MINIDOCKER_INSECURE_REGISTRIES = $null
+        { Receive-MiniImage "$($farReg.Host)/test/app:v1" -ErrorAction Stop } |
+            Should -Throw -ErrorId 'RegistryTlsFailed,MiniDocker.Commands.ReceiveMiniImageCommand' -ExpectedMessage '*MINIDOCKER_INSECURE_REGISTRIES*'
+        foreach ($entry in $farReg.Host, '10.213.77.1', 'other.example:5000, 10.213.0.0/16') {
+            $env:MINIDOCKER_INSECURE_REGISTRIES = $entry
+            Get-MiniImage | Remove-MiniImage -Force -Confirm:$false
+            Invoke-ImageContainer (Receive-MiniImage "$($farReg.Host)/test/app:v1").ToString() | Should -Be @('amd64', 'bar in /data as 0') -Because "listed as '$entry'"
+        }
+        $env:MINIDOCKER_INSECURE_REGISTRIES = '10.213.78.1, 10.214.0.0/16, 10.213.77.1:1'
+        { Receive-MiniImage "$($farReg.Host)/test/app:v1" -ErrorAction Stop } | Should -Throw -ErrorId 'RegistryTlsFailed,MiniDocker.Commands.ReceiveMiniImageCommand'
     }
 }
 
