@@ -113,7 +113,7 @@ http: {addr: 127.0.0.1:$port}
     $image = "127.0.0.1:$port/bench/app:v1"
     skopeo copy --quiet --dest-tls-verify=false "oci:${layout}:bench" "docker://$image"
     if ($LASTEXITCODE) { throw 'skopeo push failed' }
-    $blobMB = ($descriptors | Measure-Object -Property size -Sum).Sum / 1MB
+    $blobMB = ($descriptors | ForEach-Object { $_.size } | Measure-Object -Sum).Sum / 1MB
 
     # ---- time, warm session, from an empty store each run
     $pullS = @(); $skopeoS = @(); $importS = @()
@@ -151,10 +151,10 @@ http: {addr: 127.0.0.1:$port}
     ) | Format-Table | Out-String | Write-Output
     'Peak resident memory, each in its own process (pwsh rows include the module baseline):'
     @(
-        [pscustomobject]@{ Process = 'pwsh: Import-Module only (baseline)'; PeakMB = $baseline.PeakMB; 'x skopeo+import' = $null }
-        [pscustomobject]@{ Process = 'pwsh: Receive-MiniImage'; PeakMB = $pullPeak.PeakMB; 'x skopeo+import' = [Math]::Round($pullPeak.PeakMB / [Math]::Max($skopeoPeak.PeakMB, $importPeak.PeakMB), 2) }
-        [pscustomobject]@{ Process = 'skopeo copy'; PeakMB = $skopeoPeak.PeakMB; 'x skopeo+import' = $null }
-        [pscustomobject]@{ Process = 'pwsh: Import-MiniImage'; PeakMB = $importPeak.PeakMB; 'x skopeo+import' = $null }
+        [pscustomobject]@{ Process = 'pwsh: Import-Module only (baseline)'; PeakMB = $baseline.PeakMB; 'Above baseline' = $null; 'x skopeo+import' = $null }
+        [pscustomobject]@{ Process = 'pwsh: Receive-MiniImage'; PeakMB = $pullPeak.PeakMB; 'Above baseline' = [Math]::Round($pullPeak.PeakMB - $baseline.PeakMB, 1); 'x skopeo+import' = [Math]::Round($pullPeak.PeakMB / [Math]::Max($skopeoPeak.PeakMB, $importPeak.PeakMB), 2) }
+        [pscustomobject]@{ Process = 'skopeo copy'; PeakMB = $skopeoPeak.PeakMB; 'Above baseline' = $null; 'x skopeo+import' = $null }
+        [pscustomobject]@{ Process = 'pwsh: Import-MiniImage'; PeakMB = $importPeak.PeakMB; 'Above baseline' = [Math]::Round($importPeak.PeakMB - $baseline.PeakMB, 1); 'x skopeo+import' = $null }
     ) | Format-Table | Out-String | Write-Output
     'x skopeo+import for memory: the pull''s peak over the larger of the two steps'' peaks (they run one after the other).'
 }
