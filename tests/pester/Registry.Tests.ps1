@@ -285,6 +285,19 @@ Describe 'Receive-MiniImage pulls from a real registry' {
         Test-Path (Join-Path $layers $base.DiffId.Substring(7)) | Should -BeTrue
         Invoke-ImageContainer $i.ToString() | Should -Be @('amd64', 'bar in /data as 0')
     }
+    It 'gives up on a layer whose connection drops again and again without progress: RegistryUnreachable, nothing stored' {
+        $log = Join-Path $work 'drop.log'
+        $proxy = (Start-TestHelper 'redirect', '--upstream', $reg.Host, '--log', $log, '--drop')[0]
+        Get-MiniImage | Remove-MiniImage -Force -Confirm:$false
+        { Receive-MiniImage "127.0.0.1:$proxy/test/app:v1" -ErrorAction Stop } |
+            Should -Throw -ErrorId 'RegistryUnreachable,MiniDocker.Commands.ReceiveMiniImageCommand' -ExpectedMessage "*$($base.Descriptor.digest) dropped 6 times*"
+        # The first answer and five resumes, each from byte 0.
+        @(Get-Content $log | Where-Object { $_ -like "* $($base.Descriptor.digest) *" }).Count | Should -Be 6
+        @(Get-MiniImage).Count | Should -Be 0
+        @(Get-ChildItem -Force $layers -Filter '.tmp-*').Count | Should -Be 0
+        # The small layer, complete and verified beside it, may stay (as after Ctrl+C); the dropped one may not.
+        @(Get-ChildItem -Force $layers).Name | Where-Object { $_ -ne $amd.DiffId.Substring(7) } | Should -BeNullOrEmpty
+    }
 }
 
 Describe 'New-MiniContainer -Pull' {

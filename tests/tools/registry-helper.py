@@ -7,7 +7,8 @@ token:    a distribution token server (docs/spec/auth/token.md): Basic credentia
 redirect: a proxy in front of a registry that answers every blob GET with a 307 to a second port
           (another origin) and logs whether that origin was sent an Authorization header. That origin
           honours Range (206); with --cut it drops the connection halfway through the first answer
-          for each blob over 64 KiB (Content-Length promises the whole blob).
+          for each blob over 64 KiB (Content-Length promises the whole blob); with --drop it drops
+          every answer for such a blob before its first byte.
 Each writes its port(s) to --port-file once listening, and runs until killed.
 """
 import argparse, base64, datetime, http.client, http.server, json, os, secrets, sys, threading, time, urllib.parse
@@ -102,10 +103,10 @@ def redirect_proxy(args):
             if data is not None and rng and rng.startswith("bytes=") and rng.endswith("-"):
                 start = int(rng[6:-1])
             body = (data or b"")[start:]
-            cut = args.cut and data is not None and len(data) > 65536 and digest not in cut_done
+            cut = (args.cut or args.drop) and data is not None and len(data) > 65536 and (args.drop or digest not in cut_done)
             if cut:
                 cut_done.add(digest)
-            sent = len(body) // 2 if cut else len(body)
+            sent = 0 if args.drop and cut else len(body) // 2 if cut else len(body)
             with open(args.log, "a") as f:
                 f.write(("auth=yes" if self.headers.get("Authorization") else "auth=no") + f" {self.path} {digest} range={rng or '-'} sent={sent}\n")
             self.send_response(404 if data is None else 206 if start else 200)
@@ -199,6 +200,7 @@ def main():
     p.add_argument("--upstream")
     p.add_argument("--slow", action="store_true")
     p.add_argument("--cut", action="store_true")
+    p.add_argument("--drop", action="store_true")
     args = p.parse_args()
     (token_server if args.mode == "token" else redirect_proxy)(args)
     while True:

@@ -13,8 +13,8 @@ namespace MiniDocker.Engine.Registry
     /// ends before the descriptor's size, the blob is asked for again from the byte reached
     /// (Range: bytes=N-) and reading goes on, so the bytes already read are neither fetched nor
     /// extracted again. A registry that ignores Range (200) has its first N bytes skipped. After
-    /// MaxAttempts drops in a row without a byte of progress the error stands (or the short body does,
-    /// which the digest check then names). Cancelling the token ends a blocked read.
+    /// MaxAttempts resumes in a row without a byte of progress it is RegistryUnreachable (or the short
+    /// body stands, which the digest check then names). Cancelling the token ends a blocked read.
     /// </summary>
     internal sealed class ResumingBlobStream : ReadOnlyStream
     {
@@ -104,7 +104,10 @@ namespace MiniDocker.Engine.Registry
                 _token.ThrowIfCancellationRequested();
                 if (++_failures > MaxAttempts)
                 {
-                    if (drop != null) ExceptionDispatchInfo.Capture(drop).Throw();
+                    if (drop is MiniDockerException) ExceptionDispatchInfo.Capture(drop).Throw();
+                    if (drop != null)
+                        throw new MiniDockerException("RegistryUnreachable", FailureKind.ResourceUnavailable,
+                            $"The connection for blob {_digest} dropped {MaxAttempts + 1} times in a row at byte {_position} of {_size} ({drop.Message}); nothing was stored. Try again later.", _digest, drop);
                     return false;
                 }
                 _verbose?.Invoke($"blob {_digest}: the connection dropped at byte {_position} of {_size} ({drop?.Message ?? "the body ended early"}); asking for the rest (Range: bytes={_position}-), attempt {_failures} of {MaxAttempts}");
