@@ -399,6 +399,18 @@ Describe 'Save-MiniImage writes what docker load, skopeo and Import-MiniImage re
         @(Get-ChildItem -Force $saveDir -Filter '.*tmp-*').Count | Should -Be 0
     }
 
+    It 'keeps the platform of an image pulled for another one (arm64/v8), as the config says' {
+        $arm = Receive-MiniImage "$($reg.Host)/test/multi:v1" -Platform linux/arm64/v8
+        $arm.Platform | Should -Be 'linux/arm64/v8'
+        $path = Join-Path $saveDir 'arm.tar'
+        $arm | Save-MiniImage -Path $path | Out-Null
+        $config = Join-Path $saveDir 'arm-config.json'
+        skopeo inspect --raw --config "docker-archive:$path" > $config
+        $c = Get-Content -Raw $config | ConvertFrom-Json
+        "$($c.os)/$($c.architecture)/$($c.variant)" | Should -Be 'linux/arm64/v8'
+        (Import-MiniImage $path -Name 'saved/arm:1').Platform | Should -Be 'linux/arm64/v8'
+    }
+
     It 'puts several images in one docker archive, each under its name' {
         $one = Import-MiniImage $env:MINIDOCKER_TEST_ROOTFS -Name 'save/one:1'
         $path = Join-Path $saveDir 'two.tar'

@@ -135,6 +135,8 @@ namespace MiniDocker.Engine.Images
                     User = c?["User"]?.GetValue<string>() is { Length: > 0 } u ? u : null,
                 },
                 Created = DateTime.TryParse(config["created"]?.GetValue<string>(), null, System.Globalization.DateTimeStyles.AdjustToUniversal, out var t) ? t : DateTime.UtcNow,
+                Platform = config["os"]?.GetValue<string>() is { Length: > 0 } os && config["architecture"]?.GetValue<string>() is { Length: > 0 } arch
+                    ? os + "/" + arch + (config["variant"]?.GetValue<string>() is { Length: > 0 } v ? "/" + v : "") : null,
                 Source = source,
             };
             var hex = diffIds.Select(d => d.StartsWith("sha256:", StringComparison.Ordinal) && d.Length == 71 && d.Skip(7).All(Uri.IsHexDigit) ? d.Substring(7) : throw Invalid(source, $"layer digest '{d}' is not sha256")).ToList();

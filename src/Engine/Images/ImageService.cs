@@ -61,7 +61,7 @@ namespace MiniDocker.Engine.Images
             foreach (var t in record.Tags)
             {
                 var (name, tag) = ImageStore.ParseReference(t);
-                yield return new Image { Id = record.Id, Tags = record.Tags, Name = name, Tag = tag, RepoDigests = record.RepoDigests, Layers = record.Layers, Config = record.Config, Created = record.Created, Size = record.Size, Source = record.Source };
+                yield return new Image { Id = record.Id, Tags = record.Tags, Name = name, Tag = tag, RepoDigests = record.RepoDigests, Layers = record.Layers, Config = record.Config, Created = record.Created, Size = record.Size, Source = record.Source, Platform = record.Platform };
             }
         }
 

@@ -124,7 +124,7 @@ namespace MiniDocker.Engine.Registry
             if (c.Cmd != null) config["Cmd"] = new JsonArray(c.Cmd.Select(e => (JsonNode)JsonValue.Create(e)!).ToArray());
             if (c.WorkingDir != null) config["WorkingDir"] = c.WorkingDir;
             if (c.User != null) config["User"] = c.User;
-            var platform = ImagePuller.HostPlatform.Split('/');
+            var platform = (image.Platform ?? ImagePuller.HostPlatform).Split('/');
             var root = new JsonObject
             {
                 ["created"] = image.Created.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),

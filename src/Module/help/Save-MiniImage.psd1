@@ -19,8 +19,9 @@ given by id is listed without a name. Every blob is named by its sha256, so a re
 The store keeps extracted files rather than the original layer tars, so, as with
 Send-MiniImage, the layers are written again (overlay whiteouts as .wh. files) and the layer
 digests, the config and so the image id in the archive are those of the tars written here;
-importing the archive gives an image with the archive's config id. The config records this
-machine's platform.
+importing the archive gives an image with the archive's config id. The config records the
+image's platform (the one its own config named when it was pulled or imported; this machine's
+for an image made here).
 
 Nothing is left at -Path unless every image was written: a tar is written to a temporary file
 beside it and renamed (an existing file is replaced, as docker save -o does), a layout folder
