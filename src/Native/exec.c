@@ -15,6 +15,7 @@
 #include "exec.h"
 #include "init.h"
 #include "monitor.h"
+#include "seccomp.h"
 #include "security.h"
 #include "status.h"
 #include "terminal.h"

@@ -20,7 +20,7 @@
 #include "monitor.h"
 #include "network.h"
 #include "relay.h"
-#include "security.h"
+#include "seccomp.h"
 #include "status.h"
 #include "terminal.h"
 

@@ -7,6 +7,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "seccomp.h"
 #include "security.h"
 
 static int
