@@ -48,24 +48,6 @@ struct target
   int nsfd[NNAMESPACES];      /* only without a pidfd */
 };
 
-static const char *
-plan_check (const struct plan *plan)
-{
-  size_t i;
-  if (plan->target == NULL)
-    return "target";
-  if (plan->errorfile == NULL)
-    return "errorfile";
-  for (i = 0; i < plan->ndirs; i++)
-    {
-      const struct directive *d = &plan->dirs[i];
-      if (directive_is_filesystem (d) || d->kind == D_HOSTNAME || d->kind == D_LOG || d->kind == D_EXITFILE
-          || d->kind == D_INIT || d->kind == D_LOGMAX || d->kind == D_ATTACH || d->kind == D_ATTACHHOLD)
-        return d->name;
-    }
-  return NULL;
-}
-
 /* Field 22 of /proc/PID/stat; 0 when PID is gone or a zombie (a zombie has no namespaces left). */
 static unsigned long long
 start_time (pid_t pid)
@@ -242,17 +224,10 @@ exec_run (const struct plan *plan)
   struct target target;
   struct terminal tty;
   sigset_t sigs;
-  const char *bad;
   int errorfile_fd, sig_fd, error_p[2], status, rc;
   pid_t child;
 
   memset (&err, 0, sizeof err);
-  if ((bad = plan_check (plan)) != NULL)
-    {
-      md_fail (&err, EINVAL, "plan", bad);
-      md_error_report (2, &err);
-      return EXEC_FAILED;
-    }
   /* A host path: opened before the mount namespace changes. */
   errorfile_fd = open (plan->errorfile->args[0], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (errorfile_fd < 0)

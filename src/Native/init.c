@@ -121,7 +121,7 @@ init_setup (const struct init_args *a, struct md_error *err)
     return -1;
   umask (0);
   for (i = 0; i < plan->ndirs; i++)
-    if (directive_is_filesystem (&plan->dirs[i]) && rootfs_apply (plan, &plan->dirs[i], err) < 0)
+    if (plan->dirs[i].init_step && rootfs_apply (plan, &plan->dirs[i], err) < 0)
       return -1;
   umask (a->umask);
   if ((!plan->tty && reopen_stdin (err) < 0) || set_hostname (plan, err) < 0
