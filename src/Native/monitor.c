@@ -167,6 +167,7 @@ clone_init (struct monitor *m, struct md_error *err)
   m->init_pid = clone (init_main, stack + INIT_STACK_SIZE, (int) namespaces | SIGCHLD, &m->init);
   if (m->init_pid < 0)
     md_fail (err, errno, "clone", flags);
+  /* The init has its own copy (no CLONE_VM): a failed munmap would only keep address space. */
   munmap (stack, INIT_STACK_SIZE);
   close (m->init.sync_fd);
   close (m->init.error_fd);

@@ -15,21 +15,22 @@
 #define EXEC PLAN_EXEC
 #define BOTH (PLAN_RUN | PLAN_EXEC)
 #define STEP (1u << 8)
+#define HOSTPATH (1u << 9)   /* its argument is a host path, made absolute: the monitor chdirs to "/" */
 
 struct directive_spec
 {
   const char *name;
   enum directive_kind kind;
   int argc;
-  unsigned use;   /* the modes that accept it, and STEP */
+  unsigned use;   /* the modes that accept it, STEP, HOSTPATH */
 };
 
 static const struct directive_spec specs[] = {
   { "version", D_VERSION, 1, BOTH },
   { "hostname", D_HOSTNAME, 1, RUN },
-  { "cgroup", D_CGROUP, 1, BOTH },
-  { "log", D_LOG, 1, RUN },
-  { "exitfile", D_EXITFILE, 1, RUN },
+  { "cgroup", D_CGROUP, 1, BOTH | HOSTPATH },
+  { "log", D_LOG, 1, RUN | HOSTPATH },
+  { "exitfile", D_EXITFILE, 1, RUN | HOSTPATH },
   { "chdir", D_CHDIR, 1, RUN | STEP },
   { "mount", D_MOUNT, 5, RUN | STEP },
   { "mkdir", D_MKDIR, 2, RUN | STEP },
@@ -51,10 +52,10 @@ static const struct directive_spec specs[] = {
   { "syscall", D_SYSCALL, 3, BOTH },
   { "seccompcache", D_SECCOMPCACHE, 1, BOTH },
   { "logmax", D_LOGMAX, 1, RUN },
-  { "attach", D_ATTACH, 1, RUN },
+  { "attach", D_ATTACH, 1, RUN | HOSTPATH },
   { "attachhold", D_ATTACHHOLD, 1, RUN },
   { "target", D_TARGET, 2, EXEC },
-  { "errorfile", D_ERRORFILE, 1, EXEC },
+  { "errorfile", D_ERRORFILE, 1, EXEC | HOSTPATH },
   { "tty", D_TTY, 0, BOTH },
   { "hostnet", D_HOSTNET, 0, RUN },
   { "publish", D_PUBLISH, 3, RUN },
@@ -267,26 +268,18 @@ record_setting (struct plan *plan, struct directive *d, struct md_error *err)
       plan->hostname = d;
       break;
     case D_CGROUP:
-      if (make_absolute (&d->args[0], d->index, err) < 0)
-        return -1;
       plan->cgroups[plan->ncgroups++] = d;
       break;
     case D_LOG:
-      if (make_absolute (&d->args[0], d->index, err) < 0)
-        return -1;
       plan->log = d;
       break;
     case D_ATTACH:
-      if (make_absolute (&d->args[0], d->index, err) < 0)
-        return -1;
       plan->attach = d;
       break;
     case D_ATTACHHOLD:
       plan->attachhold = d;
       break;
     case D_EXITFILE:
-      if (make_absolute (&d->args[0], d->index, err) < 0)
-        return -1;
       if (plan->exitfile != NULL)
         plan->exitfile2 = d;
       else
@@ -337,8 +330,6 @@ record_setting (struct plan *plan, struct directive *d, struct md_error *err)
       plan->hostnet = true;
       break;
     case D_ERRORFILE:
-      if (make_absolute (&d->args[0], d->index, err) < 0)
-        return -1;
       plan->errorfile = d;
       break;
     default:
@@ -385,6 +376,8 @@ plan_load (int fd, enum plan_mode mode, struct plan *plan, struct md_error *err)
       d->name = spec->name;
       d->init_step = (spec->use & STEP) != 0;
       d->args = &plan->tokens[t + 1];
+      if ((spec->use & HOSTPATH) && make_absolute (&d->args[0], d->index, err) < 0)
+        return -1;
       t += 1 + (size_t) spec->argc;
       plan->ndirs++;
 
