@@ -6,9 +6,12 @@ namespace MiniDocker.Engine
     /// <summary>Where the engine keeps its state and finds its helper. Defaults come from the environment.</summary>
     public sealed class EngineOptions
     {
-        /// <summary>State root: containers (and later images). MINIDOCKER_ROOT overrides /var/lib/minidocker.</summary>
+        /// <summary>
+        /// State root: containers, images. MINIDOCKER_ROOT overrides /var/lib/minidocker (rootless:
+        /// $XDG_DATA_HOME/minidocker, by default ~/.local/share/minidocker).
+        /// </summary>
         public string StateRoot { get; set; } =
-            Environment.GetEnvironmentVariable("MINIDOCKER_ROOT") is { Length: > 0 } r ? r : "/var/lib/minidocker";
+            Environment.GetEnvironmentVariable("MINIDOCKER_ROOT") is { Length: > 0 } r ? r : Rootless.RootlessMode.DefaultStateRoot();
 
         /// <summary>
         /// Parent of every container's cgroup. MINIDOCKER_CGROUP_PARENT overrides it. A relative path is
@@ -27,10 +30,11 @@ namespace MiniDocker.Engine
 
         /// <summary>
         /// Run state that dies with the host (the monitors' exit files): MINIDOCKER_RUN_ROOT overrides
-        /// /run/minidocker. On tmpfs the monitor's fsyncs cost nothing; after a reboot no container runs anyway.
+        /// /run/minidocker (rootless: $XDG_RUNTIME_DIR/minidocker, else /tmp/minidocker-run-UID).
+        /// On tmpfs the monitor's fsyncs cost nothing; after a reboot no container runs anyway.
         /// </summary>
         public string RunRoot { get; set; } =
-            Environment.GetEnvironmentVariable("MINIDOCKER_RUN_ROOT") is { Length: > 0 } rr ? rr : "/run/minidocker";
+            Environment.GetEnvironmentVariable("MINIDOCKER_RUN_ROOT") is { Length: > 0 } rr ? rr : Rootless.RootlessMode.DefaultRunRoot();
 
         /// <summary>
         /// The log size cap: the monitor rotates a container's log to container.log.1 when it reaches

@@ -14,7 +14,14 @@ namespace MiniDocker
         private readonly CancellationTokenSource _cancel = new();
         private ContainerEngine? _engine;
 
-        protected ContainerEngine Engine => _engine ??= new ContainerEngine();
+        protected ContainerEngine Engine => _engine ??= NewEngine();
+
+        // A root the engine refuses (rootless: a run root someone else owns) ends the command with its ErrorRecord.
+        private ContainerEngine NewEngine()
+        {
+            try { return new ContainerEngine(); }
+            catch (MiniDockerException e) { ThrowTerminatingError(ToErrorRecord(e)); throw; }
+        }
 
         /// <summary>Cancelled when the user presses Ctrl+C: waits and follows end at once.</summary>
         protected CancellationToken Cancellation => _cancel.Token;

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -152,6 +153,28 @@ target_join (const struct plan *plan, struct target *t, struct md_error *err)
   return 0;
 }
 
+/* Rootless: the container's namespaces belong to its user namespace, so it is joined first (as its
+   owner we get its capabilities, which the other setns calls need). The fd is the target's when the
+   recorded start time still holds after it was opened. Nothing to do when it is ours (root mode). */
+static int
+join_userns (const struct plan *plan, struct md_error *err)
+{
+  char path[64];
+  struct stat mine, theirs;
+  int fd, rc = 0;
+  snprintf (path, sizeof path, "/proc/%d/ns/user", (int) plan->target->num[0]);
+  if ((fd = open (path, O_RDONLY | O_CLOEXEC)) < 0)
+    return md_fail (err, errno, "setns", path);
+  if (fstat (fd, &theirs) < 0 || stat ("/proc/self/ns/user", &mine) < 0)
+    rc = md_fail (err, errno, "setns", path);
+  else if (target_is_alive (plan, err) < 0)
+    rc = -1;
+  else if ((mine.st_ino != theirs.st_ino || mine.st_dev != theirs.st_dev) && setns (fd, CLONE_NEWUSER) < 0)
+    rc = md_fail (err, errno, "setns", "user");
+  close (fd);
+  return rc;
+}
+
 /* setns into the mount namespace made "/" the container's root; the cwd must end up inside it, so
    no host directory leaks in as the cwd (the CVE-2024-21626 class). */
 static int
@@ -269,8 +292,8 @@ exec_launch (struct exec_session *s, struct md_error *err)
 
   /* Into the cgroups first (host paths, and a process cannot leave the cgroup namespace it joins). */
   if (seccomp_prepare (plan, err) < 0 || target_open (plan, &s->target, err) < 0
-      || monitor_join_cgroups (plan, getpid (), err) < 0 || target_join (plan, &s->target, err) < 0
-      || (plan->tty && terminal_open (&s->tty, err) < 0))
+      || monitor_join_cgroups (plan, getpid (), err) < 0 || join_userns (plan, err) < 0
+      || target_join (plan, &s->target, err) < 0 || (plan->tty && terminal_open (&s->tty, err) < 0))
     return -1;
   if (pipe2 (error_p, O_CLOEXEC) < 0)
     return md_fail (err, errno, "pipe", "error");

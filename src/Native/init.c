@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
@@ -83,6 +84,21 @@ wait_for_release (int sync_fd, struct md_error *err)
   return 0;
 }
 
+/* Rootless, once the monitor has written our id maps: not dumpable again (the monitor had to make us
+   so for the maps), and none of the caller's supplementary groups, which the namespace cannot name.
+   With a single mapping setgroups is denied and the groups stay (they show as nobody). */
+static int
+enter_userns (const struct plan *plan, struct md_error *err)
+{
+  if (plan->userns == NULL)
+    return 0;
+  if (prctl (PR_SET_DUMPABLE, 0) < 0)
+    return md_fail (err, errno, "prctl", "PR_SET_DUMPABLE");
+  if (plan->userns->args[3][0] != '\0' && setgroups (0, NULL) < 0)
+    return md_fail_directive (err, plan->userns, errno, "setgroups");
+  return 0;
+}
+
 static int
 set_hostname (const struct plan *plan, struct md_error *err)
 {
@@ -131,7 +147,8 @@ init_setup (const struct init_args *a, struct md_error *err)
   const struct plan *plan = a->plan;
   size_t i;
 
-  if (init_reset_signals (err) < 0 || setup_stdio (a, err) < 0 || wait_for_release (a->sync_fd, err) < 0)
+  if (init_reset_signals (err) < 0 || setup_stdio (a, err) < 0 || wait_for_release (a->sync_fd, err) < 0
+      || enter_userns (plan, err) < 0)
     return -1;
   /* Now inside our cgroups: make them the root of our cgroup namespace. */
   if (unshare (CLONE_NEWCGROUP) < 0)

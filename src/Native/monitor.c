@@ -23,6 +23,7 @@
 #include "seccomp.h"
 #include "status.h"
 #include "terminal.h"
+#include "userns.h"
 
 #define INIT_STACK_SIZE (1u << 20)
 #define CLONE_NAMESPACES (CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET)
@@ -161,9 +162,15 @@ clone_init (struct monitor *m, struct md_error *err)
   unsigned namespaces = CLONE_NAMESPACES & ~(m->plan->hostnet ? (unsigned) CLONE_NEWNET : 0u);
   char *stack = mmap (NULL, INIT_STACK_SIZE, PROT_READ | PROT_WRITE,
                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
+  if (m->plan->userns)
+    namespaces |= CLONE_NEWUSER;
   snprintf (flags, sizeof flags, "0x%x", namespaces);
   if (stack == MAP_FAILED)
     return md_fail (err, errno, "clone", flags);
+  /* The maps are written to /proc/INIT/uid_map and gid_map by us (or newuidmap, as us): those files are ours only
+     while the init is dumpable, which it inherits. Undone once the maps are in (monitor_launch). */
+  if (m->plan->userns && prctl (PR_SET_DUMPABLE, 1) < 0)
+    return md_fail (err, errno, "prctl", "PR_SET_DUMPABLE");
   m->init_pid = clone (init_main, stack + INIT_STACK_SIZE, (int) namespaces | SIGCHLD, &m->init);
   if (m->init_pid < 0)
     md_fail (err, errno, "clone", flags);
@@ -398,6 +405,10 @@ monitor_launch (struct monitor *m, struct md_error *err)
   seccomp_forget_prepared ();
   malloc_trim (0);
 
+  if (plan->userns && userns_map (plan, m->init_pid, err) < 0)
+    return -1;
+  if (plan->userns && prctl (PR_SET_DUMPABLE, 0) < 0)
+    return md_fail (err, errno, "prctl", "PR_SET_DUMPABLE");
   if (monitor_join_cgroups (plan, m->init_pid, err) < 0 || network_attach (plan, m->init_pid, err) < 0
       || release_init (m, err) < 0)
     return -1;

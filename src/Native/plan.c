@@ -58,6 +58,7 @@ static const struct directive_spec specs[] = {
   { "errorfile", D_ERRORFILE, 1, EXEC | HOSTPATH },
   { "tty", D_TTY, 0, BOTH },
   { "hostnet", D_HOSTNET, 0, RUN },
+  { "userns", D_USERNS, 4, RUN },
   { "publish", D_PUBLISH, 3, RUN },
   { "bridge", D_BRIDGE, 2, RUN },
   { "veth", D_VETH, 2, RUN },
@@ -328,6 +329,9 @@ record_setting (struct plan *plan, struct directive *d, struct md_error *err)
       break;
     case D_HOSTNET:
       plan->hostnet = true;
+      break;
+    case D_USERNS:
+      plan->userns = d;
       break;
     case D_ERRORFILE:
       plan->errorfile = d;

@@ -48,8 +48,10 @@ namespace MiniDocker.Engine
                 : layout.V1.Keys.OrderBy(k => k, StringComparer.Ordinal).ToList();
             var containers = List();
             string exe = SealedHelper.ExecutablePath(_options.HelperPath);
+            var rootless = Rootless.RootlessProbe.Collect(layout);
             return new SystemInfo
             {
+                Rootless = rootless,
                 CgroupMode = layout.Mode switch { CgroupMode.Unified => "v2", CgroupMode.Hybrid => "v1 hybrid", _ => "v1" },
                 CgroupControllers = controllers,
                 KernelRelease = File.ReadAllText("/proc/sys/kernel/osrelease").Trim(),
@@ -85,5 +87,7 @@ namespace MiniDocker.Engine
         public int Containers { get; init; }
         public IReadOnlyDictionary<string, int> ContainersByState { get; init; } = new Dictionary<string, int>();
         public int Images { get; init; }
+        /// <summary>The mode (root or rootless) and what rootless mode finds: subordinate ids, uidmap tools, delegation, overlay, pasta.</summary>
+        public Rootless.RootlessProbe Rootless { get; init; } = new();
     }
 }

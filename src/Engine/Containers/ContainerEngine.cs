@@ -29,6 +29,8 @@ namespace MiniDocker.Engine
         {
             _options = options ?? new EngineOptions();
             _store = new ContainerStore(_options.ContainersRoot, _options.RunContainersRoot);
+            // Rootless: the run root may be in a shared /tmp, where it must be ours alone before anything goes in.
+            Rootless.RootlessMode.SecureRunRoot(_options.RunRoot);
             // Roots an older version made 0755 are narrowed on first use: below them are setuid files and secrets.
             StateDirectory.Secure(_options.StateRoot);
             StateDirectory.Secure(_options.RunRoot);
@@ -51,6 +53,7 @@ namespace MiniDocker.Engine
                 throw new MiniDockerException("InvalidCommand", FailureKind.InvalidArgument, "A command argument contains a NUL character.", command);
             ValidateEnvironment(spec.Environment);
             var limits = spec.Limits.ApplyTo(new ResourceLimits(), HostCpus.Current());
+            if (!spec.Limits.IsEmpty && Cgroups is NoCgroupDriver noCgroups) throw noCgroups.Unavailable("A resource limit (-Memory, -Cpus, -PidsLimit, ...)", spec.Name);
             string workdir = spec.WorkingDirectory ?? root.Image?.Config.WorkingDir ?? "/";
             if (!workdir.StartsWith('/'))
                 throw new MiniDockerException("InvalidWorkingDirectory", FailureKind.InvalidArgument, $"Working directory '{workdir}' must be an absolute path inside the container.", workdir);
@@ -166,7 +169,7 @@ namespace MiniDocker.Engine
                             var cg = LocateCgroup(id);
                             if (cg.Directories.Count > 0) { Cgroups.KillAll(cg); Cgroups.Remove(cg); }
                             if (Directory.Exists(_store.RunDirectoryOf(id))) Directory.Delete(_store.RunDirectoryOf(id), recursive: true);
-                            Directory.Delete(_store.DirectoryOf(id), recursive: true);
+                            Rootless.RootlessFiles.DeleteTree(_store.DirectoryOf(id));
                             _store.DeleteLock(id);
                         }
                     // Taking the lock of a container that no longer exists deletes its lock file.
@@ -370,7 +373,8 @@ namespace MiniDocker.Engine
             try
             {
                 var network = AttachNetwork(c, dir);
-                var plan = ContainerPlan.Build(c, dir, Cgroups.ProcsFiles(cg), _store.LogPath(c.Id), _store.ExitPath(c.Id), mounts, network);
+                var plan = ContainerPlan.Build(c, dir, Cgroups.ProcsFiles(cg), _store.LogPath(c.Id), _store.ExitPath(c.Id), mounts, network,
+                    Rootless.RootlessMode.IsRootless ? Rootless.IdMapping.ForCurrentUser() : null);
                 plan.LogMax(_options.LogMaxBytes).ExitFile(_store.StateExitPath(c.Id));
                 if (!tty) plan.Attach(_store.AttachPath(c.Id));
                 if (attach) plan.AttachHold(AttachHoldMilliseconds);
@@ -423,7 +427,7 @@ namespace MiniDocker.Engine
             Directory.CreateDirectory(Path.Combine(dir, "upper"));
             Directory.CreateDirectory(Path.Combine(dir, "rootfs"));
             string work = Path.Combine(dir, "work");
-            if (Directory.Exists(work)) Directory.Delete(work, recursive: true);
+            Rootless.RootlessFiles.DeleteTree(work);
             Directory.CreateDirectory(work);
             for (int i = 0; i < lowersBottomFirst.Count; i++)
             {
@@ -493,6 +497,8 @@ namespace MiniDocker.Engine
                 using (_store.Lock(c.Id))
                 {
                     if (_store.Load(c.Id) is { CgroupPaths.Count: > 0 } r) Cgroups.KillAll(new ContainerCgroup(r.CgroupPaths));
+                    // No cgroup (rootless without delegation): killing PID 1 ends its whole PID namespace.
+                    else if (ProcessInfo.IsSame(c.Pid, c.PidStartTime)) Syscalls.Kill(c.Pid!.Value, Syscalls.SIGKILL_);
                 }
             WaitForAll(running, TimeSpan.FromSeconds(10), CancellationToken.None);
             return ids.Select(id => errors.TryGetValue(id, out var e) ? new StopResult(id, null, e)
@@ -606,7 +612,7 @@ namespace MiniDocker.Engine
                 {
                     if (Directory.Exists(_store.RunDirectoryOf(c.Id))) Directory.Delete(_store.RunDirectoryOf(c.Id), recursive: true);
                     File.Delete(_store.RecordPath(c.Id));
-                    Directory.Delete(_store.DirectoryOf(c.Id), recursive: true);
+                    Rootless.RootlessFiles.DeleteTree(_store.DirectoryOf(c.Id));
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {

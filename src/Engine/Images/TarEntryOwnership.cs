@@ -5,7 +5,10 @@ namespace MiniDocker.Engine.Images
 {
     internal static class TarEntryOwnership
     {
-        public static uid_t OwnerUid(this TarEntry e) => (uid_t)(uint)e.Uid;
-        public static gid_t OwnerGid(this TarEntry e) => (gid_t)(uint)e.Gid;
+        // Rootless: an ordinary user can only chown to itself, which is container root; every file is then
+        // root's inside (Podman's ignore_chown_errors). Mapping other owners into the subordinate range needs
+        // the extraction to run inside the user namespace (not done yet).
+        public static uid_t OwnerUid(this TarEntry e) => (uid_t)(Rootless.RootlessMode.IsRootless ? Rootless.RootlessMode.Uid : (uint)e.Uid);
+        public static gid_t OwnerGid(this TarEntry e) => (gid_t)(Rootless.RootlessMode.IsRootless ? Rootless.RootlessMode.Gid : (uint)e.Gid);
     }
 }

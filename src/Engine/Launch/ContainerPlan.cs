@@ -36,12 +36,13 @@ namespace MiniDocker.Engine.Launch
         /// resolved inside the rootfs (no symlink in them).
         /// </summary>
         public static LaunchPlan Build(Container c, string containerDir, IEnumerable<string> cgroupProcsFiles, string logPath, string exitPath,
-            IReadOnlyList<ContainerMount>? mounts = null, Networking.NetworkAttachment? network = null)
+            IReadOnlyList<ContainerMount>? mounts = null, Networking.NetworkAttachment? network = null, Rootless.IdMapping? userns = null)
         {
             var s = c.Security;
             int lowers = System.Math.Max(1, c.Layers.Count);
             string lowerdir = string.Join(":", Enumerable.Range(0, lowers).Reverse().Select(LowerName));
             var plan = new LaunchPlan().Hostname(c.Hostname);
+            if (userns != null) plan.UserNamespace(userns.UidMap, userns.GidMap, userns.NewUidMap, userns.NewGidMap);
             foreach (var f in cgroupProcsFiles) plan.Cgroup(f);
             // Device nodes work only where MiniDocker put them: the rootfs and /dev are nodev, each default
             // device is its own bind mount. A node made with CAP_MKNOD elsewhere (a volume is not nodev) meets the
@@ -52,7 +53,9 @@ namespace MiniDocker.Engine.Launch
                 .Mount("proc", "rootfs/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "")
                 .Mount("tmpfs", "rootfs/dev", "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k");
             foreach (var (name, major, minor) in Devices.Where(d => !c.Devices.Any(x => x.Path == "/dev/" + d.Name)))
-                plan.CharDevice("rootfs/dev/" + name, major, minor).Mount("rootfs/dev/" + name, "rootfs/dev/" + name, "", MS_BIND, "");
+                // In a user namespace mknod of a device is refused: the host's node is bound onto an empty file instead.
+                if (userns != null) plan.EmptyFile("rootfs/dev/" + name).Mount("/dev/" + name, "rootfs/dev/" + name, "", MS_BIND, "");
+                else plan.CharDevice("rootfs/dev/" + name, major, minor).Mount("rootfs/dev/" + name, "rootfs/dev/" + name, "", MS_BIND, "");
             // -Device nodes the same way: made while /dev is not yet nodev, each its own (dev) bind mount; the device cgroup allows them.
             foreach (var d in c.Devices)
                 plan.Node("rootfs" + d.Path, d.Type, d.FileMode, d.Major, d.Minor).Mount("rootfs" + d.Path, "rootfs" + d.Path, "", MS_BIND, "");

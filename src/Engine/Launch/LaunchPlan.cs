@@ -34,6 +34,8 @@ namespace MiniDocker.Engine.Launch
         public LaunchPlan Node(string path, char type, int mode, long major, long minor) =>
             Add("mknod", path, Convert.ToString((type == 'b' ? 0x6000 : 0x2000) | (mode & 0xfff), 8),
                 major.ToString(CultureInfo.InvariantCulture), minor.ToString(CultureInfo.InvariantCulture));
+        /// <summary>An empty regular file (mknod with S_IFREG, which needs no privilege): a bind mount target.</summary>
+        public LaunchPlan EmptyFile(string path) => Add("mknod", path, "100644", "0", "0");
         public LaunchPlan Symlink(string target, string path) => Add("symlink", target, path);
         public LaunchPlan Pivot(string newRoot) => Add("pivot", newRoot);
         public LaunchPlan ReadOnly(string path) => Add("readonly", path);
@@ -63,6 +65,8 @@ namespace MiniDocker.Engine.Launch
         public LaunchPlan IpAddr(string ifname, string cidr) => Add("ipaddr", ifname, cidr);
         public LaunchPlan Route(string gateway) => Add("route", gateway);
         public LaunchPlan HostNet() => Add("hostnet");
+        /// <summary>Rootless: a user namespace; UIDMAP/GIDMAP are newuidmap's words ("0 1000 1 1 100000 65536"), written through the tools or, when they are empty, directly (one line).</summary>
+        public LaunchPlan UserNamespace(string uidMap, string gidMap, string newUidMap, string newGidMap) => Add("userns", uidMap, gidMap, newUidMap, newGidMap);
 
         public byte[] Encode()
         {

@@ -15,7 +15,10 @@ namespace MiniDocker.Commands
             o.TypeNames.Insert(0, "MiniDocker.SystemInfo");
             o.Properties.Add(new PSNoteProperty("ModuleVersion", MyInvocation.MyCommand.Module?.Version?.ToString() ?? typeof(GetMiniSystemInfoCommand).Assembly.GetName().Version?.ToString()));
             foreach (var p in typeof(MiniDocker.Engine.SystemInfo).GetProperties())
-                o.Properties.Add(new PSNoteProperty(p.Name, p.GetValue(info)));
+                if (p.Name != nameof(MiniDocker.Engine.SystemInfo.Rootless)) o.Properties.Add(new PSNoteProperty(p.Name, p.GetValue(info)));
+            // Mode (root or rootless) and what rootless mode finds, flat like the rest.
+            foreach (var p in typeof(MiniDocker.Engine.Rootless.RootlessProbe).GetProperties())
+                o.Properties.Add(new PSNoteProperty(p.Name, p.GetValue(info!.Rootless)));
             WriteObject(o);
         }
     }

@@ -1,0 +1,15 @@
+/* Rootless: the init's user namespace and its id maps, written by the monitor (the parent). */
+#ifndef MD_USERNS_H
+#define MD_USERNS_H
+
+#include <sys/types.h>
+
+#include "error.h"
+#include "plan.h"
+
+/* Writes the `userns` directive's uid and gid maps for PID (a child cloned with CLONE_NEWUSER that
+   waits for them): through newuidmap/newgidmap when the plan names them, else directly (one id,
+   with setgroups denied, as the kernel requires of an unprivileged writer). */
+int userns_map (const struct plan *plan, pid_t pid, struct md_error *err);
+
+#endif

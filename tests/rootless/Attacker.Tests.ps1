@@ -1,0 +1,48 @@
+# A second ordinary user against the first one's running container (Invoke-RootlessSuite.ps1 runs this AS
+# mdrootless2 while mdrootless keeps 'victim' running): it can neither list, stop, enter nor read it.
+
+BeforeAll {
+    Import-Module $env:MINIDOCKER_MODULE -Force
+    $script:victimPid = $env:MD_VICTIM_PID
+    $script:victimState = $env:MD_VICTIM_STATE_ROOT
+    $script:victimRun = $env:MD_VICTIM_RUN_ROOT
+}
+
+Describe 'Another user' {
+    It 'has a victim to attack' {
+        $victimPid | Should -Not -BeNullOrEmpty
+        Test-Path "/proc/$victimPid" | Should -BeTrue
+        [int](id -u) | Should -Not -Be 0
+    }
+    It 'does not see the victim''s container with its own roots' {
+        @(Get-MiniContainer | Where-Object Name -eq 'victim').Count | Should -Be 0
+    }
+    It 'cannot list, stop or enter it by pointing MINIDOCKER_ROOT at the victim''s state' {
+        $saved = $env:MINIDOCKER_ROOT
+        $env:MINIDOCKER_ROOT = $victimState
+        try {
+            @(Get-MiniContainer -ErrorAction SilentlyContinue | Where-Object Name -eq 'victim').Count | Should -Be 0
+            $err = $null
+            Stop-MiniContainer -Name victim -Timeout 1 -ErrorVariable err -ErrorAction SilentlyContinue
+            $err.Count | Should -BeGreaterThan 0
+            $err = $null
+            Invoke-MiniContainer -Name victim -Command /bin/true -ErrorVariable err -ErrorAction SilentlyContinue
+            $err.Count | Should -BeGreaterThan 0
+        }
+        finally { if ($saved) { $env:MINIDOCKER_ROOT = $saved } else { Remove-Item Env:MINIDOCKER_ROOT } }
+        Test-Path "/proc/$victimPid" | Should -BeTrue
+    }
+    It 'cannot read the victim''s state, run state or the container''s files' {
+        { Get-ChildItem $victimState -ErrorAction Stop } | Should -Throw
+        { Get-ChildItem $victimRun -ErrorAction Stop } | Should -Throw
+        { Get-Content "/proc/$victimPid/root/root/secret" -ErrorAction Stop } | Should -Throw
+        { Get-Content "/proc/$victimPid/environ" -ErrorAction Stop } | Should -Throw
+    }
+    It 'cannot signal the victim''s init or join its namespaces' {
+        & kill -KILL $victimPid 2>$null
+        $LASTEXITCODE | Should -Not -Be 0
+        & nsenter -t $victimPid -U -m -p -- /bin/true 2>$null
+        $LASTEXITCODE | Should -Not -Be 0
+        Test-Path "/proc/$victimPid" | Should -BeTrue
+    }
+}

@@ -1,0 +1,86 @@
+<#
+.SYNOPSIS
+    The rootless stage (run as root; build.ps1 -Test runs it): makes two unprivileged users with subordinate
+    ids (ensure-users.sh), runs Rootless.Tests.ps1 AS mdrootless (its default XDG roots in a throw-away
+    XDG_DATA_HOME, no XDG_RUNTIME_DIR, so the /tmp fallback is used), then Attacker.Tests.ps1 AS mdrootless2
+    against a container mdrootless keeps running. Checks that neither user has a process left, cleans up,
+    and writes the counts to -ResultPath as JSON.
+#>
+[CmdletBinding()]
+param(
+    [string]$ResultPath,
+    [string]$BuildOutput = (Join-Path $PSScriptRoot '../../out')
+)
+$ErrorActionPreference = 'Stop'
+$env:POWERSHELL_TELEMETRY_OPTOUT = '1'
+$env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
+if ((id -u) -ne 0) { throw 'The rootless stage makes its test users and runs as them: run it as root.' }
+$repo = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
+$BuildOutput = (Resolve-Path $BuildOutput).Path
+& bash (Join-Path $PSScriptRoot 'ensure-users.sh')
+if ($LASTEXITCODE) { throw 'ensure-users.sh failed' }
+
+# Everything the users run must be theirs to read (the checkout, out/, .tools): say so instead of failing obscurely.
+# The dotnet tool's launcher: the pwsh under $PSHOME is not executable by other users.
+$pwsh = Join-Path $repo '.tools/pwsh/pwsh'
+$pester = (Resolve-Path (Join-Path $repo '.tools/pester/pester/5.7.1/tools/Pester.psd1')).Path
+foreach ($p in $pwsh, $pester, (Join-Path $BuildOutput 'MiniDocker/MiniDocker.psd1'), (Join-Path $BuildOutput 'native/mdtest'), $PSScriptRoot) {
+    & runuser -u mdrootless -- test -r $p
+    if ($LASTEXITCODE) { throw "The rootless test user cannot read $($p): make it and its parents world-readable (or build into a readable place)." }
+}
+
+$work = Join-Path ([IO.Path]::GetTempPath()) "minidocker-rootless-$PID"
+New-Item -ItemType Directory -Force $work | Out-Null
+& chmod 755 $work
+foreach ($u in 'mdrootless', 'mdrootless2') {
+    New-Item -ItemType Directory -Force (Join-Path $work $u) | Out-Null
+    & chown "${u}:${u}" (Join-Path $work $u); & chmod 700 (Join-Path $work $u)
+}
+$victimUid = [int](& id -u mdrootless)
+$hijack = Join-Path ([IO.Path]::GetTempPath()) "minidocker-rootless-hijack-$PID"
+# The attack on the /tmp fallback: another user made the directory first (0755, so it could read what goes in).
+& runuser -u mdrootless2 -- mkdir -m 755 $hijack
+
+function Invoke-AsUser([string]$User, [string[]]$Arguments, [hashtable]$Environment = @{}) {
+    $envArgs = @("HOME=/home/$User", "USER=$User", "LOGNAME=$User", "PATH=/usr/local/bin:/usr/bin:/bin",
+        'POWERSHELL_TELEMETRY_OPTOUT=1', 'DOTNET_CLI_TELEMETRY_OPTOUT=1', "DOTNET_ROOT=$env:DOTNET_ROOT",
+        "XDG_DATA_HOME=$work/$User/data", "MINIDOCKER_MODULE=$BuildOutput/MiniDocker/MiniDocker.psd1",
+        "MINIDOCKER_TEST_BINARY=$BuildOutput/native/mdtest", "MINIDOCKER_PESTER_MODULE=$pester")
+    foreach ($k in $Environment.Keys) { $envArgs += "$k=$($Environment[$k])" }
+    # env -i: nothing of root's session (XDG_RUNTIME_DIR, MINIDOCKER_*) reaches the user.
+    & runuser -u $User -- env -i @envArgs $pwsh -NoProfile -NonInteractive @Arguments | Out-Host
+}
+
+$results = @()
+$runner = Join-Path $PSScriptRoot 'Invoke-UserPester.ps1'
+Invoke-AsUser mdrootless @('-File', $runner, '-Path', (Join-Path $PSScriptRoot 'Rootless.Tests.ps1'), '-ResultPath', "$work/mdrootless/result.json") @{
+    MD_HIJACKED_RUN_ROOT = $hijack }
+$results += "$work/mdrootless/result.json"
+
+# The victim keeps a container running while the attacker tries everything on it.
+$victimScript = "Import-Module `$env:MINIDOCKER_MODULE; `$r = & '$repo/tests/tools/New-TestRootfs.ps1' -Path '$work/mdrootless/victim-rootfs' -TestBinary `$env:MINIDOCKER_TEST_BINARY; " +
+    "`$c = New-MiniContainer `$r /bin/sh,-c,'echo secret > /root/secret; sleep 1000' -Name victim | Start-MiniContainer -PassThru; `$c.Pid | Set-Content '$work/mdrootless/victim.pid'"
+Invoke-AsUser mdrootless @('-Command', $victimScript)
+$victimPid = if (Test-Path "$work/mdrootless/victim.pid") { (Get-Content "$work/mdrootless/victim.pid").Trim() } else { '' }
+Invoke-AsUser mdrootless2 @('-File', $runner, '-Path', (Join-Path $PSScriptRoot 'Attacker.Tests.ps1'), '-ResultPath', "$work/mdrootless2/result.json") @{
+    MD_VICTIM_STATE_ROOT = "$work/mdrootless/data/minidocker"; MD_VICTIM_RUN_ROOT = "/tmp/minidocker-run-$victimUid"; MD_VICTIM_PID = $victimPid }
+$results += "$work/mdrootless2/result.json"
+$stillAlive = $victimPid -and (Test-Path "/proc/$victimPid")
+Invoke-AsUser mdrootless @('-Command', 'Import-Module $env:MINIDOCKER_MODULE; Get-MiniContainer | Remove-MiniContainer -Force -Confirm:$false')
+
+$counts = @{ Passed = 0; Failed = 0; Skipped = 0 }
+foreach ($r in $results) {
+    if (Test-Path $r) { $j = Get-Content $r -Raw | ConvertFrom-Json; foreach ($k in 'Passed', 'Failed', 'Skipped') { $counts[$k] += $j.$k } }
+    else { Write-Host "No result from $($r): counted as one failure." -ForegroundColor Red; $counts.Failed++ }
+}
+if (-not $stillAlive) { Write-Host 'The victim container did not survive the attacker (or never ran).' -ForegroundColor Red; $counts.Failed++ }
+Start-Sleep -Milliseconds 200
+foreach ($u in 'mdrootless', 'mdrootless2') {
+    $left = @(& pgrep -u $u)
+    if ($left.Count) { Write-Host "LEFTOVER: processes of $($u): $($left -join ' ')" -ForegroundColor Red; $counts.Failed++; & kill -KILL @left }
+}
+$leftMounts = @(Get-Content /proc/self/mountinfo | Where-Object { $_ -like "*$work*" })
+if ($leftMounts.Count) { Write-Host "LEFTOVER: mounts: $($leftMounts -join '; ')" -ForegroundColor Red; $counts.Failed++ }
+Remove-Item -Recurse -Force $work, $hijack, "/tmp/minidocker-run-$victimUid", "/tmp/minidocker-run-$(& id -u mdrootless2)" -ErrorAction SilentlyContinue
+if ($ResultPath) { $counts | ConvertTo-Json | Set-Content $ResultPath }
+Write-Host ("rootless: {0} passed, {1} failed, {2} skipped" -f $counts.Passed, $counts.Failed, $counts.Skipped)
