@@ -5,7 +5,7 @@
 .EXAMPLE
     ./build.ps1                 # build the module, the helper and a default busybox rootfs (out/rootfs)
 .EXAMPLE
-    ./build.ps1 -Test           # build, then xunit + Pester (Pester in a fresh pwsh; needs root)
+    ./build.ps1 -Test           # build, then xunit + Pester (Pester in a fresh pwsh; needs root) + the rootless stage
 .EXAMPLE
     ./build.ps1 -Test -CgroupV2 # also run the cgroup v2 stage inside a qemu VM (tests/vm)
 .EXAMPLE
@@ -112,6 +112,12 @@ $pesterJson = Join-Path $out 'testresults/pester.json'
 & $pwsh -NoProfile -NonInteractive -File (Join-Path $repo 'tests/pester/Invoke-PesterSuite.ps1') -ResultPath $pesterJson -BuildOutput $out | Out-Host
 if (Test-Path $pesterJson) { $results.pester = Get-Content $pesterJson -Raw | ConvertFrom-Json -AsHashtable }
 else { $results.pester = @{ Passed = 0; Failed = 1; Skipped = 0 }; Write-Host 'Pester produced no result file: counted as one failure.' }
+
+Write-Host "`n== rootless stage (tests/rootless, run as two unprivileged users) =="
+$rlJson = Join-Path $out 'testresults/rootless.json'
+& $pwsh -NoProfile -NonInteractive -File (Join-Path $repo 'tests/rootless/Invoke-RootlessSuite.ps1') -ResultPath $rlJson -BuildOutput $out | Out-Host
+if (Test-Path $rlJson) { $results.rootless = Get-Content $rlJson -Raw | ConvertFrom-Json -AsHashtable }
+else { $results.rootless = @{ Passed = 0; Failed = 1; Skipped = 0 }; Write-Host 'The rootless stage produced no result: counted as one failure.' }
 
 if ($CgroupV2) {
     Write-Host "`n== cgroup v2 stage (qemu VM) =="

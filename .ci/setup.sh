@@ -48,6 +48,8 @@ command -v python3 >/dev/null || need_apt+=(python3)
 python3 -c 'import cryptography' 2>/dev/null || need_apt+=(python3-cryptography)   # the registry tests' token server signs JWTs
 command -v tmux >/dev/null || need_apt+=(tmux)   # Exec.Tests.ps1 drives Enter-MiniContainer through it
 command -v mmdebstrap >/dev/null || need_apt+=(mmdebstrap)   # the fresh-root stage (tests/freshroot)
+# Rootless mode maps a container's ids through the setuid newuidmap/newgidmap (tests/rootless runs as two test users).
+{ [ -x /usr/bin/newuidmap ] && [ -x /usr/bin/newgidmap ]; } || need_apt+=(uidmap)
 # The bench's peers: its quick mode runs in the tests (Bench.Tests.ps1), so CI proves every row is produced.
 command -v crun >/dev/null || need_apt+=(crun)
 command -v runc >/dev/null || need_apt+=(runc)

@@ -74,10 +74,15 @@ foreach ($r in $results) {
     else { Write-Host "No result from $($r): counted as one failure." -ForegroundColor Red; $counts.Failed++ }
 }
 if (-not $stillAlive) { Write-Host 'The victim container did not survive the attacker (or never ran).' -ForegroundColor Red; $counts.Failed++ }
-Start-Sleep -Milliseconds 200
 foreach ($u in 'mdrootless', 'mdrootless2') {
-    $left = @(& pgrep -u $u)
-    if ($left.Count) { Write-Host "LEFTOVER: processes of $($u): $($left -join ' ')" -ForegroundColor Red; $counts.Failed++; & kill -KILL @left }
+    # A monitor writes its exit files after its init is gone: give the last ones a moment to finish.
+    $deadline = (Get-Date).AddSeconds(10)
+    while (($left = @(& pgrep -u $u)).Count -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 100 }
+    if ($left.Count) {
+        Write-Host "LEFTOVER: processes of $($u): $((& ps -o pid=,args= -p ($left -join ',')) -join '; ')" -ForegroundColor Red
+        $counts.Failed++
+        & kill -KILL @left
+    }
 }
 $leftMounts = @(Get-Content /proc/self/mountinfo | Where-Object { $_ -like "*$work*" })
 if ($leftMounts.Count) { Write-Host "LEFTOVER: mounts: $($leftMounts -join '; ')" -ForegroundColor Red; $counts.Failed++ }
