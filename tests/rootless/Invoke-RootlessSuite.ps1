@@ -1,8 +1,8 @@
 <#
 .SYNOPSIS
     The rootless stage (run as root; build.ps1 -Test runs it): makes two unprivileged users with subordinate
-    ids (ensure-users.sh), runs Rootless.Tests.ps1 AS mdrootless (its default XDG roots in a throw-away
-    XDG_DATA_HOME, no XDG_RUNTIME_DIR, so the /tmp fallback is used), then Attacker.Tests.ps1 AS mdrootless2
+    ids and one without (ensure-users.sh), runs Rootless.Tests.ps1 AS mdrootless (its default XDG roots in a throw-away
+    XDG_DATA_HOME, no XDG_RUNTIME_DIR, so the /tmp fallback is used), SingleMapping.Tests.ps1 AS mdrootless3, then Attacker.Tests.ps1 AS mdrootless2
     against a container mdrootless keeps running. Checks that neither user has a process left, cleans up,
     and writes the counts to -ResultPath as JSON.
 #>
@@ -32,7 +32,7 @@ foreach ($p in $pwsh, $pester, (Join-Path $BuildOutput 'MiniDocker/MiniDocker.ps
 $work = Join-Path ([IO.Path]::GetTempPath()) "minidocker-rootless-$PID"
 New-Item -ItemType Directory -Force $work | Out-Null
 & chmod 755 $work
-foreach ($u in 'mdrootless', 'mdrootless2') {
+foreach ($u in 'mdrootless', 'mdrootless2', 'mdrootless3') {
     New-Item -ItemType Directory -Force (Join-Path $work $u) | Out-Null
     & chown "${u}:${u}" (Join-Path $work $u); & chmod 700 (Join-Path $work $u)
 }
@@ -56,6 +56,8 @@ $runner = Join-Path $PSScriptRoot 'Invoke-UserPester.ps1'
 Invoke-AsUser mdrootless @('-File', $runner, '-Path', (Join-Path $PSScriptRoot 'Rootless.Tests.ps1'), '-ResultPath', "$work/mdrootless/result.json") @{
     MD_HIJACKED_RUN_ROOT = $hijack }
 $results += "$work/mdrootless/result.json"
+Invoke-AsUser mdrootless3 @('-File', $runner, '-Path', (Join-Path $PSScriptRoot 'SingleMapping.Tests.ps1'), '-ResultPath', "$work/mdrootless3/result.json")
+$results += "$work/mdrootless3/result.json"
 
 # The victim keeps a container running while the attacker tries everything on it.
 $victimScript = "Import-Module `$env:MINIDOCKER_MODULE; `$r = & '$repo/tests/tools/New-TestRootfs.ps1' -Path '$work/mdrootless/victim-rootfs' -TestBinary `$env:MINIDOCKER_TEST_BINARY; " +
@@ -74,7 +76,7 @@ foreach ($r in $results) {
     else { Write-Host "No result from $($r): counted as one failure." -ForegroundColor Red; $counts.Failed++ }
 }
 if (-not $stillAlive) { Write-Host 'The victim container did not survive the attacker (or never ran).' -ForegroundColor Red; $counts.Failed++ }
-foreach ($u in 'mdrootless', 'mdrootless2') {
+foreach ($u in 'mdrootless', 'mdrootless2', 'mdrootless3') {
     # A monitor writes its exit files after its init is gone: give the last ones a moment to finish.
     $deadline = (Get-Date).AddSeconds(10)
     while (($left = @(& pgrep -u $u)).Count -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 100 }
@@ -86,6 +88,6 @@ foreach ($u in 'mdrootless', 'mdrootless2') {
 }
 $leftMounts = @(Get-Content /proc/self/mountinfo | Where-Object { $_ -like "*$work*" })
 if ($leftMounts.Count) { Write-Host "LEFTOVER: mounts: $($leftMounts -join '; ')" -ForegroundColor Red; $counts.Failed++ }
-Remove-Item -Recurse -Force $work, $hijack, "/tmp/minidocker-run-$victimUid", "/tmp/minidocker-run-$(& id -u mdrootless2)" -ErrorAction SilentlyContinue
+Remove-Item -Recurse -Force $work, $hijack, "/tmp/minidocker-run-$victimUid", "/tmp/minidocker-run-$(& id -u mdrootless2)", "/tmp/minidocker-run-$(& id -u mdrootless3)" -ErrorAction SilentlyContinue
 if ($ResultPath) { $counts | ConvertTo-Json | Set-Content $ResultPath }
 Write-Host ("rootless: {0} passed, {1} failed, {2} skipped" -f $counts.Passed, $counts.Failed, $counts.Skipped)

@@ -12,3 +12,6 @@ ensure() {
 }
 ensure mdrootless 200000
 ensure mdrootless2 300000
+# mdrootless3 has no subordinate ids: the single-mapping fallback.
+id -u mdrootless3 >/dev/null 2>&1 || useradd --create-home --shell /bin/sh -K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0 --comment "MiniDocker rootless tests" mdrootless3
+sed -i '/^mdrootless3:/d' /etc/subuid /etc/subgid

@@ -24,6 +24,9 @@ namespace MiniDocker.Commands
 
         protected override void BeginProcessing()
         {
+            // Rootless without a subordinate range: the containers run, but only with container root mapped.
+            if (MiniDocker.Engine.Rootless.RootlessMode.IsRootless && MiniDocker.Engine.Rootless.IdMapping.ForCurrentUser().Warning is string single)
+                WriteWarning(single);
             if (!Interactive) return;
             // -Interactive always waits for the init: a detached interactive container has nobody at its terminal.
             if (MyInvocation.BoundParameters.ContainsKey(nameof(Wait)) && !Wait)
