@@ -104,6 +104,19 @@ Describe 'Rootless containers' {
         "$err" | Should -BeLike '*Delegate=*'
         @(Get-MiniContainer).Count | Should -Be $before
     }
+    It 'refuses a network other than none, -Publish and -Device with specific errors, and records nothing' {
+        $before = @(Get-MiniContainer).Count
+        foreach ($case in @(
+                @{ Options = @{ Network = 'host' }; Id = 'RootlessNetworkUnsupported' },
+                @{ Options = @{ Network = 'bridge' }; Id = 'RootlessNetworkUnsupported' },
+                @{ Options = @{ Device = '/dev/null' }; Id = 'RootlessDeviceUnsupported' })) {
+            $o = $case.Options
+            $err = $null
+            try { New-MiniContainer $rootfs /bin/true @o -ErrorAction Stop } catch { $err = $_ }
+            $err.FullyQualifiedErrorId | Should -BeLike "$($case.Id),*"
+        }
+        @(Get-MiniContainer).Count | Should -Be $before
+    }
     It 'stops a PID 1 that ignores SIGTERM by killing it after the timeout (no cgroup to kill)' {
         # sleep as PID 1 has no handler: the kernel drops SIGTERM to it.
         $c = New-MiniContainer $rootfs /bin/sleep, 1000 | Start-MiniContainer -PassThru

@@ -53,6 +53,7 @@ namespace MiniDocker.Engine
                 throw new MiniDockerException("InvalidCommand", FailureKind.InvalidArgument, "A command argument contains a NUL character.", command);
             ValidateEnvironment(spec.Environment);
             var limits = spec.Limits.ApplyTo(new ResourceLimits(), HostCpus.Current());
+            Rootless.RootlessSupport.Check(spec, _options.DefaultNetwork);
             if (!spec.Limits.IsEmpty && Cgroups is NoCgroupDriver noCgroups) throw noCgroups.Unavailable("A resource limit (-Memory, -Cpus, -PidsLimit, ...)", spec.Name);
             string workdir = spec.WorkingDirectory ?? root.Image?.Config.WorkingDir ?? "/";
             if (!workdir.StartsWith('/'))

@@ -1,0 +1,21 @@
+namespace MiniDocker.Engine.Rootless
+{
+    /// <summary>What a rootless container cannot have yet, refused at New-MiniContainer with what to do instead.</summary>
+    public static class RootlessSupport
+    {
+        public static void Check(ContainerSpec spec, string defaultNetwork)
+        {
+            if (!RootlessMode.IsRootless) return;
+            string network = spec.Network ?? defaultNetwork;
+            // Bridges, veths and nftables need root in the host's network namespace; host networking would share a
+            // namespace the container's user namespace does not own (no sysfs, no lo changes).
+            if (network != Networking.NetworkAttachment.None || spec.Publish.Length > 0)
+                throw new MiniDockerException("RootlessNetworkUnsupported", FailureKind.NotImplemented,
+                    $"Rootless containers have only -Network none so far (asked: '{network}'{(spec.Publish.Length > 0 ? ", with -Publish" : "")}). " +
+                    "Use -Network none, or run the container as root for bridge, host networking and published ports.", network);
+            if (spec.Devices.Length > 0)
+                throw new MiniDockerException("RootlessDeviceUnsupported", FailureKind.NotImplemented,
+                    "-Device needs a device node made with mknod, which a user namespace refuses: run the container as root to pass devices in.", spec.Devices[0]);
+        }
+    }
+}
