@@ -1,0 +1,67 @@
+using System.Collections.Generic;
+using System.Linq;
+using MiniDocker.Engine;
+using MiniDocker.Engine.Rootless;
+using Xunit;
+
+namespace MiniDocker.Tests
+{
+    public class RootlessTests
+    {
+        [Fact]
+        public void Subordinate_range_is_found_by_name_or_uid_and_malformed_lines_are_skipped()
+        {
+            using var tmp = new TempDirectory();
+            string file = tmp.File("subuid", "# comment\nalice:x:65536\nalice:100000:65536\nbob:200000:1000\n1003:300000:65536\n");
+            Assert.Equal(new SubordinateRange(100000, 65536), SubordinateRange.For(file, "alice", 1001));
+            Assert.Equal(new SubordinateRange(300000, 65536), SubordinateRange.For(file, "carol", 1003));
+            Assert.Null(SubordinateRange.For(file, "dave", 1004));
+            Assert.Null(SubordinateRange.For(tmp.Path + "/missing", "alice", 1001));
+            Assert.Equal("100000:65536", SubordinateRange.For(file, "alice", 1001)!.ToString());
+        }
+
+        [Fact]
+        public void Id_mapping_is_user_then_range_with_the_tools_and_a_single_line_with_a_warning_without_a_range()
+        {
+            using var tmp = new TempDirectory();
+            string who = SubordinateRange.UserName(RootlessMode.Uid) ?? RootlessMode.Uid.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            string ranges = tmp.File("subuid", $"{who}:100000:65536\n");
+            string empty = tmp.File("empty", "");
+            var single = IdMapping.ForCurrentUser(empty, empty);
+            Assert.True(single.IsSingle);
+            Assert.Equal($"0 {RootlessMode.Uid} 1", single.UidMap);
+            Assert.Contains("no range in", single.Warning);
+            var full = IdMapping.ForCurrentUser(ranges, ranges);
+            if (IdMapping.FindTool("newuidmap") == null) { Assert.True(full.IsSingle); return; }
+            Assert.False(full.IsSingle);
+            Assert.Equal($"0 {RootlessMode.Uid} 1 1 100000 65536", full.UidMap);
+            Assert.Equal($"0 {RootlessMode.Gid} 1 1 100000 65536", full.GidMap);
+            Assert.Null(full.Warning);
+        }
+
+        [Fact]
+        public void Rootless_plan_has_the_userns_directive_and_binds_host_device_nodes_instead_of_mknod()
+        {
+            var c = new Container { Id = new string('b', 64), Hostname = "h", Command = new[] { "sh" }, WorkingDirectory = "/", Environment = new Dictionary<string, string>() };
+            var ids = new IdMapping { UidMap = "0 1000 1 1 100000 65536", GidMap = "0 1000 1 1 100000 65536", NewUidMap = "/usr/bin/newuidmap", NewGidMap = "/usr/bin/newgidmap" };
+            var plan = ContainerPlan.Build(c, "/state/c", System.Array.Empty<string>(), "/state/c/log", "/state/c/exit", userns: ids);
+            Assert.Contains(new[] { "userns", ids.UidMap, ids.GidMap, "/usr/bin/newuidmap", "/usr/bin/newgidmap" }, plan.Directives);
+            Assert.DoesNotContain(plan.Directives, d => d[0] == "mknod" && d[2].StartsWith('2'));
+            Assert.Contains(new[] { "mknod", "rootfs/dev/null", "100644", "0", "0" }, plan.Directives);
+            Assert.Contains(new[] { "mount", "/dev/null", "rootfs/dev/null", "", LaunchPlan.MS_BIND.ToString(System.Globalization.CultureInfo.InvariantCulture), "" }, plan.Directives);
+            var rootful = ContainerPlan.Build(c, "/state/c", System.Array.Empty<string>(), "/state/c/log", "/state/c/exit");
+            Assert.DoesNotContain(rootful.Directives, d => d[0] == "userns");
+        }
+
+        [Fact]
+        public void Without_delegation_the_default_pids_limit_is_dropped_and_any_set_limit_refused_naming_Delegate()
+        {
+            var driver = new Engine.Cgroups.NoCgroupDriver(Engine.Cgroups.CgroupMode.Hybrid, "cgroup v1");
+            Assert.Empty(driver.Create("x", new ResourceLimits()).Directories);
+            var e = Assert.Throws<MiniDockerException>(() => driver.Create("x", new ResourceLimits { MemoryBytes = 64 << 20 }));
+            Assert.Equal("RootlessCgroupUnavailable", e.ErrorId);
+            Assert.Contains("Delegate=", e.Message);
+            Assert.Equal("RootlessCgroupUnavailable", Assert.Throws<MiniDockerException>(() => driver.Freeze(driver.Locate("x"))).ErrorId);
+        }
+    }
+}
