@@ -125,6 +125,12 @@ if ($CgroupV2) {
     & (Join-Path $repo 'tests/vm/Invoke-CgroupV2Stage.ps1') -ResultPath $v2Json -BuildOutput $out | Out-Host
     if (Test-Path $v2Json) { $results.cgroup2 = Get-Content $v2Json -Raw | ConvertFrom-Json -AsHashtable }
     else { $results.cgroup2 = @{ Passed = 0; Failed = 1; Skipped = 0 }; Write-Host 'The cgroup v2 stage produced no result: counted as one failure.' }
+
+    Write-Host "`n== rootless on cgroup v2 with a delegated subtree (qemu VM, as mdrootless) =="
+    $rv2Json = Join-Path $out 'testresults/rootless-v2.json'
+    & (Join-Path $repo 'tests/rootless/Invoke-RootlessV2Stage.ps1') -ResultPath $rv2Json -BuildOutput $out | Out-Host
+    if (Test-Path $rv2Json) { $results.rootlessv2 = Get-Content $rv2Json -Raw | ConvertFrom-Json -AsHashtable }
+    else { $results.rootlessv2 = @{ Passed = 0; Failed = 1; Skipped = 0 }; Write-Host 'The rootless v2 stage produced no result: counted as one failure.' }
 }
 
 if ($FreshRoot) {

@@ -47,8 +47,9 @@ function Invoke-AsUser([string]$User, [string[]]$Arguments, [hashtable]$Environm
         "XDG_DATA_HOME=$work/$User/data", "MINIDOCKER_MODULE=$BuildOutput/MiniDocker/MiniDocker.psd1",
         "MINIDOCKER_TEST_BINARY=$BuildOutput/native/mdtest", "MINIDOCKER_PESTER_MODULE=$pester")
     foreach ($k in $Environment.Keys) { $envArgs += "$k=$($Environment[$k])" }
-    # env -i: nothing of root's session (XDG_RUNTIME_DIR, MINIDOCKER_*) reaches the user.
-    & runuser -u $User -- env -i @envArgs $pwsh -NoProfile -NonInteractive @Arguments | Out-Host
+    # env -i: nothing of root's session (XDG_RUNTIME_DIR, MINIDOCKER_*) reaches the user. A hard nofile limit below
+    # Docker's default 524288, as ordinary logins have: the container must get the user's own, not ask for more.
+    & prlimit --nofile=1024:10000 -- runuser -u $User -- env -i @envArgs $pwsh -NoProfile -NonInteractive @Arguments | Out-Host
 }
 
 $results = @()

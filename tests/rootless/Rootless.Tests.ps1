@@ -87,6 +87,12 @@ Describe 'Rootless containers' {
         $out | Should -Contain 'wrote'
         $out | Should -Contain 'refused'
     }
+    It 'gets the user''s own hard nofile limit (raising it needs the host''s CAP_SYS_RESOURCE)' {
+        $own = [long](sh -c 'ulimit -Hn')
+        $own | Should -BeLessThan 524288
+        $out = Invoke-Run 'ulimit -Hn'
+        $out | Should -Be "$own"
+    }
     It 'keeps seccomp, no_new_privs, Docker''s capabilities, masked and read-only paths' {
         $out = Invoke-Run 'grep -E "^(Seccomp|NoNewPrivs|CapBnd):" /proc/self/status; stat -c %s /proc/timer_list; echo x > /proc/sys/kernel/domainname || echo ro'
         $out | Should -Contain "Seccomp:`t2"

@@ -370,7 +370,9 @@ namespace MiniDocker.Engine
             var log = new FileInfo(_store.LogPath(c.Id));
             c.LogStartOffset = log.Exists ? log.Length : 0;
 
-            var cg = Cgroups.Create(c.Id, c.Limits, DevicePolicy.For(c));
+            // Rootless: no device program (attaching one needs CAP_SYS_ADMIN on the host); the user namespace refuses
+            // mknod and the container's mounts are nodev, so it reaches no device the user could not already.
+            var cg = Cgroups.Create(c.Id, c.Limits, Rootless.RootlessMode.IsRootless ? null : DevicePolicy.For(c));
             try
             {
                 var network = AttachNetwork(c, dir);

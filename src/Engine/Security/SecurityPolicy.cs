@@ -46,7 +46,9 @@ namespace MiniDocker.Engine.Security
         {
             if (s.Ulimits.Any(u => u.Name == "nofile")) return s.Ulimits;
             ulong hard = DefaultNofileHard;
-            if (!Capabilities.Has(Capabilities.HostMask(), "SYS_RESOURCE") && OwnHardLimit("Max open files") is ulong own) hard = Math.Min(hard, own);
+            // Rootless: the bounding set is full but only the host's CAP_SYS_RESOURCE raises a hard limit, which we lack.
+            bool canRaise = !Rootless.RootlessMode.IsRootless && Capabilities.Has(Capabilities.HostMask(), "SYS_RESOURCE");
+            if (!canRaise && OwnHardLimit("Max open files") is ulong own) hard = Math.Min(hard, own);
             var nofile = new Ulimit { Name = "nofile", Soft = Math.Min(DefaultNofileSoft, hard), Hard = hard };
             return s.Ulimits.Append(nofile).OrderBy(u => RlimitResources[u.Name]);
         }
