@@ -39,6 +39,8 @@ namespace MiniDocker
         public Dictionary<string, string> Environment { get; set; } = new();
         public string WorkingDirectory { get; set; } = "/";
         public bool Init { get; set; }
+        /// <summary>Removed, with everything it owns, by the first engine command that finds it stopped (docker run --rm).</summary>
+        public bool AutoRemove { get; set; }
         public ResourceLimits Limits { get; set; } = new();
         public SecuritySettings Security { get; set; } = new();
         public DateTime Created { get; set; }

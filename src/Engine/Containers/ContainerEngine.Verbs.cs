@@ -19,6 +19,7 @@ namespace MiniDocker.Engine
                 throw new MiniDockerException("ContainerNotRunning", FailureKind.InvalidOperation, $"Container '{c.Name}' is not running (state {c.State}).", c);
             // The start-time check keeps a recycled PID from getting the signal.
             if (ProcessInfo.IsSame(c.Pid, c.PidStartTime)) Syscalls.Kill(c.Pid!.Value, number);
+            RecordEvent("kill", c, signal);
             return c;
         }
 
@@ -33,8 +34,10 @@ namespace MiniDocker.Engine
                 var c = _store.Load(id) ?? throw NotFound(id);
                 if (c.Name == newName) return Reconcile(c) ?? c;
                 if (TakenNames(exceptId: id).Contains(newName)) throw NameInUse(newName);
+                string oldName = c.Name;
                 c.Name = newName;
                 _store.Save(c);
+                RecordEvent("rename", c, oldName);
                 return Reconcile(c) ?? c;
             }
         }

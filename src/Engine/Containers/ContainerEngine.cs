@@ -84,6 +84,7 @@ namespace MiniDocker.Engine
                 Environment = env,
                 WorkingDirectory = workdir,
                 Init = spec.Init,
+                AutoRemove = spec.AutoRemove,
                 Limits = limits,
                 Security = security,
                 Created = DateTime.UtcNow,
@@ -100,6 +101,7 @@ namespace MiniDocker.Engine
                 try { _store.Save(c); }
                 catch { Directory.Delete(dir, true); throw; }
             }
+            RecordEvent("create", c);
             return c;
         }
 
@@ -110,7 +112,8 @@ namespace MiniDocker.Engine
         {
             CleanOrphans();
             CollectDeadLeases();
-            return _store.Ids().Select(Get).Where(c => c != null).Cast<Container>().OrderBy(c => c.Created).ToList();
+            // Get removed the stopped auto-remove containers it met (see ContainerAutoRemove.cs).
+            return _store.Ids().Select(Get).Where(c => c != null && !IsAutoRemovable(c)).Cast<Container>().OrderBy(c => c.Created).ToList();
         }
 
         /// <summary>
@@ -125,8 +128,10 @@ namespace MiniDocker.Engine
         {
             if (_store.Load(id) is not Container c) return null;
             if (c.State is ContainerState.Running or ContainerState.Paused || StartInterrupted(c))
-                using (_store.Lock(id)) return Reconcile(_store.Load(id));
-            return c;
+                using (_store.Lock(id))
+                    if (Reconcile(_store.Load(id)) is not Container r) return null;
+                    else c = r;
+            return AutoRemoveIfDone(c);
         }
 
         /// <summary>
@@ -196,8 +201,11 @@ namespace MiniDocker.Engine
         private Container? Reconcile(Container? c)
         {
             if (c == null) return null;
-            bool changed = c.State is ContainerState.Running or ContainerState.Paused ? ReconcileRunning(c) : ReconcileInterruptedStart(c);
+            bool wasRunning = c.State is ContainerState.Running or ContainerState.Paused;
+            bool changed = wasRunning ? ReconcileRunning(c) : ReconcileInterruptedStart(c);
             if (changed) _store.TrySave(c);
+            // The first look after the end, under the container's lock: each death is recorded once, watched or not.
+            if (changed && wasRunning && c.State is ContainerState.Exited or ContainerState.Dead) RecordEvent("die", c, c.State == ContainerState.Dead ? c.Error : null, c.ExitCode);
             return c;
         }
 
@@ -403,6 +411,7 @@ namespace MiniDocker.Engine
                 c.CgroupPaths = cg.Directories.ToList();
                 BindNetwork(c, network, report);
                 _store.Save(c);
+                RecordEvent("start", c);
                 return c;
             }
             catch
@@ -495,6 +504,7 @@ namespace MiniDocker.Engine
                     if (_store.Load(c.Id) is { CgroupPaths.Count: > 0 } r) Cgroups.KillAll(new ContainerCgroup(r.CgroupPaths));
                 }
             WaitForAll(running, TimeSpan.FromSeconds(10), CancellationToken.None);
+            foreach (var c in signalled) RecordEvent("stop", c);
             return ids.Select(id => errors.TryGetValue(id, out var e) ? new StopResult(id, null, e)
                 : Get(id) is Container c ? new StopResult(id, c, null) : new StopResult(id, null, NotFound(id))).ToList();
         }
@@ -585,7 +595,10 @@ namespace MiniDocker.Engine
         /// space (a full disk must not keep a container); the record goes first, so a Remove killed midway leaves an
         /// orphan folder that the next listing cleans, never a record pointing at half a container.
         /// </summary>
-        public void Remove(string id, bool force)
+        public void Remove(string id, bool force) => Remove(id, force, collectLayers: true);
+
+        // Without COLLECTLAYERS for the auto-remove inside reads, which may run under the image store's lock.
+        private void Remove(string id, bool force, bool collectLayers)
         {
             string? imageId;
             using (_store.Lock(id))
@@ -617,8 +630,9 @@ namespace MiniDocker.Engine
                 // Still holding it: lockers waiting on this file see it unlinked and find no container.
                 _store.DeleteLock(c.Id);
                 imageId = c.ImageId;
+                RecordEvent("remove", c);
             }
-            if (imageId != null) CollectUnusedLayers();   // its image may have been removed with -Force while it lived
+            if (imageId != null && collectLayers) CollectUnusedLayers();   // its image may have been removed with -Force while it lived
         }
 
         // ---------------------------------------------------------------- logs

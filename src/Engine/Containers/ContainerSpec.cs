@@ -21,6 +21,8 @@ namespace MiniDocker.Engine
         public IDictionary<string, string> Environment { get; set; } = new Dictionary<string, string>();
         public string? WorkingDirectory { get; set; }
         public bool Init { get; set; }
+        /// <summary>docker run --rm: the container goes, with everything it owns, once it has stopped.</summary>
+        public bool AutoRemove { get; set; }
         /// <summary>Limits as given; validated in Create against the defaults (e.g. PidsLimit 4096).</summary>
         public LimitRequest Limits { get; set; } = new();
 

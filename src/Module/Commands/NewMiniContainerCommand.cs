@@ -62,6 +62,10 @@ namespace MiniDocker.Commands
         [Parameter]
         public SwitchParameter Init { get; set; }
 
+        /// <summary>docker run --rm: the container and everything it owns go once it has stopped.</summary>
+        [Parameter]
+        public SwitchParameter AutoRemove { get; set; }
+
         /// <summary>Memory limit: bytes, or 512MB / "512m" / "1.5g" (1024-based). At least 6 MB.</summary>
         [Parameter]
         public object? Memory { get; set; }
@@ -163,6 +167,7 @@ namespace MiniDocker.Commands
                 Hostname = Hostname,
                 WorkingDirectory = WorkingDirectory,
                 Init = Init,
+                AutoRemove = AutoRemove,
                 Limits = this.ToLimitRequest(),
                 CapAdd = CapAdd,
                 CapDrop = CapDrop,
