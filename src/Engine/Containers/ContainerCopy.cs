@@ -32,7 +32,7 @@ namespace MiniDocker.Engine
             string? parent = Path.GetDirectoryName(Path.GetFullPath(dest));
             if (parent != null && !Directory.Exists(parent))
                 throw new MiniDockerException("DestinationNotFound", FailureKind.ObjectNotFound, $"Folder '{parent}' does not exist on the host; create it first.", c);
-            try { CopyOut(tree, src, st, dest); }
+            try { CopyOut(tree, src, st, dest, top: true); }
             catch (IOException e) { throw CopyFailed(c, containerPath, e); }
         }
 
@@ -76,7 +76,7 @@ namespace MiniDocker.Engine
 
         private const int S_IFMT = LayerDirectory.S_IFMT, S_IFDIR = LayerDirectory.S_IFDIR, S_IFREG = LayerDirectory.S_IFREG, S_IFLNK = LayerDirectory.S_IFLNK;
 
-        private static void CopyOut(ContainerTree tree, string rel, stat st, string dest)
+        private static void CopyOut(ContainerTree tree, string rel, stat st, string dest, bool top = false)
         {
             // An entry the destination already has as a symlink is replaced, never written through.
             if (new FileInfo(dest).LinkTarget != null) File.Delete(dest);
@@ -85,7 +85,7 @@ namespace MiniDocker.Engine
             {
                 case S_IFDIR:
                     Directory.CreateDirectory(dest);
-                    foreach (var name in tree.List(rel))
+                    foreach (var name in tree.List(rel, follow: top))
                     {
                         string child = rel.Length == 0 ? name : rel + "/" + name;
                         if (tree.Stat(child, follow: false) is stat cst) CopyOut(tree, child, cst, Path.Combine(dest, name));
@@ -93,7 +93,7 @@ namespace MiniDocker.Engine
                     File.SetUnixFileMode(dest, mode);
                     break;
                 case S_IFREG:
-                    using (var input = tree.OpenRead(rel))
+                    using (var input = tree.OpenRead(rel, follow: top))
                     using (var output = new FileStream(dest, new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, UnixCreateMode = mode & ~(UnixFileMode.SetUser | UnixFileMode.SetGroup) }))
                         input.CopyTo(output);
                     break;
@@ -148,8 +148,8 @@ namespace MiniDocker.Engine
             /// <summary>REL with its existing part's symlinks resolved in the root (a stopped tree's writes need real directories).</summary>
             public abstract string Canonical(string rel);
             public abstract stat? Stat(string rel, bool follow);
-            public abstract Stream OpenRead(string rel);
-            public abstract IEnumerable<string> List(string rel);
+            public abstract Stream OpenRead(string rel, bool follow);
+            public abstract IEnumerable<string> List(string rel, bool follow);
             public abstract string ReadLink(string rel);
             public abstract void Dispose();
         }
@@ -181,12 +181,12 @@ namespace MiniDocker.Engine
                 finally { close(fd); }
             }
 
-            public override Stream OpenRead(string rel) =>
-                new FileStream(new SafeFileHandle((IntPtr)Open(rel, O_RDONLY | O_NOFOLLOW), ownsHandle: true), FileAccess.Read);
+            public override Stream OpenRead(string rel, bool follow) =>
+                new FileStream(new SafeFileHandle((IntPtr)Open(rel, O_RDONLY | (follow ? 0 : O_NOFOLLOW)), ownsHandle: true), FileAccess.Read);
 
-            public override IEnumerable<string> List(string rel)
+            public override IEnumerable<string> List(string rel, bool follow)
             {
-                int fd = Open(rel, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+                int fd = Open(rel, O_RDONLY | O_DIRECTORY | (follow ? 0 : O_NOFOLLOW));
                 try { return Directory.EnumerateFileSystemEntries($"/proc/self/fd/{fd}").Select(e => Path.GetFileName(e)!).ToList(); }
                 finally { close(fd); }
             }
@@ -232,17 +232,17 @@ namespace MiniDocker.Engine
 
             public override stat? Stat(string rel, bool follow) => Find(rel, follow)?.Stat;
 
-            public override Stream OpenRead(string rel)
+            public override Stream OpenRead(string rel, bool follow)
             {
-                var node = Find(rel, follow: false) ?? throw new FileNotFoundException("/" + rel);
+                var node = Find(rel, follow) ?? throw new FileNotFoundException("/" + rel);
                 int fd = At.Openat(AT_FDCWD, node.HostPath, O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0);
                 if (fd < 0) throw LayerDirectory.Failure("open", "/" + rel, Syscalls.LastErrno);
                 return new FileStream(new SafeFileHandle((IntPtr)fd, ownsHandle: true), FileAccess.Read);
             }
 
-            public override IEnumerable<string> List(string rel)
+            public override IEnumerable<string> List(string rel, bool follow)
             {
-                var node = Find(rel, follow: false);
+                var node = Find(rel, follow);
                 return node == null ? Array.Empty<string>() : new LayeredFilesystem(_view).List(node).ToList();
             }
 

@@ -504,9 +504,11 @@ namespace MiniDocker.Engine
                     if (_store.Load(c.Id) is { CgroupPaths.Count: > 0 } r) Cgroups.KillAll(new ContainerCgroup(r.CgroupPaths));
                 }
             WaitForAll(running, TimeSpan.FromSeconds(10), CancellationToken.None);
-            foreach (var c in signalled) RecordEvent("stop", c);
-            return ids.Select(id => errors.TryGetValue(id, out var e) ? new StopResult(id, null, e)
+            var results = ids.Select(id => errors.TryGetValue(id, out var e) ? new StopResult(id, null, e)
                 : Get(id) is Container c ? new StopResult(id, c, null) : new StopResult(id, null, NotFound(id))).ToList();
+            // After the Get that recorded the die, as docker orders them.
+            foreach (var r in results) if (r.Container != null) RecordEvent("stop", r.Container);
+            return results;
         }
 
         /// <summary>SIGTERM to a running container's init (thawed first when paused); the container as it was.</summary>
@@ -587,7 +589,8 @@ namespace MiniDocker.Engine
                 token.ThrowIfCancellationRequested();
                 throw new MiniDockerException("WaitTimeout", FailureKind.OperationTimeout, $"Container '{c.Name}' was still running after {timeout?.TotalSeconds} s.", c);
             }
-            return Get(id) ?? throw NotFound(id);
+            // An auto-remove container the first Get found stopped was removed by it: that record is the last word.
+            return Get(id) ?? (IsAutoRemovable(c) ? c : throw NotFound(id));
         }
 
         /// <summary>

@@ -54,10 +54,19 @@ namespace MiniDocker.Engine
                 if (info.Exists && info.Length >= MaxBytes) File.Move(_path, Previous, overwrite: true);
                 byte[] line = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(e, Json) + "\n");
                 using var f = new FileStream(_path, new FileStreamOptions { Mode = FileMode.Append, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite });
+                // A line a crash cut short gets its end here, so it costs only itself, not this event too.
+                if (f.Length > 0 && LastByte(_path) != (byte)'\n') f.WriteByte((byte)'\n');
                 f.Write(line);
             }
             catch (IOException) { }
             catch (UnauthorizedAccessException) { }
+        }
+
+        private static int LastByte(string path)
+        {
+            using var r = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            r.Seek(-1, SeekOrigin.End);
+            return r.ReadByte();
         }
 
         /// <summary>Every kept event at or after SINCE (and before UNTIL), oldest first.</summary>
@@ -168,7 +177,12 @@ namespace MiniDocker.Engine
         private void RecordEvent(string action, Container c, string? detail = null, int? exitCode = null) =>
             EventLog.Append(new ContainerEvent { Time = DateTime.UtcNow, Action = action, ContainerId = c.Id, ContainerName = c.Name, ExitCode = exitCode, Detail = detail });
 
-        public IEnumerable<ContainerEvent> Events(DateTime? since, DateTime? until) => EventLog.Read(since, until);
+        /// <summary>The kept events from SINCE to UNTIL; every container is reconciled first, so a death nobody saw yet is in them.</summary>
+        public IEnumerable<ContainerEvent> Events(DateTime? since, DateTime? until)
+        {
+            List();
+            return EventLog.Read(since, until);
+        }
 
         /// <summary>
         /// Events from SINCE on, then as they happen until TOKEN is cancelled. About once a second it reconciles every

@@ -30,6 +30,7 @@ namespace MiniDocker.Commands
         public string? LogPattern { get; set; }
 
         private Regex? _pattern;
+        private string? _lastConditionError;
 
         protected override void BeginProcessing()
         {
@@ -47,7 +48,9 @@ namespace MiniDocker.Commands
             {
                 Container? done = null;
                 var timeout = Timeout is int t ? TimeSpan.FromSeconds(t) : (TimeSpan?)null;
-                if (Condition != null || _pattern != null) done = WaitReady(c, timeout);
+                // Resolving it found it stopped and (being -AutoRemove) removed it: that record is its last state.
+                if (c.AutoRemove && c.State is ContainerState.Exited or ContainerState.Dead && Condition == null && _pattern == null) done = c;
+                else if (Condition != null || _pattern != null) done = WaitReady(c, timeout);
                 else if (!Try(() => done = Engine.Wait(c.Id, timeout, Cancellation), c)) done = null;
                 if (done != null) WriteObject(done);
                 if (Cancellation.IsCancellationRequested) return;
@@ -76,7 +79,7 @@ namespace MiniDocker.Commands
                 }
                 if (DateTime.UtcNow >= deadline)
                 {
-                    WriteError(ToErrorRecord(new MiniDockerException("WaitTimeout", FailureKind.OperationTimeout, $"Container '{c.Name}' was not ready after {timeout?.TotalSeconds} s.", now)));
+                    WriteError(ToErrorRecord(new MiniDockerException("WaitTimeout", FailureKind.OperationTimeout, $"Container '{c.Name}' was not ready after {timeout?.TotalSeconds} s." + (_lastConditionError != null ? $" The condition last failed with: {_lastConditionError}" : ""), now)));
                     return null;
                 }
                 if (Cancellation.WaitHandle.WaitOne(100)) return null;
@@ -88,8 +91,17 @@ namespace MiniDocker.Commands
             // The current run's lines only: an earlier run's "ready" says nothing about this one.
             if (_pattern != null && !Engine.Logs(c.Id, null, c.StartedAt).Any(e => _pattern.IsMatch(e.Text))) return false;
             if (Condition == null) return true;
-            var result = Condition.InvokeWithContext(null, new System.Collections.Generic.List<PSVariable> { new("_", c) }, c);
-            return result.Count > 0 && LanguagePrimitives.IsTrue(result[^1]);
+            // A condition that fails (a port not yet listening, a file not yet there) means "not ready yet".
+            try
+            {
+                var result = Condition.InvokeWithContext(null, new System.Collections.Generic.List<PSVariable> { new("_", c) }, c);
+                return result.Count > 0 && LanguagePrimitives.IsTrue(result[^1]);
+            }
+            catch (RuntimeException e)
+            {
+                _lastConditionError = e.Message;
+                return false;
+            }
         }
     }
 }
