@@ -384,6 +384,8 @@ namespace MiniDocker.Engine
                 if (attach) plan.AttachHold(AttachHoldMilliseconds);
                 SeccompCache.Attach(plan, _options.SeccompCacheRoot, _options.HelperPath);
                 HelperReport report;
+                // Before the launch: every line this run logs is stamped at or after StartedAt (Wait -LogPattern relies on it).
+                var launched = DateTime.UtcNow;
                 if (tty)
                     (report, attachedMonitor) = Helper.LaunchAttached(_options.HelperPath, plan.Tty(), Path.Combine(_store.RunDirectoryOf(c.Id), "plan"));
                 else
@@ -402,7 +404,7 @@ namespace MiniDocker.Engine
                 c.Pid = report.InitPid;
                 c.PidStartTime = ProcessInfo.StartTime(report.InitPid);
                 c.State = ContainerState.Running;
-                c.StartedAt = DateTime.UtcNow;
+                c.StartedAt = launched;
                 c.FinishedAt = null;
                 c.ExitCode = null;
                 c.OomKilled = false;
