@@ -367,12 +367,12 @@ Describe 'Get-MiniEvent (docker events)' {
         $root = Join-Path ([IO.Path]::GetTempPath()) (New-TestName 'ev')
         New-Item -ItemType Directory $root | Out-Null
         try {
-            $log = [MiniDocker.Engine.EventLog]::new($root)
+            $log = [MiniDocker.Engine.Containers.EventLog]::new($root)
             $old = [MiniDocker.ContainerEvent]@{ Time = [DateTime]::UtcNow; Action = 'create'; ContainerId = 'old'; ContainerName = 'old' }
             $log.Append($old)
             # Fill past the bound with one write, then a torn line as a crash would leave it.
             $line = (Get-Content $log.FilePath -Raw)
-            [IO.File]::AppendAllText($log.FilePath, ($line * ([MiniDocker.Engine.EventLog]::MaxBytes / $line.Length + 1)) + '{"Time":"2026-')
+            [IO.File]::AppendAllText($log.FilePath, ($line * ([MiniDocker.Engine.Containers.EventLog]::MaxBytes / $line.Length + 1)) + '{"Time":"2026-')
             $log.Append([MiniDocker.ContainerEvent]@{ Time = [DateTime]::UtcNow; Action = 'start'; ContainerId = 'new'; ContainerName = 'new' })
             Test-Path "$($log.FilePath).1" | Should -BeTrue
             (Get-Item $log.FilePath).Length | Should -BeLessThan 1000
@@ -382,7 +382,7 @@ Describe 'Get-MiniEvent (docker events)' {
             $log.Append([MiniDocker.ContainerEvent]@{ Time = [DateTime]::UtcNow; Action = 'stop'; ContainerId = 'after'; ContainerName = 'after' })
             @($log.Read() | Where-Object ContainerId -eq 'after').Action | Should -Be 'stop'
             $log.Append([MiniDocker.ContainerEvent]@{ Time = [DateTime]::UtcNow; Action = 'stop'; ContainerId = 'x'; ContainerName = 'x' })
-            (Get-ChildItem $root -Filter 'events.log*' | Measure-Object Length -Sum).Sum | Should -BeLessThan (2 * [MiniDocker.Engine.EventLog]::MaxBytes + 4096)
+            (Get-ChildItem $root -Filter 'events.log*' | Measure-Object Length -Sum).Sum | Should -BeLessThan (2 * [MiniDocker.Engine.Containers.EventLog]::MaxBytes + 4096)
         }
         finally { Remove-Item -Recurse -Force $root }
     }

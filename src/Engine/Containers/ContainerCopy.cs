@@ -71,7 +71,7 @@ namespace MiniDocker.Engine
                 return new RunningTree(c.Pid!.Value);
             string upper = Path.Combine(_store.DirectoryOf(c.Id), "upper");
             Directory.CreateDirectory(upper);
-            return new StoppedTree(upper, LowerDirs(c).Reverse().ToList());
+            return new StoppedTree(upper, ContainerMounts.LowerDirs(c).Reverse().ToList());
         }
 
         private const int S_IFMT = LayerDirectory.S_IFMT, S_IFDIR = LayerDirectory.S_IFDIR, S_IFREG = LayerDirectory.S_IFREG, S_IFLNK = LayerDirectory.S_IFLNK;

@@ -34,7 +34,7 @@ namespace MiniDocker.Engine
             string upper = Path.Combine(_store.DirectoryOf(c.Id), "upper");
             var changes = new List<ContainerChange>();
             if (!Directory.Exists(upper)) return changes;
-            var lowers = new LayeredFilesystem(LowerDirs(c).Reverse().ToList());
+            var lowers = new LayeredFilesystem(ContainerMounts.LowerDirs(c).Reverse().ToList());
             // The upper dir is the container's to change while we read it: walk it by fds that never follow a symlink.
             using var root = new LayerDirectory(upper);
             Walk(root, "", lowers, lowers.Root, changes);

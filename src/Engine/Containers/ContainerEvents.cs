@@ -24,7 +24,7 @@ namespace MiniDocker
     }
 }
 
-namespace MiniDocker.Engine
+namespace MiniDocker.Engine.Containers
 {
     /// <summary>
     /// The engine's event log: one JSON line per event in StateRoot/events.log, appended under a lock by whichever
@@ -167,6 +167,10 @@ namespace MiniDocker.Engine
         }
     }
 
+}
+
+namespace MiniDocker.Engine
+{
     public sealed partial class ContainerEngine
     {
         private EventLog? _events;
