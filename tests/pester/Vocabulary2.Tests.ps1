@@ -425,3 +425,13 @@ Describe 'Wait-MiniContainer -LogPattern / -Condition (readiness)' {
         finally { Remove-MiniContainer -Id $a.Id, $b.Id -Force }
     }
 }
+
+Describe 'about_MiniDocker_Docker' {
+    It 'is installed and names every cmdlet of the module, and the docker words of this suite' {
+        $text = Get-Help about_MiniDocker_Docker | Out-String
+        foreach ($cmdlet in (Get-Command -Module MiniDocker -CommandType Cmdlet).Name) { $text | Should -Match ([regex]::Escape($cmdlet)) }
+        foreach ($word in 'docker run --rm', 'docker restart', 'docker cp', 'docker diff', 'docker system prune', 'docker events', 'docker build') {
+            $text | Should -Match ([regex]::Escape($word))
+        }
+    }
+}
