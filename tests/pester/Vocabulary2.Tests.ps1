@@ -326,12 +326,28 @@ Describe 'Get-MiniEvent (docker events)' {
         Remove-MiniContainer -Id $c.Id
         $events = @(Get-MiniEvent -Since $since | Where-Object ContainerId -eq $c.Id)
         $events.Action | Should -Be @('create', 'start', 'die', 'rename', 'remove')
+        $events | Should -BeOfType MiniDocker.ContainerEvent
         ($events | Where-Object Action -eq die).ExitCode | Should -Be 5
         ($events | Where-Object Action -eq rename).Detail | Should -Be $name
         ($events | Where-Object Action -eq remove).ContainerName | Should -Be $new
         $events | ForEach-Object { $_.Time | Should -BeGreaterOrEqual $since }
         @(Get-MiniEvent -Since ([DateTime]::UtcNow.AddMinutes(1))) | Should -BeNullOrEmpty
         @(Get-MiniEvent -Until $since | Where-Object ContainerId -eq $c.Id) | Should -BeNullOrEmpty
+    }
+
+    It 'records kill (with the signal), pause and unpause' {
+        $c = New-MiniContainer $rootfs sleep, 60 -Name (New-TestName) | Start-MiniContainer -PassThru
+        try {
+            Suspend-MiniContainer -InputObject $c
+            Resume-MiniContainer -InputObject $c
+            Stop-MiniContainer -InputObject $c -Signal KILL
+            (Wait-MiniContainer -InputObject $c -Timeout 20).ExitCode | Should -Be 137
+            $events = @(Get-MiniEvent -Name $c.Name)
+            $events.Action | Should -Be @('create', 'start', 'pause', 'unpause', 'kill', 'die')
+            ($events | Where-Object Action -eq kill).Detail | Should -Be 'KILL'
+            ($events | Where-Object Action -eq die).ExitCode | Should -Be 137
+        }
+        finally { Remove-MiniContainer -Id $c.Id -Force }
     }
 
     It 'records a death nobody watched, once, with its exit code' {

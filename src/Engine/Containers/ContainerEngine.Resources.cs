@@ -52,6 +52,7 @@ namespace MiniDocker.Engine
             Cgroups.Freeze(new ContainerCgroup(c.CgroupPaths));
             c.State = ContainerState.Paused;
             _store.Save(c);
+            RecordEvent("pause", c);
             return c;
         }
 
@@ -65,6 +66,7 @@ namespace MiniDocker.Engine
             Cgroups.Thaw(new ContainerCgroup(c.CgroupPaths));
             c.State = ContainerState.Running;
             _store.Save(c);
+            RecordEvent("unpause", c);
             return c;
         }
     }

@@ -9,7 +9,7 @@ using System.Threading;
 
 namespace MiniDocker
 {
-    /// <summary>One thing that happened to a container (docker events): create, start, kill, die, stop, restart, rename, remove.</summary>
+    /// <summary>One thing that happened to a container (docker events): create, start, pause, unpause, kill, die, stop, restart, rename, remove.</summary>
     public sealed class ContainerEvent
     {
         public DateTime Time { get; set; }

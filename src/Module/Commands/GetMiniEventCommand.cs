@@ -3,7 +3,7 @@ using System.Management.Automation;
 
 namespace MiniDocker.Commands
 {
-    /// <summary>docker events: what happened to containers (create, start, kill, die, stop, restart, rename, remove), oldest first.</summary>
+    /// <summary>docker events: what happened to containers (create, start, pause, unpause, kill, die, stop, restart, rename, remove), oldest first.</summary>
     [Cmdlet(VerbsCommon.Get, "MiniEvent")]
     [OutputType(typeof(ContainerEvent))]
     public sealed class GetMiniEventCommand : MiniDockerCmdlet
@@ -22,7 +22,7 @@ namespace MiniDocker.Commands
         [ArgumentCompleter(typeof(ContainerNameCompleter))]
         public string[]? Name { get; set; }
 
-        /// <summary>Only these actions (create, start, kill, die, stop, restart, rename, remove).</summary>
+        /// <summary>Only these actions (create, start, pause, unpause, kill, die, stop, restart, rename, remove).</summary>
         [Parameter]
         public string[]? Action { get; set; }
 

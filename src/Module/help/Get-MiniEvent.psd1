@@ -2,7 +2,7 @@
     Synopsis     = 'What happened to containers, as objects (docker events).'
     Description  = @'
 Get-MiniEvent reads the engine's event log: one MiniDocker.ContainerEvent (Time in UTC, Action,
-ContainerId, ContainerName, ExitCode, Detail) for each create, start, kill (Detail: the signal),
+ContainerId, ContainerName, ExitCode, Detail) for each create, start, pause, unpause, kill (Detail: the signal),
 stop, die (ExitCode; Detail says why for a Dead container), restart, rename (Detail: the old name)
 and remove, oldest first. Every MiniDocker command in any session writes to it.
 
@@ -19,7 +19,7 @@ line cut short by a crash is skipped, never the events around it.
         Since  = 'Only events at or after this time (any DateTime; local times are converted to UTC).'
         Until  = 'Only events before this time. Not with -Follow.'
         Name   = 'Only events of containers with these names (wildcards allowed; the name the container had at that moment).'
-        Action = 'Only these actions: create, start, kill, stop, die, restart, rename, remove.'
+        Action = 'Only these actions: create, start, pause, unpause, kill, stop, die, restart, rename, remove.'
         Follow = 'After the events so far, keeps streaming new ones as they happen until Ctrl+C.'
     }
     Outputs      = @{ 'MiniDocker.ContainerEvent' = 'One per event, oldest first.' }
