@@ -68,7 +68,13 @@ namespace MiniDocker.Engine
         private ContainerTree OpenTree(Container c)
         {
             if (c.State is ContainerState.Running or ContainerState.Paused && ProcessInfo.IsSame(c.Pid, c.PidStartTime))
-                return new RunningTree(c.Pid!.Value);
+            {
+                var running = new RunningTree(c.Pid!.Value);
+                // The root opened must be the init's: a PID recycled between the check and the open is refused.
+                if (ProcessInfo.IsSame(c.Pid, c.PidStartTime)) return running;
+                running.Dispose();
+                throw new MiniDockerException("ContainerNotRunning", FailureKind.InvalidOperation, $"Container '{c.Name}' stopped while the copy began; copy again.", c);
+            }
             string upper = Path.Combine(_store.DirectoryOf(c.Id), "upper");
             Directory.CreateDirectory(upper);
             return new StoppedTree(upper, ContainerMounts.LowerDirs(c).Reverse().ToList());
