@@ -38,13 +38,25 @@ namespace MiniDocker
             ?.GetMethod("_WriteErrorSkipAllowCheck", BindingFlags.Instance | BindingFlags.NonPublic, null,
                 new[] { typeof(ErrorRecord), typeof(ActionPreference?), typeof(bool) }, null);
 
-        /// <summary>One stderr line as a non-terminating error record that $ErrorActionPreference = 'Stop' does not turn into a stop.</summary>
+        /// <summary>
+        /// One stderr line as an error record that does not stop the script: under 'Stop' (or 'Inquire') it goes the way
+        /// pwsh sends a native command's stderr; otherwise it is an ordinary error, so SilentlyContinue, Ignore and
+        /// -ErrorVariable work as for any cmdlet.
+        /// </summary>
         private void WriteStandardError(ErrorRecord record)
         {
-            if (WriteNativeError != null && WriteNativeError.DeclaringType!.IsInstanceOfType(CommandRuntime))
+            bool wouldStop = EffectiveErrorAction() is ActionPreference.Stop or ActionPreference.Inquire;
+            if (wouldStop && WriteNativeError != null && WriteNativeError.DeclaringType!.IsInstanceOfType(CommandRuntime))
                 WriteNativeError.Invoke(CommandRuntime, new object?[] { record, null, true });
             else
                 WriteError(record);   // a pwsh without that method: the ordinary error stream
+        }
+
+        /// <summary>-ErrorAction when given, else $ErrorActionPreference as the caller's scope sees it.</summary>
+        private ActionPreference EffectiveErrorAction()
+        {
+            object? value = MyInvocation.BoundParameters.TryGetValue("ErrorAction", out var bound) ? bound : SessionState.PSVariable.GetValue("ErrorActionPreference");
+            return LanguagePrimitives.TryConvertTo(value, out ActionPreference p) ? p : ActionPreference.Continue;
         }
     }
 
