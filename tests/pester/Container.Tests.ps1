@@ -226,6 +226,25 @@ Describe 'The pipeline' {
     }
 }
 
+Describe 'Host paths in options are relative to the PowerShell location' {
+    It 'resolves a relative -Volume source and seccomp=PROFILE against $PWD, not the process''s folder' {
+        $here = Join-Path $TestDrive 'here'
+        $null = New-Item -ItemType Directory (Join-Path $here 'data')
+        Set-Content (Join-Path $here 'data/hello.txt') 'from the location'
+        '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mkdir","mkdirat"],"action":"SCMP_ACT_ERRNO","errnoRet":13}]}' | Set-Content (Join-Path $here 'deny-mkdir.json')
+        [Environment]::CurrentDirectory | Should -Not -Be $here
+        Push-Location $here
+        try {
+            $c = New-MiniContainer $rootfs sh, -c, 'cat /data/hello.txt; mkdir /tmp/d 2>/dev/null; echo rc=$?' -Name (New-TestName 'relpath') `
+                -Volume 'data:/data:ro' -SecurityOpt 'seccomp=deny-mkdir.json'
+        } finally { Pop-Location }
+        $c.Mounts[0].Source | Should -Be (Join-Path $here 'data')
+        $c.Security.Seccomp | Should -Be (Join-Path $here 'deny-mkdir.json')
+        Start-MiniContainer -InputObject $c -Wait | Should -Be @('from the location', 'rc=1')
+        Remove-MiniContainer -InputObject $c
+    }
+}
+
 Describe 'Bad input gets a specific error and leaves nothing behind' {
     BeforeEach {
         $script:before = @(Get-ChildItem (Join-Path $env:MINIDOCKER_ROOT 'containers') -Directory -ErrorAction SilentlyContinue).Count

@@ -78,7 +78,7 @@ namespace MiniDocker.Engine
                 ImageId = root.Image?.Id,
                 Layers = root.Image == null ? new List<string>() : root.LayersTopFirst.Reverse().ToList(),
                 Mounts = mounts,
-                Devices = ContainerDevices.Parse(spec.Devices),
+                Devices = ContainerDevices.Parse(spec.Devices, spec.HostPath),
                 Command = command.ToArray(),
                 Hostname = hostname,
                 Environment = env,
