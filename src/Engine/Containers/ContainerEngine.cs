@@ -641,13 +641,8 @@ namespace MiniDocker.Engine
         /// Streams log entries from the oldest kept as they are written until the container exits or TOKEN is cancelled;
         /// MISSED gets the bytes a reader lost when it fell behind the log's rotation.
         /// </summary>
-        public IEnumerable<LogEntry> FollowLogs(string id, CancellationToken token, Action<long>? missed = null)
-        {
-            var c = _store.Load(id) ?? throw NotFound(id);
-            return ContainerLog.Follow(_store.LogPath(id),
-                () => c.State is not (ContainerState.Running or ContainerState.Paused) || File.Exists(_store.ExitPath(id)) || !ProcessInfo.IsSame(c.MonitorPid, c.MonitorStartTime),
-                token, missed);
-        }
+        public IEnumerable<LogEntry> FollowLogs(string id, CancellationToken token, Action<long>? missed = null) =>
+            QueryLogs(id, new LogQuery { Follow = true }, token, missed);
 
         /// <summary>The names of every container but EXCEPTID; the caller holds the store lock.</summary>
         private HashSet<string> TakenNames(string? exceptId = null) =>
