@@ -78,7 +78,7 @@ namespace MiniDocker.Engine
                 ImageId = root.Image?.Id,
                 Layers = root.Image == null ? new List<string>() : root.LayersTopFirst.Reverse().ToList(),
                 Mounts = mounts,
-                Devices = ContainerDevices.Parse(spec.Devices),
+                Devices = ContainerDevices.Parse(spec.Devices, spec.HostPath),
                 Command = command.ToArray(),
                 Hostname = hostname,
                 Environment = env,
@@ -238,6 +238,7 @@ namespace MiniDocker.Engine
                 c.Error = c.Error ?? "The container's monitor and init are gone without recording an exit status.";
             }
             // The OOM counter lives in the cgroup: read it before the cgroup goes.
+            Trace($"Container '{c.Name}': found {c.State.ToString().ToLowerInvariant()} (exit code {c.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "none"}); removing its cgroup {string.Join(", ", c.CgroupPaths)}");
             ReleaseCgroup(c);
             ReleaseNetwork(c);
             c.Pid = null;
@@ -374,7 +375,9 @@ namespace MiniDocker.Engine
             var log = new FileInfo(_store.LogPath(c.Id));
             c.LogStartOffset = log.Exists ? log.Length : 0;
 
+            var clock = Stopwatch.StartNew();
             var cg = Cgroups.Create(c.Id, c.Limits, DevicePolicy.For(c));
+            Trace($"Container '{c.Name}': cgroup {string.Join(", ", cg.Directories)}");
             try
             {
                 var network = AttachNetwork(c, dir);
@@ -383,6 +386,8 @@ namespace MiniDocker.Engine
                 if (!tty) plan.Attach(_store.AttachPath(c.Id));
                 if (attach) plan.AttachHold(AttachHoldMilliseconds);
                 SeccompCache.Attach(plan, _options.SeccompCacheRoot, _options.HelperPath);
+                Trace($"Container '{c.Name}': launch plan of {Summarize(plan)}");
+                long prepared = clock.ElapsedMilliseconds;
                 HelperReport report;
                 // Before the launch: every line this run logs is stamped at or after StartedAt (Wait -LogPattern relies on it).
                 var launched = DateTime.UtcNow;
@@ -391,6 +396,7 @@ namespace MiniDocker.Engine
                 else
                     report = Helper.Launch(_options.HelperPath, plan);
                 if (!report.Ok) throw StartFailure(c, report);
+                Trace($"Container '{c.Name}': monitor {report.MonitorPid}, init {report.InitPid}; host side ready in {prepared} ms, helper reported ready after {clock.ElapsedMilliseconds - prepared} ms");
                 if (attach)
                     try { attachment = ContainerAttachment.Connect(c, _store.AttachPath(c.Id)); }
                     catch (MiniDockerException)
@@ -503,7 +509,11 @@ namespace MiniDocker.Engine
             foreach (var c in running)
                 using (_store.Lock(c.Id))
                 {
-                    if (_store.Load(c.Id) is { CgroupPaths.Count: > 0 } r) Cgroups.KillAll(new ContainerCgroup(r.CgroupPaths));
+                    if (_store.Load(c.Id) is { CgroupPaths.Count: > 0 } r)
+                    {
+                        Trace($"Container '{c.Name}': still running {timeout.TotalSeconds} s after SIGTERM; killing every process in {string.Join(", ", r.CgroupPaths)}");
+                        Cgroups.KillAll(new ContainerCgroup(r.CgroupPaths));
+                    }
                 }
             WaitForAll(running, TimeSpan.FromSeconds(10), CancellationToken.None);
             var results = ids.Select(id => errors.TryGetValue(id, out var e) ? new StopResult(id, null, e)
@@ -521,6 +531,7 @@ namespace MiniDocker.Engine
             if (c.State is not (ContainerState.Running or ContainerState.Paused))
                 throw new MiniDockerException("ContainerNotRunning", FailureKind.InvalidOperation, $"Container '{c.Name}' is not running (state {c.State}).", c);
             if (ProcessInfo.IsSame(c.Pid, c.PidStartTime)) Syscalls.Kill(c.Pid!.Value, Syscalls.SIGTERM_);
+            Trace($"Container '{c.Name}': SIGTERM to its init (PID {c.Pid})");
             if (c.State == ContainerState.Paused)
             {
                 // A frozen init cannot act on SIGTERM: thaw it so the signal is delivered (docker does the same).
@@ -618,6 +629,7 @@ namespace MiniDocker.Engine
                     WaitForExit(c, TimeSpan.FromSeconds(10), CancellationToken.None);
                     c = Reconcile(c)!;
                 }
+                if (c.CgroupPaths.Count > 0) Trace($"Container '{c.Name}': removing its cgroup {string.Join(", ", c.CgroupPaths)}");
                 ReleaseCgroup(c);
                 ReleaseNetwork(c);
                 try
@@ -648,13 +660,8 @@ namespace MiniDocker.Engine
         /// Streams log entries from the oldest kept as they are written until the container exits or TOKEN is cancelled;
         /// MISSED gets the bytes a reader lost when it fell behind the log's rotation.
         /// </summary>
-        public IEnumerable<LogEntry> FollowLogs(string id, CancellationToken token, Action<long>? missed = null)
-        {
-            var c = _store.Load(id) ?? throw NotFound(id);
-            return ContainerLog.Follow(_store.LogPath(id),
-                () => c.State is not (ContainerState.Running or ContainerState.Paused) || File.Exists(_store.ExitPath(id)) || !ProcessInfo.IsSame(c.MonitorPid, c.MonitorStartTime),
-                token, missed);
-        }
+        public IEnumerable<LogEntry> FollowLogs(string id, CancellationToken token, Action<long>? missed = null) =>
+            QueryLogs(id, new LogQuery { Follow = true }, token, missed);
 
         /// <summary>The names of every container but EXCEPTID; the caller holds the store lock.</summary>
         private HashSet<string> TakenNames(string? exceptId = null) =>

@@ -29,7 +29,7 @@ namespace MiniDocker.Engine.Images
         /// Imports PATH (rootfs tarball or folder, docker save archive, OCI layout) as REFERENCE (name[:tag]).
         /// PROGRESS gets (bytes read, total or -1); WARN gets what was skipped. All or nothing.
         /// </summary>
-        public Image Import(string path, string reference, Action<long, long>? progress = null, Action<string>? warn = null, CancellationToken token = default)
+        public Image Import(string path, string reference, Action<long, long>? progress = null, Action<string>? warn = null, CancellationToken token = default, string? platform = null)
         {
             var (name, tag) = ImageStore.ParseReference(reference);
             string full = Path.GetFullPath(path);
@@ -38,7 +38,7 @@ namespace MiniDocker.Engine.Images
             using (Store.Lock())
             {
                 Store.RemoveTemporaryLayers();
-                var image = new ImageImporter(Store, new LayerExtractor(warn, token), progress).Import(full);
+                var image = new ImageImporter(Store, new LayerExtractor(warn, token), progress) { Platform = platform }.Import(full);
                 return Tag(image, name + ":" + tag);
             }
         }
@@ -61,7 +61,7 @@ namespace MiniDocker.Engine.Images
             foreach (var t in record.Tags)
             {
                 var (name, tag) = ImageStore.ParseReference(t);
-                yield return new Image { Id = record.Id, Tags = record.Tags, Name = name, Tag = tag, RepoDigests = record.RepoDigests, Layers = record.Layers, Config = record.Config, Created = record.Created, Size = record.Size, Source = record.Source };
+                yield return new Image { Id = record.Id, Tags = record.Tags, Name = name, Tag = tag, RepoDigests = record.RepoDigests, Layers = record.Layers, Config = record.Config, Created = record.Created, Size = record.Size, Source = record.Source, Platform = record.Platform };
             }
         }
 

@@ -18,7 +18,7 @@ namespace MiniDocker.Engine.Storage
                 var options = parts.Length == 3 ? parts[2].Split(',') : System.Array.Empty<string>();
                 if (parts.Length is < 2 or > 3 || options.Any(o => o is not ("ro" or "rw" or "suid")) || (options.Contains("ro") && options.Contains("rw")) || parts[0].Length == 0)
                     throw new MiniDockerException("InvalidVolume", FailureKind.InvalidArgument, $"Volume '{v}' is not hostPath:containerPath[:OPTIONS], OPTIONS a comma-separated list of ro or rw, and suid.", v);
-                string source = Path.GetFullPath(parts[0]);
+                string source = spec.HostPath(parts[0]);
                 if (!File.Exists(source) && !Directory.Exists(source))
                     throw new MiniDockerException("VolumeSourceNotFound", FailureKind.ObjectNotFound, $"Volume source '{source}' does not exist on the host; create it first.", source);
                 mounts.Add(new ContainerMount { Type = "bind", Source = source, Target = Target(parts[1], v), ReadOnly = options.Contains("ro"), Suid = options.Contains("suid") });
