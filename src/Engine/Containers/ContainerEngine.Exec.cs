@@ -150,25 +150,11 @@ namespace MiniDocker.Engine
                 };
             }
 
-            private MiniDockerException Failure(HelperReport r)
+            private MiniDockerException Failure(HelperReport r) => (r.Step, r.Errno) switch
             {
-                var c = Container;
-                string cause = r.Errno != 0 ? Marshal.GetPInvokeErrorMessage(r.Errno) : "failed";
-                return (r.Step, r.Errno) switch
-                {
-                    ("target", ESRCH) or ("cgroup", ENOENT) => NotRunning(c),
-                    ("exec", ENOENT) => new MiniDockerException("CommandNotFound", FailureKind.ObjectNotFound,
-                        $"Command '{r.Argument}' not found in container '{c.Name}'.", c),
-                    ("exec", EACCES) => new MiniDockerException("CommandNotExecutable", FailureKind.PermissionDenied,
-                        $"Command '{r.Argument}' in container '{c.Name}' is not executable.", c),
-                    ("cwd", ENOENT or ENOTDIR) => new MiniDockerException("WorkingDirectoryNotFound", FailureKind.ObjectNotFound,
-                        $"Working directory '{r.Argument}' does not exist in container '{c.Name}'.", c),
-                    ("tty", _) => new MiniDockerException("TerminalUnavailable", FailureKind.ResourceUnavailable,
-                        $"Could not open a terminal in container '{c.Name}' ({r.Argument}): {cause}.", c),
-                    _ => new MiniDockerException("ExecFailed", FailureKind.InvalidOperation,
-                        $"Running a command in container '{c.Name}' failed at step '{r.Step}' ({r.Argument}): {cause}.", c),
-                };
-            }
+                ("target", ESRCH) or ("cgroup", ENOENT) => NotRunning(Container),
+                _ => HelperFailure.ToException(r, Container, HelperMode.Exec, $"container '{Container.Name}'", Spec.User ?? Container.Security.User),
+            };
 
             public void Delete()
             {

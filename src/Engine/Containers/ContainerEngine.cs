@@ -18,7 +18,7 @@ namespace MiniDocker.Engine
     /// </summary>
     public sealed partial class ContainerEngine
     {
-        private const int EPERM = 1, ENOENT = 2, EACCES = 13, ENOTDIR = 20, ELOOP = 40, EOPNOTSUPP = 95, EADDRINUSE = 98;
+        private const int ENOENT = 2;
         private static readonly Regex ValidHostname = new(@"^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,62})\z", RegexOptions.Compiled);
 
         private readonly EngineOptions _options;
@@ -433,35 +433,10 @@ namespace MiniDocker.Engine
             }
         }
 
-        private static MiniDockerException StartFailure(Container c, HelperReport r)
-        {
-            string cause = r.Errno != 0 ? Marshal.GetPInvokeErrorMessage(r.Errno) : "failed";
-            return (r.Step, r.Errno) switch
-            {
-                // execve says ENOENT for a missing #! interpreter or ELF loader too: look at the file.
-                ("exec", ENOENT or EACCES or 8 /* ENOEXEC */) when CommandCheck.Problem(ContainerMounts.LowerDirs(c).Reverse().ToList(), r.Argument,
-                    c.Environment.TryGetValue("PATH", out var path) ? path : ContainerPlan.DefaultPath, RootSource.Describe(c), c) is { } p => p,
-                ("exec", ENOENT) => new MiniDockerException("CommandNotFound", FailureKind.ObjectNotFound,
-                    $"Command '{r.Argument}' not found in {RootSource.Describe(c)}.", c),
-                ("exec", EACCES) => new MiniDockerException("CommandNotExecutable", FailureKind.PermissionDenied,
-                    $"Command '{r.Argument}' in {RootSource.Describe(c)} is not executable.", c),
-                ("cwd", ENOENT or ENOTDIR) => new MiniDockerException("WorkingDirectoryNotFound", FailureKind.ObjectNotFound,
-                    $"Working directory '{r.Argument}' does not exist in container '{c.Name}'.", c),
-                ("cwd", EACCES) => new MiniDockerException("WorkingDirectoryNotAccessible", FailureKind.PermissionDenied,
-                    $"User '{c.Security.User}' may not enter working directory '{r.Argument}' in container '{c.Name}'.", c),
-                ("mount" or "mkdir" or "mknod" or "symlink", ENOENT or ENOTDIR or ELOOP) when r.Argument.StartsWith("rootfs/", StringComparison.Ordinal) =>
-                    new MiniDockerException("RootFsPathUnusable", FailureKind.InvalidOperation,
-                        $"The {RootSource.Describe(c)} has a /{r.Argument.Substring(7)} that does not resolve to a usable path inside it (e.g. a symlink pointing outside); fix the image.", c),
-                ("publish", EADDRINUSE) => new MiniDockerException("PortAlreadyAllocated", FailureKind.ResourceUnavailable,
-                    $"Host port {r.Argument} of container '{c.Name}' is already in use by another program.", c),
-                ("bridge" or "veth", EOPNOTSUPP) => new MiniDockerException("BridgeNotSupported", FailureKind.NotInstalled,
-                    $"The kernel cannot make a {r.Step} ({r.Argument}): the bridge/veth modules are missing (a custom WSL kernel lacks them); use -Network none or host.", c),
-                ("rlimit", EPERM) => new MiniDockerException("UlimitNotPermitted", FailureKind.PermissionDenied,
-                    $"Container '{c.Name}' asks for a hard resource limit above the engine's own, which needs CAP_SYS_RESOURCE; lower -Ulimit.", c),
-                _ => new MiniDockerException("ContainerStartFailed", FailureKind.InvalidOperation,
-                    $"Container '{c.Name}' failed to start at step '{r.Step}' ({r.Argument}): {cause}.", c),
-            };
-        }
+        private static MiniDockerException StartFailure(Container c, HelperReport r) =>
+            HelperFailure.ToException(r, c, HelperMode.Run, RootSource.Describe(c), c.Security.User, () =>
+                CommandCheck.Problem(ContainerMounts.LowerDirs(c).Reverse().ToList(), r.Argument,
+                    c.Environment.TryGetValue("PATH", out var path) ? path : ContainerPlan.DefaultPath, RootSource.Describe(c), c));
 
         // ---------------------------------------------------------------- stop, wait, remove
 
