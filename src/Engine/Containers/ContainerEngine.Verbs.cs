@@ -19,7 +19,7 @@ namespace MiniDocker.Engine
                 throw new MiniDockerException("ContainerNotRunning", FailureKind.InvalidOperation, $"Container '{c.Name}' is not running (state {c.State}).", c);
             // The start-time check keeps a recycled PID from getting the signal.
             if (ProcessInfo.IsSame(c.Pid, c.PidStartTime)) Syscalls.Kill(c.Pid!.Value, number);
-            return c;
+            return c.ToContainer();
         }
 
         /// <summary>Gives the container NEWNAME: same rules and uniqueness as at New, checked under the store lock.</summary>
@@ -31,11 +31,11 @@ namespace MiniDocker.Engine
             using (_store.Lock(id))
             {
                 var c = _store.Load(id) ?? throw NotFound(id);
-                if (c.Name == newName) return Reconcile(c) ?? c;
+                if (c.Name == newName) return (Reconcile(c) ?? c).ToContainer();
                 if (TakenNames(exceptId: id).Contains(newName)) throw NameInUse(newName);
                 c.Name = newName;
                 _store.Save(c);
-                return Reconcile(c) ?? c;
+                return (Reconcile(c) ?? c).ToContainer();
             }
         }
 

@@ -46,7 +46,7 @@ namespace MiniDocker.Engine
             var root = ImageService.ResolveRootSource(spec);
             string[] command = root.Image != null ? ImageService.ImageCommand(root.Image, spec.Command) : spec.Command;
             if (command.Length == 0 || string.IsNullOrEmpty(command[0]))
-                throw new MiniDockerException("EmptyCommand", FailureKind.InvalidArgument, "The command is empty: give the program to run, e.g. -Command /bin/sh,-c,'echo hi'.", command);
+                throw new MiniDockerException("EmptyCommand", FailureKind.InvalidArgument, (p, op) => $"The command is empty: give the program to run, e.g. {p("Command")} /bin/sh,-c,'echo hi'.", command);
             if (command.Any(a => a.Contains('\0')))
                 throw new MiniDockerException("InvalidCommand", FailureKind.InvalidArgument, "A command argument contains a NUL character.", command);
             ValidateEnvironment(spec.Environment);
@@ -70,7 +70,7 @@ namespace MiniDocker.Engine
             var security = SecurityPolicy.Resolve(spec, root.LayersTopFirst, root.Image?.Config.User);
             var network = ValidateNetworkSpec(spec);
 
-            var c = new Container
+            var c = new ContainerRecord
             {
                 Id = id,
                 RootFs = root.Image == null ? root.LayersTopFirst[0] : "",
@@ -100,7 +100,7 @@ namespace MiniDocker.Engine
                 try { _store.Save(c); }
                 catch { Directory.Delete(dir, true); throw; }
             }
-            return c;
+            return c.ToContainer();
         }
 
         // ---------------------------------------------------------------- read
@@ -110,7 +110,7 @@ namespace MiniDocker.Engine
         {
             CleanOrphans();
             CollectDeadLeases();
-            return _store.Ids().Select(Get).Where(c => c != null).Cast<Container>().OrderBy(c => c.Created).ToList();
+            return _store.Ids().Select(GetRecord).Where(c => c != null).Select(c => c!.ToContainer()).OrderBy(c => c.Created).ToList();
         }
 
         /// <summary>
@@ -118,12 +118,15 @@ namespace MiniDocker.Engine
         /// tab completion, which must never change state (the states may be stale).
         /// </summary>
         public IReadOnlyList<Container> ListRecords() =>
-            _store.Ids().Select(_store.Load).Where(c => c != null).Cast<Container>().OrderBy(c => c.Created).ToList();
+            _store.Ids().Select(_store.Load).Where(c => c != null).Select(c => c!.ToContainer()).OrderBy(c => c.Created).ToList();
 
         /// <summary>The container with this exact id, reconciled; null if there is none.</summary>
-        public Container? Get(string id)
+        public Container? Get(string id) => GetRecord(id)?.ToContainer();
+
+        /// <summary>The record of the container with this exact id, reconciled; null if there is none.</summary>
+        private ContainerRecord? GetRecord(string id)
         {
-            if (_store.Load(id) is not Container c) return null;
+            if (_store.Load(id) is not ContainerRecord c) return null;
             if (c.State is ContainerState.Running or ContainerState.Paused || StartInterrupted(c))
                 using (_store.Lock(id)) return Reconcile(_store.Load(id));
             return c;
@@ -133,7 +136,7 @@ namespace MiniDocker.Engine
         /// A stopped record whose cgroup exists: a Start made it and was killed before recording the outcome
         /// (or is still under way in another process, which the container's lock tells apart).
         /// </summary>
-        private bool StartInterrupted(Container c) =>
+        private bool StartInterrupted(ContainerRecord c) =>
             c.State is not (ContainerState.Running or ContainerState.Paused) && LocateCgroup(c.Id).Directories.Count > 0;
 
         /// <summary>The container's cgroup by id alone; none on a host without cgroups (commands that need none still work).</summary>
@@ -193,7 +196,7 @@ namespace MiniDocker.Engine
         /// Brings a record in line with reality (the exit files, the monitor and init, the cgroup) in memory, and saves
         /// it when the disk lets it: a read never needs a write to succeed. Caller holds the container's lock.
         /// </summary>
-        private Container? Reconcile(Container? c)
+        private ContainerRecord? Reconcile(ContainerRecord? c)
         {
             if (c == null) return null;
             bool changed = c.State is ContainerState.Running or ContainerState.Paused ? ReconcileRunning(c) : ReconcileInterruptedStart(c);
@@ -201,7 +204,7 @@ namespace MiniDocker.Engine
             return c;
         }
 
-        private bool ReconcileRunning(Container c)
+        private bool ReconcileRunning(ContainerRecord c)
         {
             // Who lives is seen before the exit files are read: a monitor seen gone has written all it ever will,
             // while one that exits between a read of no file and the look at it would be taken for one that died.
@@ -237,11 +240,11 @@ namespace MiniDocker.Engine
             return true;
         }
 
-        private static string MonitorDied(Container c) =>
+        private static string MonitorDied(ContainerRecord c) =>
             $"The container's monitor{(c.MonitorPid is int m ? $" (pid {m})" : "")} died while the container ran; its exit status is lost. Stop-MiniContainer still stops it.";
 
         /// <summary>The exit status the monitor recorded for the current run (run dir, else its copy beside the record); false when there is none.</summary>
-        private bool ReadExitFile(Container c)
+        private bool ReadExitFile(ContainerRecord c)
         {
             foreach (var path in new[] { _store.ExitPath(c.Id), _store.StateExitPath(c.Id) })
             {
@@ -265,7 +268,7 @@ namespace MiniDocker.Engine
         /// is over). Its container is adopted when it runs (init and monitor found from the cgroup), recorded as exited
         /// when its monitor wrote an exit status, else the empty cgroup is removed.
         /// </summary>
-        private bool ReconcileInterruptedStart(Container c)
+        private bool ReconcileInterruptedStart(ContainerRecord c)
         {
             var cg = LocateCgroup(c.Id);
             if (cg.Directories.Count == 0) return false;
@@ -299,7 +302,7 @@ namespace MiniDocker.Engine
             return true;
         }
 
-        private void ReleaseCgroup(Container c)
+        private void ReleaseCgroup(ContainerRecord c)
         {
             if (c.CgroupPaths.Count == 0) return;
             var cg = new ContainerCgroup(c.CgroupPaths);
@@ -314,7 +317,7 @@ namespace MiniDocker.Engine
 
         // ---------------------------------------------------------------- start
 
-        public Container Start(string id) => Start(id, tty: false, attach: false, out _, out _);
+        public Container Start(string id) => Start(id, tty: false, attach: false, out _, out _).ToContainer();
 
         /// <summary>
         /// Starts ID with this process attached to its output: the monitor holds the output until the engine has
@@ -341,7 +344,7 @@ namespace MiniDocker.Engine
             return Get(c.Id) ?? throw NotFound(c.Id);
         }
 
-        private Container Start(string id, bool tty, bool attach, out Process? attachedMonitor, out ContainerAttachment? attachment)
+        private ContainerRecord Start(string id, bool tty, bool attach, out Process? attachedMonitor, out ContainerAttachment? attachment)
         {
             attachedMonitor = null;
             attachment = null;
@@ -382,7 +385,7 @@ namespace MiniDocker.Engine
                     report = Helper.Launch(_options.HelperPath, plan);
                 if (!report.Ok) throw StartFailure(c, report);
                 if (attach)
-                    try { attachment = ContainerAttachment.Connect(c, _store.AttachPath(c.Id)); }
+                    try { attachment = ContainerAttachment.Connect(c.ToContainer(), _store.AttachPath(c.Id)); }
                     catch (MiniDockerException)
                     {
                         // It waits for this client (attachhold) and would write an exit file into a later run's directory.
@@ -456,7 +459,7 @@ namespace MiniDocker.Engine
         /// </summary>
         public IReadOnlyList<StopResult> StopMany(IReadOnlyList<string> ids, TimeSpan timeout, CancellationToken token = default)
         {
-            var signalled = new List<Container>();
+            var signalled = new List<ContainerRecord>();
             var errors = new Dictionary<string, MiniDockerException>();
             foreach (var id in ids)
             {
@@ -475,7 +478,7 @@ namespace MiniDocker.Engine
         }
 
         /// <summary>SIGTERM to a running container's init (thawed first when paused); the container as it was.</summary>
-        private Container SignalStop(string id)
+        private ContainerRecord SignalStop(string id)
         {
             using var _ = _store.Lock(id);
             var c = Reconcile(_store.Load(id)) ?? throw NotFound(id);
@@ -493,9 +496,9 @@ namespace MiniDocker.Engine
         }
 
         /// <summary>Waits until every one of CONTAINERS has exited or TIMEOUT passes; returns those still running.</summary>
-        private List<Container> WaitForAll(List<Container> containers, TimeSpan timeout, CancellationToken token)
+        private List<ContainerRecord> WaitForAll(List<ContainerRecord> containers, TimeSpan timeout, CancellationToken token)
         {
-            if (containers.Count == 1) return WaitForExit(containers[0], timeout, token) ? new List<Container>() : containers;
+            if (containers.Count == 1) return WaitForExit(containers[0], timeout, token) ? new List<ContainerRecord>() : containers;
             var deadline = DateTime.UtcNow + timeout;
             var left = containers.Where(c => !HasExited(c)).ToList();
             while (left.Count > 0 && DateTime.UtcNow < deadline && !token.IsCancellationRequested)
@@ -507,12 +510,12 @@ namespace MiniDocker.Engine
         }
 
         /// <summary>The run is over: its monitor recorded the exit, or the monitor and the init are both gone.</summary>
-        private bool HasExited(Container c) =>
+        private bool HasExited(ContainerRecord c) =>
             File.Exists(_store.ExitPath(c.Id)) ||   // written last: the monitor writes nothing after it
             !ProcessInfo.IsSame(c.MonitorPid, c.MonitorStartTime) && !ProcessInfo.IsSame(c.Pid, c.PidStartTime);
 
         /// <summary>Waits until the run is over (see <see cref="HasExited"/>); false on timeout or cancel.</summary>
-        private bool WaitForExit(Container c, TimeSpan timeout, CancellationToken token)
+        private bool WaitForExit(ContainerRecord c, TimeSpan timeout, CancellationToken token)
         {
             var deadline = timeout >= DateTime.MaxValue - DateTime.UtcNow ? DateTime.MaxValue : DateTime.UtcNow + timeout;
             // The monitor exits right after recording the exit: wake on its pidfd rather than poll; once the monitor is
@@ -543,7 +546,7 @@ namespace MiniDocker.Engine
         /// <summary>Waits for the container to exit; null TIMEOUT waits forever. Throws on timeout.</summary>
         public Container Wait(string id, TimeSpan? timeout, CancellationToken token)
         {
-            var c = Get(id) ?? throw NotFound(id);
+            var c = GetRecord(id) ?? throw NotFound(id);
             if (c.State == ContainerState.Created)
                 throw new MiniDockerException("ContainerNotStarted", FailureKind.InvalidOperation, $"Container '{c.Name}' has not been started; start it first.", c);
             if (c.State is ContainerState.Running or ContainerState.Paused &&
@@ -569,7 +572,7 @@ namespace MiniDocker.Engine
                 if (c.State is ContainerState.Running or ContainerState.Paused)
                 {
                     if (!force)
-                        throw new MiniDockerException("ContainerRunning", FailureKind.InvalidOperation, $"Container '{c.Name}' is {c.State.ToString().ToLowerInvariant()}; stop it first or use -Force.", c);
+                        throw new MiniDockerException("ContainerRunning", FailureKind.InvalidOperation, (p, op) => $"Container '{c.Name}' is {c.State.ToString().ToLowerInvariant()}; stop it first or use {p("Force")}.", c);
                     Cgroups.KillAll(new ContainerCgroup(c.CgroupPaths));
                     if (ProcessInfo.IsSame(c.Pid, c.PidStartTime)) Syscalls.Kill(c.Pid!.Value, Syscalls.SIGKILL_);
                     WaitForExit(c, TimeSpan.FromSeconds(10), CancellationToken.None);
@@ -587,7 +590,7 @@ namespace MiniDocker.Engine
                 {
                     // A specific error, so a pipeline removing many containers goes on to the next one.
                     throw new MiniDockerException("ContainerRemoveFailed", FailureKind.WriteError,
-                        $"Container '{c.Name}' could not be fully removed ({e.Message}); Get-MiniContainer cleans what is left, or run Remove-MiniContainer again.", c, e);
+                        (p, op) => $"Container '{c.Name}' could not be fully removed ({e.Message}); {op("GetContainer")} cleans what is left, or run {op("RemoveContainer")} again.", c, e);
                 }
                 // Still holding it: lockers waiting on this file see it unlinked and find no container.
                 _store.DeleteLock(c.Id);
