@@ -241,7 +241,7 @@ namespace MiniDocker.Engine
         }
 
         private static string MonitorDied(ContainerRecord c) =>
-            $"The container's monitor{(c.MonitorPid is int m ? $" (pid {m})" : "")} died while the container ran; its exit status is lost. Stop-MiniContainer still stops it.";
+            $"The container's monitor{(c.MonitorPid is int m ? $" (pid {m})" : "")} died while the container ran; its exit status is lost. Stopping the container still works.";
 
         /// <summary>The exit status the monitor recorded for the current run (run dir, else its copy beside the record); false when there is none.</summary>
         private bool ReadExitFile(ContainerRecord c)
@@ -298,7 +298,7 @@ namespace MiniDocker.Engine
             ReleaseNetwork(c);
             if (!exited) return false;
             c.State = ContainerState.Exited;
-            c.Error = "Start-MiniContainer was interrupted; the container ran and exited meanwhile.";
+            c.Error = "Its start was interrupted; the container ran and exited meanwhile.";
             return true;
         }
 
