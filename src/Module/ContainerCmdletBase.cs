@@ -62,7 +62,7 @@ namespace MiniDocker
         }
 
         protected static ErrorRecord ToErrorRecord(MiniDockerException e, object? target = null) =>
-            new(e, e.ErrorId, Category(e.Kind), target ?? e.Target);
+            new(e.WordedBy(PowerShellWords.Parameter, PowerShellWords.Cmdlet), e.ErrorId, Category(e.Kind), target ?? e.Target);
 
         protected static ErrorCategory Category(FailureKind kind) => kind switch
         {

@@ -171,7 +171,7 @@ Describe 'Detached containers and their monitor' {
 Describe 'Remove leaves nothing behind' {
     It 'removes the process, the cgroups, the mounts and the state' {
         $c = New-MiniContainer $rootfs sleep, 30 -Name (New-TestName) | Start-MiniContainer -PassThru
-        $cgroups = $c.CgroupPaths
+        $cgroups = (Get-ContainerRecord $c).CgroupPaths
         $cgroups.Count | Should -BeGreaterThan 0
         foreach ($cg in $cgroups) { Get-Content (Join-Path $cg 'cgroup.procs') | Should -Contain "$($c.Pid)" }
         $dir = Join-Path $env:MINIDOCKER_ROOT "containers/$($c.Id)"
@@ -186,7 +186,7 @@ Describe 'Remove leaves nothing behind' {
 
     It 'releases an exited container''s cgroup as soon as its exit is seen' {
         $r = Invoke-TestContainer -Command 'true' -Keep
-        $r.Container.CgroupPaths | Should -BeNullOrEmpty
+        (Get-ContainerRecord $r.Container).CgroupPaths | Should -BeNullOrEmpty
         Get-ContainerCgroupDirectory $r.Container.Id | Should -BeNullOrEmpty
         Remove-MiniContainer -InputObject $r.Container
     }

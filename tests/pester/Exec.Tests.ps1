@@ -27,7 +27,7 @@ Describe 'Invoke-MiniContainer runs a command inside a running container' {
     }
 
     It 'is in the container''s cgroup: the pids count rises while its process runs' {
-        $pidsDir = $web.CgroupPaths | Where-Object { Test-Path (Join-Path $_ 'pids.current') } | Select-Object -First 1
+        $pidsDir = (Get-ContainerRecord $web).CgroupPaths | Where-Object { Test-Path (Join-Path $_ 'pids.current') } | Select-Object -First 1
         $pidsDir | Should -Not -BeNullOrEmpty
         [int](Get-Content (Join-Path $pidsDir 'pids.current')) | Should -Be 1
         # The exec'd shell leaves a sleep behind; it is reparented to the container's init.

@@ -15,7 +15,7 @@ namespace MiniDocker.Engine
     public sealed partial class ContainerEngine
     {
         /// <summary>C as read; removed first (with everything it owns) when it is an auto-remove container that has stopped.</summary>
-        private Container AutoRemoveIfDone(Container c)
+        private T AutoRemoveIfDone<T>(T c) where T : Container
         {
             if (!IsAutoRemovable(c)) return c;
             try { Remove(c.Id, force: false, collectLayers: false); }

@@ -65,7 +65,7 @@ namespace MiniDocker.Engine
             return string.Join('/', containerPath.Split('/', StringSplitOptions.RemoveEmptyEntries));
         }
 
-        private ContainerTree OpenTree(Container c)
+        private ContainerTree OpenTree(ContainerRecord c)
         {
             if (c.State is ContainerState.Running or ContainerState.Paused && ProcessInfo.IsSame(c.Pid, c.PidStartTime))
             {

@@ -55,7 +55,7 @@ namespace MiniDocker.Engine.Containers
                 });
             }
             if (devices.GroupBy(x => x.Path).FirstOrDefault(g => g.Count() > 1) is { } twice)
-                throw new MiniDockerException("InvalidDevicePath", FailureKind.InvalidArgument, $"Two -Device entries make {twice.Key}.", twice.Key);
+                throw new MiniDockerException("InvalidDevicePath", FailureKind.InvalidArgument, (p, op) => $"Two {p("Devices")} entries make {twice.Key}.", twice.Key);
             return devices;
         }
 

@@ -20,7 +20,7 @@ namespace MiniDocker.Engine
             // The start-time check keeps a recycled PID from getting the signal.
             if (ProcessInfo.IsSame(c.Pid, c.PidStartTime)) Syscalls.Kill(c.Pid!.Value, number);
             RecordEvent("kill", c, signal);
-            return c;
+            return c.ToContainer();
         }
 
         /// <summary>Gives the container NEWNAME: same rules and uniqueness as at New, checked under the store lock.</summary>
@@ -32,13 +32,13 @@ namespace MiniDocker.Engine
             using (_store.Lock(id))
             {
                 var c = _store.Load(id) ?? throw NotFound(id);
-                if (c.Name == newName) return Reconcile(c) ?? c;
+                if (c.Name == newName) return (Reconcile(c) ?? c).ToContainer();
                 if (TakenNames(exceptId: id).Contains(newName)) throw NameInUse(newName);
                 string oldName = c.Name;
                 c.Name = newName;
                 _store.Save(c);
                 RecordEvent("rename", c, oldName);
-                return Reconcile(c) ?? c;
+                return (Reconcile(c) ?? c).ToContainer();
             }
         }
 

@@ -46,7 +46,7 @@ namespace MiniDocker.Engine.Storage
             foreach (var m in c.Mounts)
                 if (m.Type == "bind" && !File.Exists(m.Source) && !Directory.Exists(m.Source))
                     throw new MiniDockerException("VolumeSourceNotFound", FailureKind.ObjectNotFound,
-                        $"Volume source '{m.Source}' of container '{c.Name}' no longer exists on the host; create it again, or recreate the container without -Volume {m}.", c);
+                        (p, op) => $"Volume source '{m.Source}' of container '{c.Name}' no longer exists on the host; create it again, or recreate the container without {p("Volumes")} {m}.", c);
             var view = View(c, containerDir);
             return c.Mounts.Select(m => new ContainerMount { Type = m.Type, Source = m.Source, ReadOnly = m.ReadOnly, Suid = m.Suid, Target = RootfsPath.ResolveContainerPath(view, m.Target) })
                 .Select(m => m.Target == "/" ? throw new MiniDockerException("InvalidMountTarget", FailureKind.InvalidArgument, $"Mount target of '{m}' resolves to the container's root.", c) : m)

@@ -68,11 +68,13 @@ namespace MiniDocker.Commands
 
         /// <summary>Memory limit: bytes, or 512MB / "512m" / "1.5g" (1024-based). At least 6 MB.</summary>
         [Parameter]
-        public object? Memory { get; set; }
+        [SizeTransformation]
+        public SizeValue? Memory { get; set; }
 
         /// <summary>Memory plus swap (docker's --memory-swap); -1 for unlimited swap; default: no swap.</summary>
         [Parameter]
-        public object? MemorySwap { get; set; }
+        [SizeTransformation]
+        public SizeValue? MemorySwap { get; set; }
 
         /// <summary>CPU bandwidth in CPUs: 0.5 is half of one CPU (CFS quota 50000 per 100000 us period).</summary>
         [Parameter]

@@ -13,10 +13,12 @@ namespace MiniDocker.Commands
     public sealed class SetMiniContainerLimitCommand : ContainerCmdlet, ILimitParameters
     {
         [Parameter]
-        public object? Memory { get; set; }
+        [SizeTransformation]
+        public SizeValue? Memory { get; set; }
 
         [Parameter]
-        public object? MemorySwap { get; set; }
+        [SizeTransformation]
+        public SizeValue? MemorySwap { get; set; }
 
         [Parameter]
         public double? Cpus { get; set; }
