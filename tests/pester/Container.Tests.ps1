@@ -53,7 +53,7 @@ Describe 'A container is a process the kernel lies to' {
     }
 
     It 'has its own network namespace with only lo, and lo is up' {
-        $r = Invoke-TestContainer -Command 'sh', '-c', 'ls /sys/class/net; cat /sys/class/net/lo/operstate /sys/class/net/lo/flags'
+        $r = Invoke-TestContainer -Options @{ Network = 'none' } -Command 'sh', '-c', 'ls /sys/class/net; cat /sys/class/net/lo/operstate /sys/class/net/lo/flags'
         $r.Output[0] | Should -Be 'lo'
         $r.Output.Count | Should -Be 3
         ([Convert]::ToInt32($r.Output[2], 16) -band 1) | Should -Be 1   # IFF_UP
