@@ -250,6 +250,52 @@ nc -w 3 database 7000
     }
 }
 
+Describe 'Coexistence with Docker''s rules, and kernels without fib' {
+    AfterEach { nft delete table ip filter 2>$null }
+
+    It 'keeps forwarding through a Docker-like ip filter FORWARD chain with policy drop (<Case>)' -ForEach @(
+        @{ Case = 'with DOCKER-USER'; Chain = 'DOCKER-USER'; Setup = 'add table ip filter; add chain ip filter FORWARD { type filter hook forward priority filter; policy drop; }; add chain ip filter DOCKER-USER; add rule ip filter FORWARD jump DOCKER-USER' }
+        @{ Case = 'FORWARD only'; Chain = 'FORWARD'; Setup = 'add table ip filter; add chain ip filter FORWARD { type filter hook forward priority filter; policy drop; }' }
+    ) {
+        nft $Setup
+        $name = New-TestName 'web'
+        $c = New-MiniContainer -RootFs $rootfs -Name $name -Network bridge -Publish '18090:80' -Command '/bin/sh', '-c', 'echo listening; exec nc -ll -p 80 -e /bin/echo through-docker' | Start-MiniContainer -PassThru
+        Wait-Until { (Get-TestLog $name) -contains 'listening' } | Should -BeTrue
+        Start-Sleep -Milliseconds 200
+        $ours = (nft list chain ip filter $Chain) -join "`n"
+        $ours | Should -Match 'iifname "md0" accept comment "minidocker"'
+        $ours | Should -Match 'oifname "md0" ct state established,related accept comment "minidocker"'
+        $ours | Should -Match 'oifname "md0" ct status dnat accept comment "minidocker"'
+        nsenter $upNs busybox nc -w 3 192.0.2.1 18090 | Should -Be 'through-docker'   # in: DNAT to the bridge
+        $r = Invoke-TestContainer -Options @{ Network = 'bridge' } -Command '/bin/sh', '-c', 'nc -w 3 192.0.2.2 9000'
+        $r.Output | Should -Contain 'upstream-ok'                                        # out: masqueraded
+        # Without our accepts Docker's policy drops it (so this test fails without them) ...
+        foreach ($m in (nft -a list chain ip filter $Chain | Select-String 'comment "minidocker" # handle (\d+)')) { nft delete rule ip filter $Chain handle $m.Matches[0].Groups[1].Value }
+        (nsenter $upNs busybox nc -w 2 192.0.2.1 18090 2>$null) | Should -BeNullOrEmpty
+        # ... and the next rebuild (any bridge container's start) puts them back.
+        Invoke-TestContainer -Options @{ Network = 'bridge' } -Command 'true' | Out-Null
+        nsenter $upNs busybox nc -w 3 192.0.2.1 18090 | Should -Be 'through-docker'
+        Remove-MiniContainer -InputObject $c -Force
+    }
+
+    It 'publishes ports with the fallback rule when fib is unavailable (MINIDOCKER_NFT_FIB=0)' {
+        $name = New-TestName 'nofib'
+        $job = & (Join-Path $PSHOME pwsh) -NoProfile -NonInteractive -Command @"
+`$env:MINIDOCKER_NFT_FIB = '0'
+Import-Module '$env:MINIDOCKER_MODULE'
+`$c = New-MiniContainer -RootFs '$rootfs' -Name $name -Network bridge -Publish 18091:80 -Command /bin/sh, -c, 'echo listening; echo no-fib-ok | nc -l -p 80' | Start-MiniContainer -PassThru
+"@
+        Wait-Until { (Get-TestLog $name) -contains 'listening' } | Should -BeTrue
+        Start-Sleep -Milliseconds 200
+        $rules = (nft list table inet minidocker) -join "`n"
+        $rules | Should -Not -Match 'fib'
+        $rules | Should -Match 'ip daddr \{[^}]*192\.0\.2\.1[^}]*\} jump hostports'
+        nsenter $upNs busybox nc -w 3 192.0.2.1 18091 | Should -Be 'no-fib-ok'
+        Remove-MiniContainer -Name $name -Force
+        (nft list table inet minidocker) -join "`n" | Should -Match 'fib daddr type local'   # this process probes fib and has it
+    }
+}
+
 Describe 'Teardown' {
     It 'leaves no veth, rule or lease after a container with a published port is removed' {
         # A first container makes the bridge and the network's own rules; what stays after it is the baseline.

@@ -133,8 +133,11 @@ namespace MiniDocker.Engine
             catch (Exception e) when (e is MiniDockerException or IOException or UnauthorizedAccessException) { }
         }
 
-        /// <summary>Set once nft refused the fib expression (kernels without nft_fib_inet, e.g. WSL 6.6).</summary>
-        private static bool _noFib;
+        /// <summary>
+        /// Set once nft refused the fib expression (kernels without nft_fib_inet, e.g. WSL 6.6). MINIDOCKER_NFT_FIB=0
+        /// starts without it (the tests prove the fallback rules on a kernel that has fib).
+        /// </summary>
+        private static bool _noFib = Environment.GetEnvironmentVariable("MINIDOCKER_NFT_FIB") == "0";
 
         /// <summary>Caller holds the registry lock. The firewall table and the DNS servers' files follow the leases.</summary>
         private void ApplyFirewall()
@@ -147,13 +150,15 @@ namespace MiniDocker.Engine
 
         private static void ApplyFirewall(List<Network> networks, List<Lease> leases)
         {
+            // Docker's FORWARD policy DROP would drop our forwarded traffic: our accepts go there, in the same batch.
+            string foreign = ForeignForward.Rules(networks);
             if (!_noFib)
             {
-                try { Firewall.Apply(Firewall.Build(networks, leases)); return; }
+                try { Firewall.Apply(Firewall.Build(networks, leases) + foreign); return; }
                 catch (MiniDockerException e) when (e.Data["nft"] is string nft && nft.Contains("fib", StringComparison.Ordinal)) { }
                 _noFib = true;
             }
-            Firewall.Apply(Firewall.Build(networks, leases, Firewall.LocalAddresses()));
+            Firewall.Apply(Firewall.Build(networks, leases, Firewall.LocalAddresses()) + foreign);
         }
 
         // ---------------------------------------------------------------- the network cmdlets' API
