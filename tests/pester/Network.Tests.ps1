@@ -220,6 +220,22 @@ nc -w 3 database 7000
         Remove-MiniNetwork dnsnet, dnsother
     }
 
+    It 'resolves a running container by its new name after Rename-MiniContainer, and no longer by the old one' {
+        New-MiniNetwork dnsrename | Out-Null
+        $c = New-MiniContainer -RootFs $rootfs -Name (New-TestName 'old') -Network dnsrename -Command sleep, 60 | Start-MiniContainer -PassThru
+        $c = Get-MiniContainer -Id $c.Id
+        $old = $c.Name; $new = New-TestName 'new'
+        Rename-MiniContainer -InputObject $c -NewName $new
+        $lines = (Get-Content (Join-Path $dnsDir 'dnsrename')) -join "`n"
+        $lines | Should -Match ([regex]::Escape("$new,"))
+        $lines | Should -Not -Match ([regex]::Escape("$old,"))
+        $r = Invoke-TestContainer -Options @{ Network = 'dnsrename'; Dns = '192.0.2.2' } -Command '/bin/sh', '-c', "nslookup $new >/dev/null 2>&1 && echo new-ok; nslookup $old >/dev/null 2>&1 || echo old-gone"
+        $r.Output | Should -Contain 'new-ok'
+        $r.Output | Should -Contain 'old-gone'
+        Remove-MiniContainer -Id $c.Id -Force
+        Remove-MiniNetwork dnsrename
+    }
+
     It 'gives the default bridge network no DNS server and rejects -NetworkAlias there' {
         $r = Invoke-TestContainer -Options @{ Network = 'bridge'; Dns = '192.0.2.2' } -Command 'cat', '/etc/resolv.conf'
         $r.Output | Should -Be @('nameserver 192.0.2.2') -Because 'the default network keeps the plain resolv.conf'

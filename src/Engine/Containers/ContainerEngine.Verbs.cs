@@ -33,8 +33,10 @@ namespace MiniDocker.Engine
                 var c = _store.Load(id) ?? throw NotFound(id);
                 if (c.Name == newName) return Reconcile(c) ?? c;
                 if (TakenNames(exceptId: id).Contains(newName)) throw NameInUse(newName);
+                string oldName = c.Name;
                 c.Name = newName;
                 _store.Save(c);
+                RenameInNetwork(c, oldName);
                 return Reconcile(c) ?? c;
             }
         }

@@ -121,6 +121,19 @@ namespace MiniDocker.Engine
             catch (Exception e) when (e is MiniDockerException or IOException or UnauthorizedAccessException) { }
         }
 
+        /// <summary>A running container's new name replaces the old one in its network's DNS (as with Docker).</summary>
+        private void RenameInNetwork(Container c, string oldName)
+        {
+            if (c.Network is NetworkAttachment.None or NetworkAttachment.Host) return;
+            try
+            {
+                using (Networks.Lock())
+                    if (Networks.Rename(c.Id, oldName, c.Name)) ApplyFirewall();
+            }
+            // The record is renamed already; a DNS server that cannot be told now is brought up to date by the next change.
+            catch (Exception e) when (e is MiniDockerException or IOException or UnauthorizedAccessException) { }
+        }
+
         /// <summary>Every listing repairs what a crash left: leases of containers whose monitor and init are gone, and their rules.</summary>
         private void CollectDeadLeases()
         {

@@ -215,6 +215,18 @@ namespace MiniDocker.Engine.Networking
             SaveLeases(leases);
         }
 
+        /// <summary>OLDNAME becomes NEWNAME among the DNS names of CONTAINERID's lease; true if it had it. Caller holds the lock.</summary>
+        public bool Rename(string containerId, string oldName, string newName)
+        {
+            var leases = LoadLeases();
+            bool changed = false;
+            foreach (var l in leases.Where(l => l.ContainerId == containerId))
+                for (int i = 0; i < l.Names.Count; i++)
+                    if (l.Names[i] == oldName) { l.Names[i] = newName; changed = true; }
+            if (changed) SaveLeases(leases);
+            return changed;
+        }
+
         /// <summary>Idempotent; true if a lease was dropped. Caller holds the lock.</summary>
         public bool Release(string containerId)
         {
