@@ -36,6 +36,9 @@ command -v "qemu-${ft%%-*}-static" >/dev/null || need_apt+=(qemu-user-static)
 { [ -x /bin/busybox ] && ! head -c 4096 /bin/busybox | grep -q ld-linux; } || need_apt+=(busybox-static)
 command -v ip >/dev/null || need_apt+=(iproute2)
 command -v nft >/dev/null || need_apt+=(nftables)   # the engine's firewall table (inet minidocker) is applied with nft -f -
+# Name resolution on user networks (run as netavark runs it); Debian puts it in /usr/lib/podman.
+[ -x /usr/lib/podman/aardvark-dns ] || [ -x /usr/libexec/podman/aardvark-dns ] || need_apt+=(aardvark-dns)
+command -v iperf3 >/dev/null || need_apt+=(iperf3)   # bench/network.ps1: published-port throughput
 # Image tests: real OCI layouts and docker save archives, made offline from a folder.
 command -v umoci >/dev/null || need_apt+=(umoci)
 command -v skopeo >/dev/null || need_apt+=(skopeo)

@@ -38,6 +38,7 @@ namespace MiniDocker.Engine
                 c.Name = newName;
                 _store.Save(c);
                 RecordEvent("rename", c, oldName);
+                RenameInNetwork(c, oldName);
                 return (Reconcile(c) ?? c).ToContainer();
             }
         }
