@@ -49,6 +49,7 @@ command -v zstd >/dev/null || need_apt+=(zstd)
 command -v openssl >/dev/null || need_apt+=(openssl)   # the TLS test makes its own CA
 command -v python3 >/dev/null || need_apt+=(python3)
 python3 -c 'import cryptography' 2>/dev/null || need_apt+=(python3-cryptography)   # the registry tests' token server signs JWTs
+[ -x /usr/sbin/sshd ] || need_apt+=(openssh-server)   # Remoting.Tests.ps1: PowerShell remoting over SSH to localhost
 command -v tmux >/dev/null || need_apt+=(tmux)   # Exec.Tests.ps1 drives Enter-MiniContainer through it
 command -v mmdebstrap >/dev/null || need_apt+=(mmdebstrap)   # the fresh-root stage (tests/freshroot)
 # The bench's peers: its quick mode runs in the tests (Bench.Tests.ps1), so CI proves every row is produced.
