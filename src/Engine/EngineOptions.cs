@@ -43,6 +43,12 @@ namespace MiniDocker.Engine
         public string DefaultNetwork { get; set; } =
             Environment.GetEnvironmentVariable("MINIDOCKER_DEFAULT_NETWORK") is { Length: > 0 } n ? n : "none";
 
+        /// <summary>How mdhelper is started; null (the default): the binary at <see cref="HelperPath"/>. Unit tests put a stand-in here.</summary>
+        public IHelperRunner? HelperRunner { get; set; }
+
+        /// <summary>The cgroup driver; null (the default): the one for this host's cgroup mode, detected on first use.</summary>
+        public Cgroups.ICgroupDriver? CgroupDriver { get; set; }
+
         public string ContainersRoot => Path.Combine(StateRoot, "containers");
         public string SeccompCacheRoot => Path.Combine(StateRoot, "seccomp");
         public string RunContainersRoot => Path.Combine(RunRoot, "containers");

@@ -37,7 +37,10 @@ namespace MiniDocker.Engine
         public EngineOptions Options => _options;
 
         /// <summary>Detected on first use, so commands that need no cgroup work on any host.</summary>
-        public ICgroupDriver Cgroups => _cgroups ??= CgroupDriver.ForHost(_options.CgroupParent);
+        public ICgroupDriver Cgroups => _cgroups ??= _options.CgroupDriver ?? CgroupDriver.ForHost(_options.CgroupParent);
+
+        /// <summary>Starts mdhelper: the options' runner, else the binary at HelperPath.</summary>
+        private IHelperRunner Helpers => _options.HelperRunner ?? new MdHelperRunner(_options.HelperPath);
 
         // ---------------------------------------------------------------- create
 
@@ -165,8 +168,8 @@ namespace MiniDocker.Engine
                             if (File.Exists(_store.RecordPath(id)) || !Directory.Exists(_store.DirectoryOf(id))) continue;
                             var cg = LocateCgroup(id);
                             if (cg.Directories.Count > 0) { Cgroups.KillAll(cg); Cgroups.Remove(cg); }
-                            if (Directory.Exists(_store.RunDirectoryOf(id))) Directory.Delete(_store.RunDirectoryOf(id), recursive: true);
-                            Directory.Delete(_store.DirectoryOf(id), recursive: true);
+                            DeleteTreeRacingMonitor(_store.RunDirectoryOf(id));
+                            DeleteTreeRacingMonitor(_store.DirectoryOf(id));
                             _store.DeleteLock(id);
                         }
                     // Taking the lock of a container that no longer exists deletes its lock file.
@@ -353,6 +356,8 @@ namespace MiniDocker.Engine
                 if (!Directory.Exists(lower))
                     throw new MiniDockerException("RootFsNotFound", FailureKind.ObjectNotFound, $"Root filesystem folder '{lower}' of container '{c.Name}' no longer exists.", c);
 
+            // A missing helper is said before anything is made (the seccomp cache key would read it first).
+            Helpers.Require();
             // Before anything runs (and before the old exit files go): the reconciled record is on disk, and a full
             // state disk fails here (StateDiskFull), not after the init has started.
             _store.Save(c);
@@ -366,7 +371,14 @@ namespace MiniDocker.Engine
             var log = new FileInfo(_store.LogPath(c.Id));
             c.LogStartOffset = log.Exists ? log.Length : 0;
 
-            var cg = Cgroups.Create(c.Id, c.Limits, DevicePolicy.For(c));
+            ContainerCgroup cg;
+            try { cg = Cgroups.Create(c.Id, c.Limits, DevicePolicy.For(c)); }
+            catch
+            {
+                // The driver leaves nothing when it throws; the run directory made above goes too.
+                try { Directory.Delete(_store.RunDirectoryOf(c.Id), recursive: true); } catch (IOException) { }
+                throw;
+            }
             try
             {
                 var network = AttachNetwork(c, dir);
@@ -377,9 +389,9 @@ namespace MiniDocker.Engine
                 SeccompCache.Attach(plan, _options.SeccompCacheRoot, _options.HelperPath);
                 HelperReport report;
                 if (tty)
-                    (report, attachedMonitor) = Helper.LaunchAttached(_options.HelperPath, plan.Tty(), Path.Combine(_store.RunDirectoryOf(c.Id), "plan"));
+                    (report, attachedMonitor) = Helpers.LaunchAttached(plan.Tty(), Path.Combine(_store.RunDirectoryOf(c.Id), "plan"));
                 else
-                    report = Helper.Launch(_options.HelperPath, plan);
+                    report = Helpers.Launch(plan);
                 if (!report.Ok) throw StartFailure(c, report);
                 if (attach)
                     try { attachment = ContainerAttachment.Connect(c, _store.AttachPath(c.Id)); }
