@@ -11,8 +11,8 @@ namespace MiniDocker.Tests
     /// <summary>
     /// Plays mdhelper's part without root, on the files the plan names: a monitor (`sh run`, so its argv[1] is
     /// "run" like the real one's) starts an init (a real `sleep`), writes the init's pid into every cgroup.procs the
-    /// plan names, reports "ok MONITOR INIT" and, when the init ends, takes it out of cgroup.procs (the kernel's part) and records its status (128+N for a signal) in the
-    /// state dir's exit file first and the run dir's last, as the real monitor does. No namespaces, no mounts.
+    /// plan names, reports "ok MONITOR INIT" and, when the init ends, records its status (128+N for a signal) in the
+    /// state dir's exit file first and the run dir's last, as the real monitor does. No namespaces, no mounts; FakeCgroupDriver drops ended pids from cgroup.procs (the kernel's part).
     /// </summary>
     public sealed class FakeHelperRunner : IHelperRunner, IDisposable
     {
@@ -24,7 +24,6 @@ namespace MiniDocker.Tests
             echo "ok $$ $init"
             exec </dev/null >/dev/null 2>&1
             wait "$init"; code=$?
-            for f in "$@"; do : > "$f"; done
             if [ -n "$stateexit" ]; then printf '%s\n' "$code" > "$stateexit.tmp" && mv "$stateexit.tmp" "$stateexit"; fi
             printf '%s\n' "$code" > "$runexit.tmp" && mv "$runexit.tmp" "$runexit"
             """;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace MiniDocker.Engine
+namespace MiniDocker.Engine.Launch
 {
     /// <summary>
     /// How the engine starts mdhelper: a container's monitor (run) and a command inside a running one (exec).

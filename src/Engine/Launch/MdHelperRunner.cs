@@ -2,7 +2,7 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Text;
 
-namespace MiniDocker.Engine
+namespace MiniDocker.Engine.Launch
 {
     /// <summary>The real <see cref="IHelperRunner"/>: the mdhelper binary at a path, run from its sealed copy (see <see cref="Helper"/>).</summary>
     public sealed class MdHelperRunner : IHelperRunner
