@@ -394,7 +394,9 @@ namespace MiniDocker.Engine
                     report = Helpers.Launch(plan);
                 if (!report.Ok) throw StartFailure(c, report);
                 if (attach)
+#pragma warning disable CA2000 // the caller owns it (and the catch below disposes it on failure)
                     try { attachment = ContainerAttachment.Connect(c, _store.AttachPath(c.Id)); }
+#pragma warning restore CA2000
                     catch (MiniDockerException)
                     {
                         // It waits for this client (attachhold) and would write an exit file into a later run's directory.

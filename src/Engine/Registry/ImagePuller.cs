@@ -140,7 +140,7 @@ namespace MiniDocker.Engine.Registry
             await using var body = await response.Content.ReadAsStreamAsync(token);
             using var abort = token.Register(() => response.Dispose());   // a blocked read ends on Ctrl+C
             long reported = 0;
-            var verified = new VerifiedBlobStream(body, blob, done =>
+            using var verified = new VerifiedBlobStream(body, blob, done =>
             {
                 if (done - reported < (1 << 20) && done != blob.Size) return;
                 reported = done;
@@ -167,7 +167,7 @@ namespace MiniDocker.Engine.Registry
             if (blob.Size > limit) throw Unsupported($"its config blob is {blob.Size} bytes (more than {limit >> 20} MiB)");
             using var response = await _client.GetBlobAsync(_reference.Repository, blob.Digest, token);
             await using var body = await response.Content.ReadAsStreamAsync(token);
-            var verified = new VerifiedBlobStream(body, blob, null);
+            using var verified = new VerifiedBlobStream(body, blob, null);
             var ms = new MemoryStream();
             await verified.CopyToAsync(ms, token);
             return ms.ToArray();
