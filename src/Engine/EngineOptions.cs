@@ -52,6 +52,12 @@ namespace MiniDocker.Engine
         /// </summary>
         public Action<string>? Trace { get; set; }
 
+        /// <summary>How mdhelper is started; null (the default): the binary at <see cref="HelperPath"/>. Unit tests put a stand-in here.</summary>
+        public IHelperRunner? HelperRunner { get; set; }
+
+        /// <summary>The cgroup driver; null (the default): the one for this host's cgroup mode, detected on first use.</summary>
+        public Cgroups.ICgroupDriver? CgroupDriver { get; set; }
+
         public string ContainersRoot => Path.Combine(StateRoot, "containers");
         public string SeccompCacheRoot => Path.Combine(StateRoot, "seccomp");
         public string RunContainersRoot => Path.Combine(RunRoot, "containers");

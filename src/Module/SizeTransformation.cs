@@ -16,7 +16,7 @@ namespace MiniDocker
             object? o = inputData is PSObject pso ? pso.BaseObject : inputData;
             return o switch
             {
-                null => null,
+                null => null!,   // no value: the parameter stays unset
                 SizeValue s => s,
                 string s => new SizeValue(s),
                 sbyte or short or int or long or byte or ushort or uint or ulong or float or double or decimal => new SizeValue(Convert.ToDouble(o, CultureInfo.InvariantCulture)),

@@ -23,13 +23,7 @@ namespace MiniDocker.Engine
             var job = PrepareExec(id, spec);
             try
             {
-                var psi = Helper.StartInfo(_options.HelperPath, "exec", job.PlanPath);
-                psi.RedirectStandardInput = true;
-                psi.RedirectStandardOutput = true;
-                psi.RedirectStandardError = true;
-                psi.StandardOutputEncoding = Encoding.UTF8;
-                psi.StandardErrorEncoding = Encoding.UTF8;
-                return new ExecSession(job, Process.Start(psi)!);
+                return new ExecSession(job, Helpers.StartExec(job.PlanPath, redirectStandardStreams: true));
             }
             catch { job.Delete(); throw; }
         }
@@ -43,8 +37,7 @@ namespace MiniDocker.Engine
             var job = PrepareExec(id, spec);
             try
             {
-                var psi = Helper.StartInfo(_options.HelperPath, "exec", job.PlanPath);
-                using var p = Process.Start(psi)!;
+                using var p = Helpers.StartExec(job.PlanPath, redirectStandardStreams: false);
                 p.WaitForExit();
                 return job.Finish(p.ExitCode);
             }
@@ -60,7 +53,7 @@ namespace MiniDocker.Engine
             ValidateEnvironment(spec.Environment);
             if (spec.WorkingDirectory is string wd && !wd.StartsWith('/'))
                 throw new MiniDockerException("InvalidWorkingDirectory", FailureKind.InvalidArgument, $"Working directory '{wd}' must be an absolute path inside the container.", wd);
-            HelperBinary.Require(_options.HelperPath);
+            Helpers.Require();
 
             ContainerRecord c;
             using (_store.Lock(id)) c = Reconcile(_store.Load(id)) ?? throw NotFound(id);

@@ -37,7 +37,10 @@ namespace MiniDocker.Engine
         public EngineOptions Options => _options;
 
         /// <summary>Detected on first use, so commands that need no cgroup work on any host.</summary>
-        public ICgroupDriver Cgroups => _cgroups ??= CgroupDriver.ForHost(_options.CgroupParent);
+        public ICgroupDriver Cgroups => _cgroups ??= _options.CgroupDriver ?? CgroupDriver.ForHost(_options.CgroupParent);
+
+        /// <summary>Starts mdhelper: the options' runner, else the binary at HelperPath.</summary>
+        private IHelperRunner Helpers => _options.HelperRunner ?? new MdHelperRunner(_options.HelperPath);
 
         // ---------------------------------------------------------------- create
 
@@ -173,8 +176,8 @@ namespace MiniDocker.Engine
                             if (File.Exists(_store.RecordPath(id)) || !Directory.Exists(_store.DirectoryOf(id))) continue;
                             var cg = LocateCgroup(id);
                             if (cg.Directories.Count > 0) { Cgroups.KillAll(cg); Cgroups.Remove(cg); }
-                            if (Directory.Exists(_store.RunDirectoryOf(id))) Directory.Delete(_store.RunDirectoryOf(id), recursive: true);
-                            Directory.Delete(_store.DirectoryOf(id), recursive: true);
+                            DeleteTreeRacingMonitor(_store.RunDirectoryOf(id));
+                            DeleteTreeRacingMonitor(_store.DirectoryOf(id));
                             _store.DeleteLock(id);
                         }
                     // Taking the lock of a container that no longer exists deletes its lock file.
@@ -365,6 +368,8 @@ namespace MiniDocker.Engine
                 if (!Directory.Exists(lower))
                     throw new MiniDockerException("RootFsNotFound", FailureKind.ObjectNotFound, $"Root filesystem folder '{lower}' of container '{c.Name}' no longer exists.", c);
 
+            // A missing helper is said before anything is made (the seccomp cache key would read it first).
+            Helpers.Require();
             // Before anything runs (and before the old exit files go): the reconciled record is on disk, and a full
             // state disk fails here (StateDiskFull), not after the init has started.
             _store.Save(c);
@@ -379,7 +384,14 @@ namespace MiniDocker.Engine
             c.LogStartOffset = log.Exists ? log.Length : 0;
 
             var clock = Stopwatch.StartNew();
-            var cg = Cgroups.Create(c.Id, c.Limits, DevicePolicy.For(c));
+            ContainerCgroup cg;
+            try { cg = Cgroups.Create(c.Id, c.Limits, DevicePolicy.For(c)); }
+            catch
+            {
+                // The driver leaves nothing when it throws; the run directory made above goes too.
+                try { Directory.Delete(_store.RunDirectoryOf(c.Id), recursive: true); } catch (IOException) { }
+                throw;
+            }
             Trace($"Container '{c.Name}': cgroup {string.Join(", ", cg.Directories)}");
             try
             {
@@ -395,13 +407,15 @@ namespace MiniDocker.Engine
                 // Before the launch: every line this run logs is stamped at or after StartedAt (Wait -LogPattern relies on it).
                 var launched = DateTime.UtcNow;
                 if (tty)
-                    (report, attachedMonitor) = Helper.LaunchAttached(_options.HelperPath, plan.Tty(), Path.Combine(_store.RunDirectoryOf(c.Id), "plan"));
+                    (report, attachedMonitor) = Helpers.LaunchAttached(plan.Tty(), Path.Combine(_store.RunDirectoryOf(c.Id), "plan"));
                 else
-                    report = Helper.Launch(_options.HelperPath, plan);
+                    report = Helpers.Launch(plan);
                 if (!report.Ok) throw StartFailure(c, report);
                 Trace($"Container '{c.Name}': monitor {report.MonitorPid}, init {report.InitPid}; host side ready in {prepared} ms, helper reported ready after {clock.ElapsedMilliseconds - prepared} ms");
                 if (attach)
+#pragma warning disable CA2000 // the caller owns it (and the catch below disposes it on failure)
                     try { attachment = ContainerAttachment.Connect(c.ToContainer(), _store.AttachPath(c.Id)); }
+#pragma warning restore CA2000
                     catch (MiniDockerException)
                     {
                         // It waits for this client (attachhold) and would write an exit file into a later run's directory.

@@ -81,13 +81,23 @@ namespace MiniDocker.Engine.Containers
             public static TailFile? Open(string path)
             {
                 FileStream fs;
+#pragma warning disable CA2000 // disposed below when reading its head fails, else owned by the TailFile
                 try { fs = ContainerLog.Open(path); }
+#pragma warning restore CA2000
                 catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException) { return null; }
-                var head = new byte[128];
-                int got = fs.Read(head, 0, head.Length);
-                int nl = Array.IndexOf(head, (byte)'\n', 0, got);
-                long b = nl > 0 ? RotationBase(Encoding.UTF8.GetString(head, 0, nl)) : 0;
-                return new TailFile(fs, b, fs.Length);   // the length now: what the monitor appends later is a follower's
+                try
+                {
+                    var head = new byte[128];
+                    int got = fs.Read(head, 0, head.Length);
+                    int nl = Array.IndexOf(head, (byte)'\n', 0, got);
+                    long b = nl > 0 ? RotationBase(Encoding.UTF8.GetString(head, 0, nl)) : 0;
+                    return new TailFile(fs, b, fs.Length);   // the length now: what the monitor appends later is a follower's
+                }
+                catch
+                {
+                    fs.Dispose();
+                    throw;
+                }
             }
 
             /// <summary>Adds entries newest first to RESULT until it holds N or one is older than FROM (then true: done).</summary>
@@ -144,7 +154,9 @@ namespace MiniDocker.Engine.Containers
         {
             FileStream fs;
             // Opened now, not when enumerated: a rotation may take PATH away for a moment at any time.
+#pragma warning disable CA2000 // the enumeration owns it (ReadLines disposes it at the end)
             try { fs = Open(path); }
+#pragma warning restore CA2000
             catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException) { return Enumerable.Empty<LogEntry>(); }
             return ReadLines(fs).Select(ParseLine).Where(e => e != null).Cast<LogEntry>();
         }
@@ -180,7 +192,9 @@ namespace MiniDocker.Engine.Containers
                     file.SkipTo(startAt);
                     foreach (var e in file.ReadAvailable()) yield return e;
                     // The monitor writes only to the file at PATH: when PATH has another base than ours, ours is complete.
+#pragma warning disable CA2000 // it is disposed (the analyzer misreads a using inside an iterator)
                     using (var current = LogFile.Open(path))
+#pragma warning restore CA2000
                         if (current != null && current.Base != file.Base)
                         {
                             foreach (var e in file.ReadAvailable()) yield return e;
@@ -243,15 +257,21 @@ namespace MiniDocker.Engine.Containers
             public static LogFile? Open(string path)
             {
                 FileStream fs;
+#pragma warning disable CA2000 // disposed below when reading its head fails, else owned by the LogFile
                 try { fs = ContainerLog.Open(path); }
+#pragma warning restore CA2000
                 catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException) { return null; }
-                // The marker is written before the file is renamed into place: a file that has one has it whole.
-                var head = new byte[128];
-                int n = fs.Read(head, 0, head.Length);
-                int nl = Array.IndexOf(head, (byte)'\n', 0, n);
-                long b = nl > 0 ? RotationBase(Encoding.UTF8.GetString(head, 0, nl)) : 0;
-                fs.Seek(0, SeekOrigin.Begin);
-                return new LogFile(fs, b);
+                try
+                {
+                    // The marker is written before the file is renamed into place: a file that has one has it whole.
+                    var head = new byte[128];
+                    int n = fs.Read(head, 0, head.Length);
+                    int nl = Array.IndexOf(head, (byte)'\n', 0, n);
+                    long b = nl > 0 ? RotationBase(Encoding.UTF8.GetString(head, 0, nl)) : 0;
+                    fs.Seek(0, SeekOrigin.Begin);
+                    return new LogFile(fs, b);
+                }
+                catch { fs.Dispose(); throw; }
             }
 
             public List<LogEntry> ReadAvailable()

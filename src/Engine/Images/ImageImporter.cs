@@ -38,8 +38,9 @@ namespace MiniDocker.Engine.Images
         {
             if (Directory.Exists(path))
             {
-                if (File.Exists(Path.Combine(path, "manifest.json"))) return FromDockerSave(new DirectoryBlobs(path), path);
-                if (File.Exists(Path.Combine(path, "oci-layout"))) return FromOciLayout(new DirectoryBlobs(path), path);
+                // The folder's fds are closed when the import ends, not when a finalizer runs.
+                if (File.Exists(Path.Combine(path, "manifest.json"))) { using var saved = new DirectoryBlobs(path); return FromDockerSave(saved, path); }
+                if (File.Exists(Path.Combine(path, "oci-layout"))) { using var layout = new DirectoryBlobs(path); return FromOciLayout(layout, path); }
                 return FromLayers(path, new[] { AddTree(w => FilesystemTar.WriteMerged(new[] { path }, w), path) }, new ImageConfig());
             }
             _progress.Total = new FileInfo(path).Length;
