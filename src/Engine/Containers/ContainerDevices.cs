@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 
-namespace MiniDocker.Engine
+namespace MiniDocker.Engine.Containers
 {
     /// <summary>-Device: host device nodes a container gets in its /dev and in its device cgroup's allow list.</summary>
     internal static class ContainerDevices
@@ -15,7 +15,7 @@ namespace MiniDocker.Engine
         /// -Device HOST[:CONTAINER][:PERMISSIONS] as docker --device: HOST a character or block device node (symlinks
         /// followed), CONTAINER below /dev (default: HOST's path), PERMISSIONS a subset of rwm (default rwm).
         /// </summary>
-        public static unsafe List<ContainerDevice> Parse(IEnumerable<string> specs)
+        public static unsafe List<ContainerDevice> Parse(IEnumerable<string> specs, Func<string, string>? hostPath = null)
         {
             var devices = new List<ContainerDevice>();
             foreach (var d in specs)
@@ -28,7 +28,7 @@ namespace MiniDocker.Engine
                 else if (parts.Length == 2) target = parts[1];
                 if (parts.Length is < 1 or > 3 || parts[0].Length == 0 || !IsDevicePermissions(permissions))
                     throw new MiniDockerException("InvalidDevice", FailureKind.InvalidArgument, $"Device '{d}' is not hostPath[:containerPath][:PERMISSIONS], PERMISSIONS a combination of r, w and m.", d);
-                string host = Path.GetFullPath(parts[0]);
+                string host = hostPath?.Invoke(parts[0]) ?? Path.GetFullPath(parts[0]);
                 Tmds.Linux.stat st;
                 byte[] hp = System.Text.Encoding.UTF8.GetBytes(host + "\0");
                 int rc;
@@ -37,7 +37,7 @@ namespace MiniDocker.Engine
                 bool block = type == (int)Tmds.Linux.LibC.S_IFBLK;
                 if (!block && type != (int)Tmds.Linux.LibC.S_IFCHR)
                     throw new MiniDockerException("DeviceNotFound", FailureKind.ObjectNotFound, $"Device '{host}' (in '{d}') is not a character or block device on the host.", d);
-                string path = ContainerEngine.ContainerTarget(target, d);
+                string path = ContainerMounts.Target(target, d);
                 if (!path.StartsWith("/dev/", StringComparison.Ordinal) || ReservedDevicePaths.Any(r => path == r || path.StartsWith(r + "/", StringComparison.Ordinal)))
                     throw new MiniDockerException("InvalidDevicePath", FailureKind.InvalidArgument,
                         $"Device path '{path}' (in '{d}') must be below /dev and not one of {string.Join(", ", ReservedDevicePaths)}.", d);

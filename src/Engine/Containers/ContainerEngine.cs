@@ -43,8 +43,8 @@ namespace MiniDocker.Engine
 
         public Container Create(ContainerSpec spec)
         {
-            var root = ResolveRootSource(spec);
-            string[] command = root.Image != null ? ImageCommand(root.Image, spec.Command) : spec.Command;
+            var root = ImageService.ResolveRootSource(spec);
+            string[] command = root.Image != null ? ImageService.ImageCommand(root.Image, spec.Command) : spec.Command;
             if (command.Length == 0 || string.IsNullOrEmpty(command[0]))
                 throw new MiniDockerException("EmptyCommand", FailureKind.InvalidArgument, "The command is empty: give the program to run, e.g. -Command /bin/sh,-c,'echo hi'.", command);
             if (command.Any(a => a.Contains('\0')))
@@ -54,9 +54,9 @@ namespace MiniDocker.Engine
             string workdir = spec.WorkingDirectory ?? root.Image?.Config.WorkingDir ?? "/";
             if (!workdir.StartsWith('/'))
                 throw new MiniDockerException("InvalidWorkingDirectory", FailureKind.InvalidArgument, $"Working directory '{workdir}' must be an absolute path inside the container.", workdir);
-            var mounts = ParseMounts(spec);
+            var mounts = ContainerMounts.Parse(spec);
 
-            var env = ImageEnvironment(root.Image);
+            var env = ImageService.ImageEnvironment(root.Image);
             foreach (var kv in spec.Environment) env[kv.Key] = kv.Value;
             ValidateExecSize(command, env);
             string searchPath = env.TryGetValue("PATH", out var p) ? p : ContainerPlan.DefaultPath;
@@ -78,7 +78,7 @@ namespace MiniDocker.Engine
                 ImageId = root.Image?.Id,
                 Layers = root.Image == null ? new List<string>() : root.LayersTopFirst.Reverse().ToList(),
                 Mounts = mounts,
-                Devices = ContainerDevices.Parse(spec.Devices),
+                Devices = ContainerDevices.Parse(spec.Devices, spec.HostPath),
                 Command = command.ToArray(),
                 Hostname = hostname,
                 Environment = env,
@@ -230,6 +230,7 @@ namespace MiniDocker.Engine
                 c.Error = c.Error ?? "The container's monitor and init are gone without recording an exit status.";
             }
             // The OOM counter lives in the cgroup: read it before the cgroup goes.
+            Trace($"Container '{c.Name}': found {c.State.ToString().ToLowerInvariant()} (exit code {c.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "none"}); removing its cgroup {string.Join(", ", c.CgroupPaths)}");
             ReleaseCgroup(c);
             ReleaseNetwork(c);
             c.Pid = null;
@@ -349,7 +350,7 @@ namespace MiniDocker.Engine
             var c = Reconcile(_store.Load(id)) ?? throw NotFound(id);
             if (c.State is ContainerState.Running or ContainerState.Paused)
                 throw new MiniDockerException("ContainerAlreadyRunning", FailureKind.InvalidOperation, $"Container '{c.Name}' is already {c.State.ToString().ToLowerInvariant()}.", c);
-            foreach (var lower in LowerDirs(c))
+            foreach (var lower in ContainerMounts.LowerDirs(c))
                 if (!Directory.Exists(lower))
                     throw new MiniDockerException("RootFsNotFound", FailureKind.ObjectNotFound, $"Root filesystem folder '{lower}' of container '{c.Name}' no longer exists.", c);
 
@@ -357,8 +358,8 @@ namespace MiniDocker.Engine
             // state disk fails here (StateDiskFull), not after the init has started.
             _store.Save(c);
             string dir = _store.DirectoryOf(c.Id);
-            PrepareOverlayDirectories(dir, LowerDirs(c));
-            var mounts = ResolveMountTargets(c, dir);
+            PrepareOverlayDirectories(dir, ContainerMounts.LowerDirs(c));
+            var mounts = ContainerMounts.ResolveTargets(c, dir);
             StateDirectory.Create(_store.RunDirectoryOf(c.Id));
             // The exit files must be the new run's: a stale one would mark it exited (and a killed Start's cgroup is told apart by them).
             File.Delete(_store.ExitPath(c.Id));
@@ -366,7 +367,9 @@ namespace MiniDocker.Engine
             var log = new FileInfo(_store.LogPath(c.Id));
             c.LogStartOffset = log.Exists ? log.Length : 0;
 
+            var clock = Stopwatch.StartNew();
             var cg = Cgroups.Create(c.Id, c.Limits, DevicePolicy.For(c));
+            Trace($"Container '{c.Name}': cgroup {string.Join(", ", cg.Directories)}");
             try
             {
                 var network = AttachNetwork(c, dir);
@@ -375,12 +378,15 @@ namespace MiniDocker.Engine
                 if (!tty) plan.Attach(_store.AttachPath(c.Id));
                 if (attach) plan.AttachHold(AttachHoldMilliseconds);
                 SeccompCache.Attach(plan, _options.SeccompCacheRoot, _options.HelperPath);
+                Trace($"Container '{c.Name}': launch plan of {Summarize(plan)}");
+                long prepared = clock.ElapsedMilliseconds;
                 HelperReport report;
                 if (tty)
                     (report, attachedMonitor) = Helper.LaunchAttached(_options.HelperPath, plan.Tty(), Path.Combine(_store.RunDirectoryOf(c.Id), "plan"));
                 else
                     report = Helper.Launch(_options.HelperPath, plan);
                 if (!report.Ok) throw StartFailure(c, report);
+                Trace($"Container '{c.Name}': monitor {report.MonitorPid}, init {report.InitPid}; host side ready in {prepared} ms, helper reported ready after {clock.ElapsedMilliseconds - prepared} ms");
                 if (attach)
                     try { attachment = ContainerAttachment.Connect(c, _store.AttachPath(c.Id)); }
                     catch (MiniDockerException)
@@ -439,19 +445,19 @@ namespace MiniDocker.Engine
             return (r.Step, r.Errno) switch
             {
                 // execve says ENOENT for a missing #! interpreter or ELF loader too: look at the file.
-                ("exec", ENOENT or EACCES or 8 /* ENOEXEC */) when CommandCheck.Problem(LowerDirs(c).Reverse().ToList(), r.Argument,
-                    c.Environment.TryGetValue("PATH", out var path) ? path : ContainerPlan.DefaultPath, RootDescription(c), c) is { } p => p,
+                ("exec", ENOENT or EACCES or 8 /* ENOEXEC */) when CommandCheck.Problem(ContainerMounts.LowerDirs(c).Reverse().ToList(), r.Argument,
+                    c.Environment.TryGetValue("PATH", out var path) ? path : ContainerPlan.DefaultPath, RootSource.Describe(c), c) is { } p => p,
                 ("exec", ENOENT) => new MiniDockerException("CommandNotFound", FailureKind.ObjectNotFound,
-                    $"Command '{r.Argument}' not found in {RootDescription(c)}.", c),
+                    $"Command '{r.Argument}' not found in {RootSource.Describe(c)}.", c),
                 ("exec", EACCES) => new MiniDockerException("CommandNotExecutable", FailureKind.PermissionDenied,
-                    $"Command '{r.Argument}' in {RootDescription(c)} is not executable.", c),
+                    $"Command '{r.Argument}' in {RootSource.Describe(c)} is not executable.", c),
                 ("cwd", ENOENT or ENOTDIR) => new MiniDockerException("WorkingDirectoryNotFound", FailureKind.ObjectNotFound,
                     $"Working directory '{r.Argument}' does not exist in container '{c.Name}'.", c),
                 ("cwd", EACCES) => new MiniDockerException("WorkingDirectoryNotAccessible", FailureKind.PermissionDenied,
                     $"User '{c.Security.User}' may not enter working directory '{r.Argument}' in container '{c.Name}'.", c),
                 ("mount" or "mkdir" or "mknod" or "symlink", ENOENT or ENOTDIR or ELOOP) when r.Argument.StartsWith("rootfs/", StringComparison.Ordinal) =>
                     new MiniDockerException("RootFsPathUnusable", FailureKind.InvalidOperation,
-                        $"The {RootDescription(c)} has a /{r.Argument.Substring(7)} that does not resolve to a usable path inside it (e.g. a symlink pointing outside); fix the image.", c),
+                        $"The {RootSource.Describe(c)} has a /{r.Argument.Substring(7)} that does not resolve to a usable path inside it (e.g. a symlink pointing outside); fix the image.", c),
                 ("publish", EADDRINUSE) => new MiniDockerException("PortAlreadyAllocated", FailureKind.ResourceUnavailable,
                     $"Host port {r.Argument} of container '{c.Name}' is already in use by another program.", c),
                 ("bridge" or "veth", EOPNOTSUPP) => new MiniDockerException("BridgeNotSupported", FailureKind.NotInstalled,
@@ -492,7 +498,11 @@ namespace MiniDocker.Engine
             foreach (var c in running)
                 using (_store.Lock(c.Id))
                 {
-                    if (_store.Load(c.Id) is { CgroupPaths.Count: > 0 } r) Cgroups.KillAll(new ContainerCgroup(r.CgroupPaths));
+                    if (_store.Load(c.Id) is { CgroupPaths.Count: > 0 } r)
+                    {
+                        Trace($"Container '{c.Name}': still running {timeout.TotalSeconds} s after SIGTERM; killing every process in {string.Join(", ", r.CgroupPaths)}");
+                        Cgroups.KillAll(new ContainerCgroup(r.CgroupPaths));
+                    }
                 }
             WaitForAll(running, TimeSpan.FromSeconds(10), CancellationToken.None);
             return ids.Select(id => errors.TryGetValue(id, out var e) ? new StopResult(id, null, e)
@@ -507,6 +517,7 @@ namespace MiniDocker.Engine
             if (c.State is not (ContainerState.Running or ContainerState.Paused))
                 throw new MiniDockerException("ContainerNotRunning", FailureKind.InvalidOperation, $"Container '{c.Name}' is not running (state {c.State}).", c);
             if (ProcessInfo.IsSame(c.Pid, c.PidStartTime)) Syscalls.Kill(c.Pid!.Value, Syscalls.SIGTERM_);
+            Trace($"Container '{c.Name}': SIGTERM to its init (PID {c.Pid})");
             if (c.State == ContainerState.Paused)
             {
                 // A frozen init cannot act on SIGTERM: thaw it so the signal is delivered (docker does the same).
@@ -600,6 +611,7 @@ namespace MiniDocker.Engine
                     WaitForExit(c, TimeSpan.FromSeconds(10), CancellationToken.None);
                     c = Reconcile(c)!;
                 }
+                if (c.CgroupPaths.Count > 0) Trace($"Container '{c.Name}': removing its cgroup {string.Join(", ", c.CgroupPaths)}");
                 ReleaseCgroup(c);
                 ReleaseNetwork(c);
                 try
@@ -618,7 +630,7 @@ namespace MiniDocker.Engine
                 _store.DeleteLock(c.Id);
                 imageId = c.ImageId;
             }
-            if (imageId != null) CollectUnusedLayers();   // its image may have been removed with -Force while it lived
+            if (imageId != null) ImageService.CollectUnusedLayers();   // its image may have been removed with -Force while it lived
         }
 
         // ---------------------------------------------------------------- logs
@@ -629,13 +641,8 @@ namespace MiniDocker.Engine
         /// Streams log entries from the oldest kept as they are written until the container exits or TOKEN is cancelled;
         /// MISSED gets the bytes a reader lost when it fell behind the log's rotation.
         /// </summary>
-        public IEnumerable<LogEntry> FollowLogs(string id, CancellationToken token, Action<long>? missed = null)
-        {
-            var c = _store.Load(id) ?? throw NotFound(id);
-            return ContainerLog.Follow(_store.LogPath(id),
-                () => c.State is not (ContainerState.Running or ContainerState.Paused) || File.Exists(_store.ExitPath(id)) || !ProcessInfo.IsSame(c.MonitorPid, c.MonitorStartTime),
-                token, missed);
-        }
+        public IEnumerable<LogEntry> FollowLogs(string id, CancellationToken token, Action<long>? missed = null) =>
+            QueryLogs(id, new LogQuery { Follow = true }, token, missed);
 
         /// <summary>The names of every container but EXCEPTID; the caller holds the store lock.</summary>
         private HashSet<string> TakenNames(string? exceptId = null) =>

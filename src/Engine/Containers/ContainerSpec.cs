@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 
-namespace MiniDocker.Engine
+namespace MiniDocker.Engine.Containers
 {
     /// <summary>What the user asked for in New-MiniContainer. An empty Command takes the image's Entrypoint and Cmd.</summary>
     public sealed class ContainerSpec
@@ -13,6 +13,13 @@ namespace MiniDocker.Engine
         public string[] Volumes { get; set; } = System.Array.Empty<string>();
         /// <summary>hostDevice[:containerPath][:rwm] device nodes passed in (docker --device).</summary>
         public string[] Devices { get; set; } = System.Array.Empty<string>();
+        /// <summary>
+        /// Makes a host path in Volumes, Devices or seccomp=PROFILE absolute once the engine has parsed it out of its
+        /// option (a caller whose current folder is not the process's, as pwsh's location, resolves against its own);
+        /// null: Path.GetFullPath.
+        /// </summary>
+        public System.Func<string, string>? HostPathResolver { get; set; }
+        internal string HostPath(string path) => System.IO.Path.GetFullPath(HostPathResolver?.Invoke(path) ?? path);
         /// <summary>Container paths that get a fresh tmpfs.</summary>
         public string[] Tmpfs { get; set; } = System.Array.Empty<string>();
         public string[] Command { get; set; } = System.Array.Empty<string>();
