@@ -15,6 +15,7 @@
 #include "exec.h"
 #include "init.h"
 #include "monitor.h"
+#include "seccomp.h"
 #include "security.h"
 #include "status.h"
 #include "terminal.h"
@@ -46,24 +47,6 @@ struct target
   int pidfd;                  /* -1 when the kernel has no pidfd_open */
   int nsfd[NNAMESPACES];      /* only without a pidfd */
 };
-
-static const char *
-plan_check (const struct plan *plan)
-{
-  size_t i;
-  if (plan->target == NULL)
-    return "target";
-  if (plan->errorfile == NULL)
-    return "errorfile";
-  for (i = 0; i < plan->ndirs; i++)
-    {
-      const struct directive *d = &plan->dirs[i];
-      if (directive_is_filesystem (d) || d->kind == D_HOSTNAME || d->kind == D_LOG || d->kind == D_EXITFILE
-          || d->kind == D_INIT || d->kind == D_LOGMAX || d->kind == D_ATTACH || d->kind == D_ATTACHHOLD)
-        return d->name;
-    }
-  return NULL;
-}
 
 /* Field 22 of /proc/PID/stat; 0 when PID is gone or a zombie (a zombie has no namespaces left). */
 static unsigned long long
@@ -234,38 +217,33 @@ wait_plain (pid_t child, int sig_fd)
     }
 }
 
-int
-exec_run (const struct plan *plan)
+/* One exec: the command's process and what the helper holds while it runs. */
+struct exec_session
 {
-  struct md_error err;
+  const struct plan *plan;
+  int errorfile_fd;          /* where a failure before the command's execve is reported */
+  int sig_fd;
   struct target target;
   struct terminal tty;
-  sigset_t sigs;
-  const char *bad;
-  int errorfile_fd, sig_fd, error_p[2], status, rc;
   pid_t child;
+};
 
-  memset (&err, 0, sizeof err);
-  if ((bad = plan_check (plan)) != NULL)
-    {
-      md_fail (&err, EINVAL, "plan", bad);
-      md_error_report (2, &err);
-      return EXEC_FAILED;
-    }
-  /* A host path: opened before the mount namespace changes. */
-  errorfile_fd = open (plan->errorfile->args[0], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (errorfile_fd < 0)
-    {
-      md_fail_directive (&err, plan->errorfile, errno, plan->errorfile->args[0]);
-      md_error_report (2, &err);
-      return EXEC_FAILED;
-    }
+/* Host side, before any namespace changes: the errorfile, no dumping, the signals as a signalfd. The
+   errorfile cannot hold a failure to open it: that one goes to stderr (exit EXEC_FAILED either way). */
+static int
+exec_setup (struct exec_session *s, const struct plan *plan, struct md_error *err)
+{
+  sigset_t sigs;
+
+  s->plan = plan;
+  s->sig_fd = -1;
+  s->child = -1;
+  s->errorfile_fd = open (plan->errorfile->args[0], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (s->errorfile_fd < 0)
+    return md_fail_directive (err, plan->errorfile, errno, plan->errorfile->args[0]);
   /* Nothing in the container may ptrace or read this process before the command's execve. */
   if (prctl (PR_SET_DUMPABLE, 0) < 0)
-    {
-      md_fail (&err, errno, "prctl", "PR_SET_DUMPABLE");
-      goto fail;
-    }
+    return md_fail (err, errno, "prctl", "PR_SET_DUMPABLE");
   sigemptyset (&sigs);
   sigaddset (&sigs, SIGCHLD);
   sigaddset (&sigs, SIGINT);
@@ -275,58 +253,75 @@ exec_run (const struct plan *plan)
   if (plan->tty)
     sigaddset (&sigs, SIGWINCH);
   /* The terminal relay polls it; wait_plain blocks on it. */
-  if (sigprocmask (SIG_BLOCK, &sigs, NULL) < 0)
-    sig_fd = -1;
-  else
-    sig_fd = signalfd (-1, &sigs, SFD_CLOEXEC | (plan->tty ? SFD_NONBLOCK : 0));
+  if (sigprocmask (SIG_BLOCK, &sigs, NULL) < 0
+      || (s->sig_fd = signalfd (-1, &sigs, SFD_CLOEXEC | (plan->tty ? SFD_NONBLOCK : 0))) < 0)
+    return md_fail (err, errno, "signalfd", "SIGCHLD");
+  return 0;
+}
 
-  if (sig_fd < 0)
-    md_fail (&err, errno, "signalfd", "SIGCHLD");
+/* Joins the target's cgroups and namespaces, forks the command into them and waits until it has
+   exec'd (or failed before, then reaped). */
+static int
+exec_launch (struct exec_session *s, struct md_error *err)
+{
+  const struct plan *plan = s->plan;
+  int error_p[2], rc;
+
   /* Into the cgroups first (host paths, and a process cannot leave the cgroup namespace it joins). */
-  if (sig_fd < 0 || seccomp_prepare (plan, &err) < 0 || target_open (plan, &target, &err) < 0
-      || monitor_join_cgroups (plan, getpid (), &err) < 0
-      || target_join (plan, &target, &err) < 0 || (plan->tty && terminal_open (&tty, &err) < 0))
-    goto fail;
+  if (seccomp_prepare (plan, err) < 0 || target_open (plan, &s->target, err) < 0
+      || monitor_join_cgroups (plan, getpid (), err) < 0 || target_join (plan, &s->target, err) < 0
+      || (plan->tty && terminal_open (&s->tty, err) < 0))
+    return -1;
   if (pipe2 (error_p, O_CLOEXEC) < 0)
-    {
-      md_fail (&err, errno, "pipe", "error");
-      goto fail;
-    }
-  child = fork ();
-  if (child < 0)
-    {
-      md_fail (&err, errno, "fork", plan->argv[0]);
-      goto fail;
-    }
-  if (child == 0)
+    return md_fail (err, errno, "pipe", "error");
+  s->child = fork ();
+  if (s->child < 0)
+    return md_fail (err, errno, "fork", plan->argv[0]);
+  if (s->child == 0)
     {
       close (error_p[0]);
-      close (errorfile_fd);
-      close (sig_fd);
-      child_main (plan, plan->tty ? &tty : NULL, error_p[1]);
+      close (s->errorfile_fd);
+      close (s->sig_fd);
+      child_main (plan, plan->tty ? &s->tty : NULL, error_p[1]);
     }
   close (error_p[1]);
-  rc = md_error_recv (error_p[0], &err);
+  rc = md_error_recv (error_p[0], err);
   close (error_p[0]);
-  if (rc != 0)
-    {
-      if (rc < 0)
-        md_fail (&err, errno, "sync", "error pipe");
-      while (waitpid (child, NULL, 0) < 0 && errno == EINTR)
-        ;
-      goto fail;
-    }
-  if (plan->tty)
-    {
-      terminal_take_caller (&tty);
-      status = terminal_relay (&tty, child, sig_fd);
-      terminal_restore_caller (&tty);
-    }
-  else
-    status = wait_plain (child, sig_fd);
-  return status_exit_code (status);
+  if (rc == 0)
+    return 0;
+  if (rc < 0)
+    md_fail (err, errno, "sync", "error pipe");
+  while (waitpid (s->child, NULL, 0) < 0 && errno == EINTR)
+    ;
+  return -1;
+}
 
-fail:
-  md_error_report (errorfile_fd, &err);
-  return EXEC_FAILED;
+/* Relays the terminal (`tty`) or forwards the caller's signals until the command exits; its wait status. */
+static int
+exec_supervise (struct exec_session *s)
+{
+  int status;
+  if (!s->plan->tty)
+    return wait_plain (s->child, s->sig_fd);
+  terminal_take_caller (&s->tty);
+  status = terminal_relay (&s->tty, s->child, s->sig_fd);
+  terminal_restore_caller (&s->tty);
+  return status;
+}
+
+int
+exec_run (const struct plan *plan)
+{
+  struct exec_session s;
+  struct md_error err;
+
+  memset (&s, 0, sizeof s);
+  memset (&err, 0, sizeof err);
+  if (exec_setup (&s, plan, &err) < 0 || exec_launch (&s, &err) < 0)
+    {
+      /* Without the errorfile (it could not be made), stderr says why. */
+      md_error_report (s.errorfile_fd >= 0 ? s.errorfile_fd : 2, &err);
+      return EXEC_FAILED;
+    }
+  return status_exit_code (exec_supervise (&s));
 }

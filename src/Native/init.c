@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include "init.h"
+#include "netdev.h"
+#include "network.h"
 #include "pid1.h"
 #include "rootfs.h"
 #include "security.h"
@@ -106,6 +108,23 @@ attach_terminal (const struct init_args *a, struct md_error *err)
   return terminal_attach_child (&t, err);
 }
 
+/* A step of the plan, in plan order: the filesystem's (rootfs.c) or the network's inside the container. */
+static int
+apply_step (const struct plan *plan, const struct directive *d, struct md_error *err)
+{
+  switch (d->kind)
+    {
+    case D_LOOPBACK:
+      return netdev_up (d, "lo", err);
+    case D_IPADDR:
+      return network_ipaddr (d, err);
+    case D_ROUTE:
+      return network_route (d, err);
+    default:
+      return rootfs_apply (plan, d, err);
+    }
+}
+
 static int
 init_setup (const struct init_args *a, struct md_error *err)
 {
@@ -121,7 +140,7 @@ init_setup (const struct init_args *a, struct md_error *err)
     return -1;
   umask (0);
   for (i = 0; i < plan->ndirs; i++)
-    if (directive_is_filesystem (&plan->dirs[i]) && rootfs_apply (plan, &plan->dirs[i], err) < 0)
+    if (plan->dirs[i].init_step && apply_step (plan, &plan->dirs[i], err) < 0)
       return -1;
   umask (a->umask);
   if ((!plan->tty && reopen_stdin (err) < 0) || set_hostname (plan, err) < 0

@@ -56,7 +56,7 @@ mode_run (const char *plan_path)
           return 1;
         }
     }
-  if (plan_load (fd, &plan, &err) < 0)
+  if (plan_load (fd, PLAN_RUN, &plan, &err) < 0)
     {
       monitor_report_error (&err);
       return 1;
@@ -115,7 +115,7 @@ mode_exec (const char *plan_path)
       md_error_report (2, &err);
       return EXEC_FAILED;
     }
-  if (plan_load (fd, &plan, &err) < 0)
+  if (plan_load (fd, PLAN_EXEC, &plan, &err) < 0)
     {
       close (fd);
       md_error_report (2, &err);

@@ -20,7 +20,7 @@
 #include "monitor.h"
 #include "network.h"
 #include "relay.h"
-#include "security.h"
+#include "seccomp.h"
 #include "status.h"
 #include "terminal.h"
 
@@ -35,6 +35,10 @@ struct monitor
   struct attach attach;
   int sync_w, error_r;
   int tty_sock;     /* `tty`: our end of the socket the init sends its pty master on */
+  int sig_fd;       /* SIGCHLD (and with `tty` the terminal's signals) */
+  int out_r, err_r; /* the init's stdout and stderr, -1 without a log or with `tty` */
+  int master;       /* `tty`: the init's pty master */
+  int null;         /* /dev/null, for our fds 0-2 once the report is sent */
   struct init_args init;
 };
 
@@ -163,6 +167,7 @@ clone_init (struct monitor *m, struct md_error *err)
   m->init_pid = clone (init_main, stack + INIT_STACK_SIZE, (int) namespaces | SIGCHLD, &m->init);
   if (m->init_pid < 0)
     md_fail (err, errno, "clone", flags);
+  /* The init has its own copy (no CLONE_VM): a failed munmap would only keep address space. */
   munmap (stack, INIT_STACK_SIZE);
   close (m->init.sync_fd);
   close (m->init.error_fd);
@@ -201,12 +206,11 @@ static int
 release_init (struct monitor *m, struct md_error *err)
 {
   int rc;
-  if (write_all (m->sync_w, "r", 1) < 0)
-    {
-      close (m->sync_w);
-      return md_fail (err, errno, "sync", "init");
-    }
+  int sent = write_all (m->sync_w, "r", 1), saved = errno;
   close (m->sync_w);
+  m->sync_w = -1;
+  if (sent < 0)
+    return md_fail (err, saved, "sync", "init");
   rc = md_error_recv (m->error_r, err);
   close (m->error_r);
   if (rc < 0)
@@ -217,6 +221,10 @@ release_init (struct monitor *m, struct md_error *err)
 static void
 kill_and_reap_init (struct monitor *m)
 {
+  /* Not released yet: the init sees EOF on its sync pipe and stops waiting. */
+  if (m->sync_w >= 0)
+    close (m->sync_w);
+  m->sync_w = -1;
   kill (m->init_pid, SIGKILL);
   while (waitpid (m->init_pid, NULL, 0) < 0 && errno == EINTR)
     ;
@@ -334,96 +342,115 @@ relay_terminal (struct monitor *m, int sig_fd, int master)
   return status;
 }
 
-int
-monitor_run (const struct plan *plan)
+/* Process-wide state a monitor needs before anything of the container exists: subreaper, not
+   dumpable, the signals it waits on as a signalfd. */
+static int
+monitor_setup (struct monitor *m, const struct plan *plan, struct md_error *err)
 {
-  struct monitor m;
-  struct md_error err;
-  sigset_t chld;
-  int sig_fd, out_r = -1, err_r = -1, code, master = -1, null;
+  sigset_t sigs;
 
-  memset (&m, 0, sizeof m);
-  memset (&err, 0, sizeof err);
-  m.plan = plan;
-  m.init.plan = plan;
-  m.init.umask = umask (0022);
-  umask (m.init.umask);
+  m->plan = plan;
+  m->init.plan = plan;
+  m->init_pid = -1;
+  m->sync_w = m->error_r = m->sig_fd = m->out_r = m->err_r = m->master = m->null = -1;
+  m->init.umask = umask (0022);
+  umask (m->init.umask);
 
   /* Nothing in the container may ptrace or read the memory of the helper (or, in init mode,
      of its PID 1) before the command's execve makes it dumpable again. */
   if (prctl (PR_SET_CHILD_SUBREAPER, 1) < 0)
-    md_fail (&err, errno, "prctl", "PR_SET_CHILD_SUBREAPER");
-  else if (prctl (PR_SET_DUMPABLE, 0) < 0)
-    md_fail (&err, errno, "prctl", "PR_SET_DUMPABLE");
-  if (err.step[0] != '\0')
-    {
-      monitor_report_error (&err);
-      return 1;
-    }
-  signal (SIGPIPE, SIG_IGN);
-  if (!plan->tty)
-    signal (SIGHUP, SIG_IGN);
+    return md_fail (err, errno, "prctl", "PR_SET_CHILD_SUBREAPER");
+  if (prctl (PR_SET_DUMPABLE, 0) < 0)
+    return md_fail (err, errno, "prctl", "PR_SET_DUMPABLE");
+  if (signal (SIGPIPE, SIG_IGN) == SIG_ERR || (!plan->tty && signal (SIGHUP, SIG_IGN) == SIG_ERR))
+    return md_fail (err, errno, "signals", "SIG_IGN");
 
-  sigemptyset (&chld);
-  sigaddset (&chld, SIGCHLD);
+  sigemptyset (&sigs);
+  sigaddset (&sigs, SIGCHLD);
   if (plan->tty)
     {
       /* The caller's terminal: its size changes, and these end the session (SIGHUP to the init). */
-      sigaddset (&chld, SIGWINCH);
-      sigaddset (&chld, SIGINT);
-      sigaddset (&chld, SIGTERM);
-      sigaddset (&chld, SIGHUP);
-      sigaddset (&chld, SIGQUIT);
+      sigaddset (&sigs, SIGWINCH);
+      sigaddset (&sigs, SIGINT);
+      sigaddset (&sigs, SIGTERM);
+      sigaddset (&sigs, SIGHUP);
+      sigaddset (&sigs, SIGQUIT);
     }
-  if (sigprocmask (SIG_BLOCK, &chld, NULL) < 0)
-    sig_fd = -1;
-  else
-    sig_fd = signalfd (-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
-  if (sig_fd < 0)
-    {
-      md_fail (&err, errno, "signalfd", "SIGCHLD");
-      monitor_report_error (&err);
-      return 1;
-    }
+  if (sigprocmask (SIG_BLOCK, &sigs, NULL) < 0
+      || (m->sig_fd = signalfd (-1, &sigs, SFD_CLOEXEC | SFD_NONBLOCK)) < 0)
+    return md_fail (err, errno, "signalfd", "SIGCHLD");
+  return 0;
+}
 
-  if (open_log (&m, &err) < 0 || open_attach (&m, &err) < 0 || make_pipes (&m, &out_r, &err_r, &err) < 0
-      || seccomp_prepare (m.init.plan, &err) < 0 || network_reserve_ports (plan, &err) < 0
-      || clone_init (&m, &err) < 0)
-    {
-      monitor_report_error (&err);
-      return 1;
-    }
+/* Clones the init, places it in its cgroups and network, releases it and waits for its exec (or its
+   error). On failure nothing of the container may keep running: the caller kills what was cloned. */
+static int
+monitor_launch (struct monitor *m, struct md_error *err)
+{
+  const struct plan *plan = m->plan;
+
+  if (open_log (m, err) < 0 || open_attach (m, err) < 0 || make_pipes (m, &m->out_r, &m->err_r, err) < 0
+      || seccomp_prepare (plan, err) < 0 || network_reserve_ports (plan, err) < 0 || clone_init (m, err) < 0)
+    return -1;
   if (chdir ("/") < 0)
     { /* keep going: only a mount stays pinned */ }
   /* The init has its own copy of the filter; the monitor lives as long as the container: stay small. */
   seccomp_forget_prepared ();
   malloc_trim (0);
 
-  if (monitor_join_cgroups (plan, m.init_pid, &err) < 0 || network_attach (plan, m.init_pid, &err) < 0)
-    {
-      close (m.sync_w);
-      kill_and_reap_init (&m);
-      monitor_report_error (&err);
-      return 1;
-    }
-  if (release_init (&m, &err) < 0)
+  if (monitor_join_cgroups (plan, m->init_pid, err) < 0 || network_attach (plan, m->init_pid, err) < 0
+      || release_init (m, err) < 0)
+    return -1;
+  if (plan->tty && (m->master = terminal_recv_master (m->tty_sock)) < 0)
+    return md_fail (err, errno, "tty", "recvmsg");
+  /* Opened before the report: once it is sent, the caller's pipes must be let go of at once. */
+  if ((m->null = open ("/dev/null", O_RDWR | O_CLOEXEC)) < 0)
+    return md_fail (err, errno, "stdio", "/dev/null");
+  return 0;
+}
+
+/* Relays the container's output until it exits, then records its exit status; returns its exit code. */
+static int
+monitor_supervise (struct monitor *m)
+{
+  const struct plan *plan = m->plan;
+  struct md_error err;
+  int code;
+
+  memset (&err, 0, sizeof err);
+  if (plan->tty)
+    code = status_exit_code (relay_terminal (m, m->sig_fd, m->master));
+  else
+    code = status_exit_code (relay_until_exit (m, m->sig_fd, m->out_r, m->err_r));
+  /* The socket goes before the exit file (after it, a new start may make its own); the clients go
+     after it, so one that saw EOF finds the exit recorded. */
+  attach_remove_socket (&m->attach);
+  /* The copy beside the record first: waiters watch the run dir's file, and once they see it this
+     process writes nothing more into a folder a Remove may be deleting. */
+  if (plan->exitfile2 && status_write_exit_file (plan->exitfile2->args[0], code, m->log.dropped, &err) < 0)
+    log_error (m, &err);
+  if (plan->exitfile && status_write_exit_file (plan->exitfile->args[0], code, m->log.dropped, &err) < 0)
+    log_error (m, &err);
+  attach_close (&m->attach);
+  /* Subreaper: anything reparented to us (e.g. an exec'd process) is reaped before we go. */
+  while (waitpid (-1, NULL, 0) > 0 || errno == EINTR)
+    ;
+  return code;
+}
+
+int
+monitor_run (const struct plan *plan)
+{
+  struct monitor m;
+  struct md_error err;
+
+  memset (&m, 0, sizeof m);
+  memset (&err, 0, sizeof err);
+  if (monitor_setup (&m, plan, &err) < 0 || monitor_launch (&m, &err) < 0)
     {
       /* The report must not be read while anything of the container still runs. */
-      kill_and_reap_init (&m);
-      monitor_report_error (&err);
-      return 1;
-    }
-  if (plan->tty && (master = terminal_recv_master (m.tty_sock)) < 0)
-    {
-      md_fail (&err, errno, "tty", "recvmsg");
-      kill_and_reap_init (&m);
-      monitor_report_error (&err);
-      return 1;
-    }
-  if ((null = open ("/dev/null", O_RDWR | O_CLOEXEC)) < 0)
-    {
-      md_fail (&err, errno, "stdio", "/dev/null");
-      kill_and_reap_init (&m);
+      if (m.init_pid > 0)
+        kill_and_reap_init (&m);
       monitor_report_error (&err);
       return 1;
     }
@@ -433,24 +460,6 @@ monitor_run (const struct plan *plan)
       kill_and_reap_init (&m);
       return 1;
     }
-  detach_stdio (null, plan->tty);
-
-  if (plan->tty)
-    code = status_exit_code (relay_terminal (&m, sig_fd, master));
-  else
-    code = status_exit_code (relay_until_exit (&m, sig_fd, out_r, err_r));
-  /* The socket goes before the exit file (after it, a new start may make its own); the clients go
-     after it, so one that saw EOF finds the exit recorded. */
-  attach_remove_socket (&m.attach);
-  /* The copy beside the record first: waiters watch the run dir's file, and once they see it this
-     process writes nothing more into a folder a Remove may be deleting. */
-  if (plan->exitfile2 && status_write_exit_file (plan->exitfile2->args[0], code, m.log.dropped, &err) < 0)
-    log_error (&m, &err);
-  if (plan->exitfile && status_write_exit_file (plan->exitfile->args[0], code, m.log.dropped, &err) < 0)
-    log_error (&m, &err);
-  attach_close (&m.attach);
-  /* Subreaper: anything reparented to us (e.g. an exec'd process) is reaped before we go. */
-  while (waitpid (-1, NULL, 0) > 0 || errno == EINTR)
-    ;
-  return code;
+  detach_stdio (m.null, plan->tty);
+  return monitor_supervise (&m);
 }

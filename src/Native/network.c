@@ -265,9 +265,8 @@ reserve_port (const struct directive *d, struct md_error *err)
   fd = socket (AF_INET, (tcp ? SOCK_STREAM : SOCK_DGRAM) | SOCK_CLOEXEC, 0);
   if (fd < 0)
     return md_fail_directive (err, d, errno, what);
-  if (tcp)
-    setsockopt (fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  if (setsockopt (fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog) < 0
+  if ((tcp && setsockopt (fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0)
+      || setsockopt (fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog) < 0
       || bind (fd, (struct sockaddr *) &sa, sizeof sa) < 0 || (tcp && listen (fd, 1) < 0))
     {
       int saved = errno;

@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -8,28 +9,67 @@
 
 #define PLAN_MAX_BYTES (16u << 20)
 
+/* Which modes accept a directive, and whether it is a step the init runs in plan order (the rest are
+   settings). A directive sent to a mode that does not accept it is refused, never ignored. */
+#define RUN PLAN_RUN
+#define EXEC PLAN_EXEC
+#define BOTH (PLAN_RUN | PLAN_EXEC)
+#define STEP (1u << 8)
+#define HOSTPATH (1u << 9)   /* its argument is a host path, made absolute: the monitor chdirs to "/" */
+
 struct directive_spec
 {
   const char *name;
   enum directive_kind kind;
   int argc;
+  unsigned use;   /* the modes that accept it, STEP, HOSTPATH */
 };
 
 static const struct directive_spec specs[] = {
-  { "version", D_VERSION, 1 },   { "hostname", D_HOSTNAME, 1 }, { "cgroup", D_CGROUP, 1 },
-  { "log", D_LOG, 1 },           { "exitfile", D_EXITFILE, 1 }, { "chdir", D_CHDIR, 1 },
-  { "mount", D_MOUNT, 5 },       { "mkdir", D_MKDIR, 2 },       { "mknod", D_MKNOD, 4 },
-  { "symlink", D_SYMLINK, 2 },   { "pivot", D_PIVOT, 1 },       { "readonly", D_READONLY, 1 },
-  { "mask", D_MASK, 1 },         { "loopback", D_LOOPBACK, 0 }, { "env", D_ENV, 1 },
-  { "cwd", D_CWD, 1 },           { "arg", D_ARG, 1 },           { "init", D_INIT, 0 },
-  { "rlimit", D_RLIMIT, 3 },     { "user", D_USER, 3 },         { "nnp", D_NNP, 0 },
-  { "caps", D_CAPS, 3 },         { "seccomp", D_SECCOMP, 1 },   { "syscall", D_SYSCALL, 3 },
-  { "logmax", D_LOGMAX, 1 },     { "target", D_TARGET, 2 },     { "tty", D_TTY, 0 },
-  { "errorfile", D_ERRORFILE, 1 }, { "seccompcache", D_SECCOMPCACHE, 1 },
-  { "attach", D_ATTACH, 1 },     { "attachhold", D_ATTACHHOLD, 1 },
-  { "bridge", D_BRIDGE, 2 },      { "veth", D_VETH, 2 },         { "publish", D_PUBLISH, 3 },
-  { "ipaddr", D_IPADDR, 2 },      { "route", D_ROUTE, 1 },       { "hostnet", D_HOSTNET, 0 },
+  { "version", D_VERSION, 1, BOTH },
+  { "hostname", D_HOSTNAME, 1, RUN },
+  { "cgroup", D_CGROUP, 1, BOTH | HOSTPATH },
+  { "log", D_LOG, 1, RUN | HOSTPATH },
+  { "exitfile", D_EXITFILE, 1, RUN | HOSTPATH },
+  { "chdir", D_CHDIR, 1, RUN | STEP },
+  { "mount", D_MOUNT, 5, RUN | STEP },
+  { "mkdir", D_MKDIR, 2, RUN | STEP },
+  { "mknod", D_MKNOD, 4, RUN | STEP },
+  { "symlink", D_SYMLINK, 2, RUN | STEP },
+  { "pivot", D_PIVOT, 1, RUN | STEP },
+  { "readonly", D_READONLY, 1, RUN | STEP },
+  { "mask", D_MASK, 1, RUN | STEP },
+  { "loopback", D_LOOPBACK, 0, RUN | STEP },
+  { "env", D_ENV, 1, BOTH },
+  { "cwd", D_CWD, 1, BOTH },
+  { "arg", D_ARG, 1, BOTH },
+  { "init", D_INIT, 0, RUN },
+  { "rlimit", D_RLIMIT, 3, BOTH },
+  { "user", D_USER, 3, BOTH },
+  { "nnp", D_NNP, 0, BOTH },
+  { "caps", D_CAPS, 3, BOTH },
+  { "seccomp", D_SECCOMP, 1, BOTH },
+  { "syscall", D_SYSCALL, 3, BOTH },
+  { "seccompcache", D_SECCOMPCACHE, 1, BOTH },
+  { "logmax", D_LOGMAX, 1, RUN },
+  { "attach", D_ATTACH, 1, RUN | HOSTPATH },
+  { "attachhold", D_ATTACHHOLD, 1, RUN },
+  { "target", D_TARGET, 2, EXEC },
+  { "errorfile", D_ERRORFILE, 1, EXEC | HOSTPATH },
+  { "tty", D_TTY, 0, BOTH },
+  { "hostnet", D_HOSTNET, 0, RUN },
+  { "publish", D_PUBLISH, 3, RUN },
+  { "bridge", D_BRIDGE, 2, RUN },
+  { "veth", D_VETH, 2, RUN },
+  { "ipaddr", D_IPADDR, 2, RUN | STEP },
+  { "route", D_ROUTE, 1, RUN | STEP },
 };
+
+static const char *
+mode_name (enum plan_mode mode)
+{
+  return mode == PLAN_EXEC ? "exec" : "run";
+}
 
 static int
 plan_error (struct md_error *err, int index, int errnum, const char *arg)
@@ -228,26 +268,18 @@ record_setting (struct plan *plan, struct directive *d, struct md_error *err)
       plan->hostname = d;
       break;
     case D_CGROUP:
-      if (make_absolute (&d->args[0], d->index, err) < 0)
-        return -1;
       plan->cgroups[plan->ncgroups++] = d;
       break;
     case D_LOG:
-      if (make_absolute (&d->args[0], d->index, err) < 0)
-        return -1;
       plan->log = d;
       break;
     case D_ATTACH:
-      if (make_absolute (&d->args[0], d->index, err) < 0)
-        return -1;
       plan->attach = d;
       break;
     case D_ATTACHHOLD:
       plan->attachhold = d;
       break;
     case D_EXITFILE:
-      if (make_absolute (&d->args[0], d->index, err) < 0)
-        return -1;
       if (plan->exitfile != NULL)
         plan->exitfile2 = d;
       else
@@ -298,8 +330,6 @@ record_setting (struct plan *plan, struct directive *d, struct md_error *err)
       plan->hostnet = true;
       break;
     case D_ERRORFILE:
-      if (make_absolute (&d->args[0], d->index, err) < 0)
-        return -1;
       plan->errorfile = d;
       break;
     default:
@@ -309,7 +339,7 @@ record_setting (struct plan *plan, struct directive *d, struct md_error *err)
 }
 
 int
-plan_load (int fd, struct plan *plan, struct md_error *err)
+plan_load (int fd, enum plan_mode mode, struct plan *plan, struct md_error *err)
 {
   size_t len, t = 0, nenv = 0, nargv = 0;
 
@@ -334,11 +364,20 @@ plan_load (int fd, struct plan *plan, struct md_error *err)
       d->index = (int) plan->ndirs;
       if (spec == NULL)
         return plan_error (err, d->index, EINVAL, plan->tokens[t]);
+      if (!(spec->use & mode))
+        {
+          char what[64];
+          snprintf (what, sizeof what, "%s: not accepted in %s mode", spec->name, mode_name (mode));
+          return plan_error (err, d->index, EINVAL, what);
+        }
       if (t + 1 + (size_t) spec->argc > plan->ntokens)
         return plan_error (err, d->index, EINVAL, spec->name);
       d->kind = spec->kind;
       d->name = spec->name;
+      d->init_step = (spec->use & STEP) != 0;
       d->args = &plan->tokens[t + 1];
+      if ((spec->use & HOSTPATH) && make_absolute (&d->args[0], d->index, err) < 0)
+        return -1;
       t += 1 + (size_t) spec->argc;
       plan->ndirs++;
 
@@ -355,18 +394,10 @@ plan_load (int fd, struct plan *plan, struct md_error *err)
     return plan_error (err, -1, EINVAL, "arg");
   if (plan->nsyscalls > 0 && plan->seccomp == NULL)
     return plan_error (err, plan->syscalls[0]->index, EINVAL, "syscall without seccomp");
+  /* exec joins a running container: which one, and where to say why it could not. */
+  if (mode == PLAN_EXEC && plan->target == NULL)
+    return plan_error (err, -1, EINVAL, "target");
+  if (mode == PLAN_EXEC && plan->errorfile == NULL)
+    return plan_error (err, -1, EINVAL, "errorfile");
   return 0;
-}
-
-bool
-directive_is_filesystem (const struct directive *d)
-{
-  switch (d->kind)
-    {
-    case D_CHDIR: case D_MOUNT: case D_MKDIR: case D_MKNOD: case D_SYMLINK:
-    case D_PIVOT: case D_READONLY: case D_MASK: case D_LOOPBACK: case D_IPADDR: case D_ROUTE:
-      return true;
-    default:
-      return false;
-    }
 }

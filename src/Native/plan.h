@@ -17,11 +17,19 @@ enum directive_kind
   D_BRIDGE, D_VETH, D_PUBLISH, D_IPADDR, D_ROUTE, D_HOSTNET,
 };
 
+/* The helper's modes (`mdhelper run`, `mdhelper exec`): the directive table says which accept what. */
+enum plan_mode
+{
+  PLAN_RUN = 1 << 0,
+  PLAN_EXEC = 1 << 1,
+};
+
 struct directive
 {
   enum directive_kind kind;
   const char *name;
   int index;
+  bool init_step;          /* the init runs it in plan order (chdir mount mkdir ... ipaddr route) */
   char **args;             /* points into plan->tokens */
   unsigned long num[3];    /* mount: flags; mkdir: mode; mknod: mode, major, minor; logmax: bytes; attachhold: ms;
                               rlimit: resource, soft, hard; user: uid, gid; caps: eff, prm, bnd;
@@ -63,10 +71,8 @@ struct plan
   bool hostnet;            /* run: no CLONE_NEWNET, the init shares the monitor's network stack */
 };
 
-/* Reads fd to EOF and parses it; a malformed plan is a `plan` error. */
-int plan_load (int fd, struct plan *plan, struct md_error *err);
-
-/* Directives the init runs in plan order (chdir mount mkdir ... loopback). */
-bool directive_is_filesystem (const struct directive *d);
+/* Reads fd to EOF and parses it for MODE; a malformed plan, or a directive MODE does not accept,
+   is a `plan` error. */
+int plan_load (int fd, enum plan_mode mode, struct plan *plan, struct md_error *err);
 
 #endif

@@ -1,4 +1,5 @@
-/* Filesystem directives the init runs in plan order, between clone and execve. */
+/* The filesystem steps the init runs in plan order, between clone and execve (chdir mount mkdir
+   mknod symlink pivot readonly mask); path resolution inside the rootfs is inroot.c. */
 #ifndef MD_ROOTFS_H
 #define MD_ROOTFS_H
 
@@ -6,7 +7,8 @@
 #include "plan.h"
 
 int rootfs_make_private (struct md_error *err);
-/* Paths below the plan's pivot directory are resolved inside it (never following a link out). */
+/* One filesystem step; paths below the plan's pivot directory are resolved inside it (never
+   following a link out). */
 int rootfs_apply (const struct plan *plan, const struct directive *d, struct md_error *err);
 
 #endif

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "security.h"
+#include "seccomp.h"
 
 #define MAX_ARG_CONDITIONS 6
 

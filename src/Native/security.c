@@ -7,6 +7,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "seccomp.h"
 #include "security.h"
 
 static int
@@ -79,11 +80,17 @@ set_capabilities (const struct directive *caps, struct md_error *err)
   return 0;
 }
 
+/* close_range, or one close per fd on kernels before 5.9 (ENOSYS). */
 static int
-close_range_fallback (unsigned int first, unsigned int last)
+close_fds (unsigned int first, unsigned int last, struct md_error *err)
 {
-  long max = sysconf (_SC_OPEN_MAX);
+  long max;
   unsigned int fd;
+  if (close_range (first, last, 0) == 0)
+    return 0;
+  if (errno != ENOSYS)
+    return md_fail (err, errno, "close_range", first == 3 ? "3" : "above the error pipe");
+  max = sysconf (_SC_OPEN_MAX);
   if (max < 0 || max > 65536)
     max = 65536;
   for (fd = first; fd <= last && fd < (unsigned int) max; fd++)
@@ -95,21 +102,11 @@ close_range_fallback (unsigned int first, unsigned int last)
 static int
 close_other_fds (int keep_fd, struct md_error *err)
 {
-  unsigned int first = 3;
-  if (keep_fd >= 3)
-    {
-      unsigned int keep = (unsigned int) keep_fd;
-      if (keep > 3 && close_range (3, keep - 1, 0) < 0 && errno == ENOSYS)
-        close_range_fallback (3, keep - 1);
-      first = keep + 1;
-    }
-  if (close_range (first, ~0U, 0) < 0)
-    {
-      if (errno != ENOSYS)
-        return md_fail (err, errno, "close_range", "3");
-      close_range_fallback (first, ~0U);
-    }
-  return 0;
+  if (keep_fd < 3)
+    return close_fds (3, ~0U, err);
+  if (keep_fd > 3 && close_fds (3, (unsigned int) keep_fd - 1, err) < 0)
+    return -1;
+  return close_fds ((unsigned int) keep_fd + 1, ~0U, err);
 }
 
 int

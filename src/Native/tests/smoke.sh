@@ -211,6 +211,21 @@ mkdir -p "$T/short"
 launch short "$T/short.plan"
 check "short plan: error 1 plan 22 mount" grep -qx 'error 1 plan 22 mount' "$T/short/report"
 
+# A directive the mode does not accept is refused, never ignored (the directive table's mode mask).
+new_container wrongmode
+write_plan wrongmode target 1 0 arg true >"$T/wrongmode/plan"
+launch wrongmode "$T/wrongmode/plan"
+check "run refuses exec's target: error 23 plan 22 target: not accepted in run mode" \
+  grep -qx 'error 23 plan 22 target: not accepted in run mode' "$T/wrongmode/report"
+check "run refuses exec's target: nothing left running" no_helper_running
+printf '%s\0' version 1 target 1 0 errorfile "$T/wrongmode/exec-error" hostnet arg true >"$T/wrongmode/exec-plan"
+"$BIN/mdhelper" exec "$T/wrongmode/exec-plan" </dev/null >/dev/null 2>"$T/wrongmode/exec-report"
+echo $? >"$T/wrongmode/exec-rc"
+check "exec refuses run's hostnet: error 3 plan 22 hostnet: not accepted in exec mode" \
+  grep -qx 'error 3 plan 22 hostnet: not accepted in exec mode' "$T/wrongmode/exec-report"
+check "exec refuses run's hostnet: exit 125, before the errorfile is made" \
+  bash -c "[ \"\$(cat '$T/wrongmode/exec-rc')\" = 125 ] && [ ! -e '$T/wrongmode/exec-error' ]"
+
 # --- 4. the monitor outlives its caller; log lines keep their order; long lines split ---
 new_container lines
 write_plan lines arg mdtest arg lines arg 5 arg 200 >"$T/lines/plan"
