@@ -15,6 +15,7 @@ namespace MiniDocker
             ["CreateContainer"] = "New-MiniContainer",
             ["SetContainerLimit"] = "Set-MiniContainerLimit",
             ["CreateNetwork"] = "New-MiniNetwork",
+            ["ConnectRegistry"] = "Connect-MiniRegistry",
             ["GetContainerLog"] = "Get-MiniContainerLog",
         };
 

@@ -1,4 +1,7 @@
+using System;
+using System.IO;
 using System.Linq;
+using System.Text.RegularExpressions;
 using Xunit;
 
 namespace MiniDocker.Tests
@@ -37,6 +40,22 @@ namespace MiniDocker.Tests
             var e = new MiniDockerException("X", FailureKind.InvalidArgument, "plain");
             Assert.Same(e, e.WordedBy(p => "-" + p, op => op));
             Assert.Null(e.Parameter);
+        }
+        // A string literal of the engine that names a PowerShell parameter (" -Force") or a cmdlet ("Get-MiniContainer").
+        private static readonly Regex PowerShellWordInLiteral = new(@"\$?""(?:[^""\\]|\\.)*(?:(?<![\w-])-[A-Z][a-z]+[A-Za-z]*|[A-Z][a-z]+-Mini[A-Z])(?:[^""\\]|\\.)*""");
+
+        [Fact]
+        public void No_engine_source_file_words_a_message_in_PowerShell_terms()
+        {
+            string dir = AppContext.BaseDirectory;
+            while (!File.Exists(Path.Combine(dir, "MiniDocker.PowerShell.sln"))) dir = Path.GetDirectoryName(dir) ?? throw new InvalidOperationException("no repository above the tests");
+            var found = Directory.EnumerateFiles(Path.Combine(dir, "src", "Engine"), "*.cs", SearchOption.AllDirectories)
+                .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}"))
+                .SelectMany(f => File.ReadLines(f).Select((line, i) => (f, i, line)))
+                .Where(x => !x.line.TrimStart().StartsWith("//", StringComparison.Ordinal) && PowerShellWordInLiteral.IsMatch(x.line))
+                .Select(x => $"{Path.GetRelativePath(dir, x.f)}:{x.i + 1}: {x.line.Trim()}")
+                .ToList();
+            Assert.True(found.Count == 0, "Engine messages take parameters and cmdlets as data (MiniDockerException's wording overload):\n" + string.Join("\n", found));
         }
     }
 }

@@ -31,7 +31,7 @@ namespace MiniDocker.Engine
             var c = Get(id) ?? throw NotFound(id);
             if (c.AutoRemove)
                 throw new MiniDockerException("AutoRemoveNoRestart", FailureKind.InvalidOperation,
-                    $"Container '{c.Name}' is removed when it stops (-AutoRemove), so it cannot be restarted.", c);
+                    (p, op) => $"Container '{c.Name}' is removed when it stops ({p("AutoRemove")}), so it cannot be restarted.", c);
             if (c.State is ContainerState.Running or ContainerState.Paused)
             {
                 var r = StopMany(new[] { id }, timeout, token)[0];

@@ -92,7 +92,7 @@ namespace MiniDocker.Engine.Images
             var chosen = manifests[0];
             if (manifests.Any(d => d?["platform"] != null))
                 chosen = Registry.PlatformChoice.Choose(manifests, platform, out var available)
-                    ?? throw new MiniDockerException("ImagePlatformNotFound", FailureKind.ObjectNotFound, $"'{source}' has no image for {platform}; it has: {string.Join(", ", available)}. Choose one with -Platform.", source);
+                    ?? throw new MiniDockerException("ImagePlatformNotFound", FailureKind.ObjectNotFound, (p, op) => $"'{source}' has no image for {platform}; it has: {string.Join(", ", available)}. Choose one with {p("Platform")}.", source);
             string digest = chosen?["digest"]?.GetValue<string>() ?? "";
             var node = ParseJson(blobs, BlobPath(digest, source), source);
             return node?["manifests"] is JsonArray ? ResolveManifest(blobs, node, source, platform, depth + 1) : node ?? throw Invalid(source, "empty manifest");

@@ -28,28 +28,28 @@ namespace MiniDocker.Engine
             var network = bridged ? Networks.Find(name) ?? throw UnknownNetwork(name) : null;
             if (ports.Count > 0 && (network == null || network.Internal))
                 throw new MiniDockerException("PublishNeedsBridgeNetwork", FailureKind.InvalidArgument,
-                    $"-Publish needs a bridge network with a way out; '{name}' is {(network == null ? "not one" : "internal")}.", spec.Publish[0]);
+                    (p, op) => $"{p("Publish")} needs a bridge network with a way out; '{name}' is {(network == null ? "not one" : "internal")}.", spec.Publish[0]);
             foreach (var d in spec.Dns)
                 if (!System.Net.IPAddress.TryParse(d, out _))
-                    throw new MiniDockerException("InvalidDns", FailureKind.InvalidArgument, $"-Dns '{d}' is not an IP address.", d);
+                    throw new MiniDockerException("InvalidDns", FailureKind.InvalidArgument, (p, op) => $"{p("Dns")} '{d}' is not an IP address.", d);
             foreach (var h in spec.AddHost)
             {
                 int colon = h.IndexOf(':');
                 if (colon <= 0 || !ValidHostAlias.IsMatch(h.Substring(0, colon)) || !System.Net.IPAddress.TryParse(h.Substring(colon + 1), out _))
-                    throw new MiniDockerException("InvalidAddHost", FailureKind.InvalidArgument, $"-AddHost '{h}' is not NAME:IP (e.g. db:10.0.0.5).", h);
+                    throw new MiniDockerException("InvalidAddHost", FailureKind.InvalidArgument, (p, op) => $"{p("AddHost")} '{h}' is not NAME:IP (e.g. db:10.0.0.5).", h);
             }
             foreach (var a in spec.NetworkAlias)
                 if (!ValidHostAlias.IsMatch(a))
-                    throw new MiniDockerException("InvalidNetworkAlias", FailureKind.InvalidArgument, $"-NetworkAlias '{a}' is not a host name (letters, digits, '.', '-').", a);
+                    throw new MiniDockerException("InvalidNetworkAlias", FailureKind.InvalidArgument, (p, op) => $"{p("NetworkAlias")} '{a}' is not a host name (letters, digits, '.', '-').", a);
             // Docker's rule: the default network resolves no names, so an alias there would silently do nothing.
             if (spec.NetworkAlias.Length > 0 && (network == null || network.Name == NetworkRegistry.DefaultName))
                 throw new MiniDockerException("NetworkAliasNeedsUserNetwork", FailureKind.InvalidArgument,
-                    $"-NetworkAlias needs a network made with New-MiniNetwork; '{name}' resolves no names.", spec.NetworkAlias[0]);
+                    (p, op) => $"{p("NetworkAlias")} needs a network made with {op("CreateNetwork")}; '{name}' resolves no names.", spec.NetworkAlias[0]);
             return new NetworkSpec(name, ports, spec.Dns.ToList(), spec.AddHost.ToList(), spec.NetworkAlias.Distinct().ToList());
         }
 
         private static MiniDockerException UnknownNetwork(string name) =>
-            new("NetworkNotFound", FailureKind.ObjectNotFound, $"There is no network '{name}': use none, host, bridge or one made with New-MiniNetwork.", name);
+            new("NetworkNotFound", FailureKind.ObjectNotFound, (p, op) => $"There is no network '{name}': use none, host, bridge or one made with {op("CreateNetwork")}.", name);
 
         /// <summary>Start, before the plan: the address lease, ip_forward, the /etc files. Null for -Network none.</summary>
         private NetworkAttachment? AttachNetwork(Container c, string containerDir)
@@ -206,7 +206,7 @@ namespace MiniDocker.Engine
             var users = List().Where(c => c.Network == name).ToList();
             if (users.Count > 0 && !force)
                 throw new MiniDockerException("NetworkInUse", FailureKind.InvalidOperation,
-                    $"Network '{name}' is used by {string.Join(", ", users.Select(c => c.Name))}; remove them first or use -Force (removes them).", n);
+                    (p, op) => $"Network '{name}' is used by {string.Join(", ", users.Select(c => c.Name))}; remove them first or use {p("Force")} (removes them).", n);
             foreach (var c in users) Remove(c.Id, force: true);
             using (Networks.Lock())
             {

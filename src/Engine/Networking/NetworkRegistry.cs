@@ -94,7 +94,7 @@ namespace MiniDocker.Engine.Networking
                 if (!taken.Any(t => t.Subnet.Overlaps(candidate))) return candidate;
             }
             throw new MiniDockerException("NoFreeSubnet", FailureKind.ResourceUnavailable,
-                "Every automatic subnet (10.89.0.0/24 to 10.99.255.0/24) is used by a network or a host route; give -Subnet.");
+                (p, op) => $"Every automatic subnet (10.89.0.0/24 to 10.99.255.0/24) is used by a network or a host route; give {p("Subnet")}.");
         }
 
         /// <summary>What a new subnet must not overlap: other networks and the host's routes (except our own bridges').</summary>
@@ -126,7 +126,7 @@ namespace MiniDocker.Engine.Networking
                     throw new MiniDockerException("NetworkExists", FailureKind.ResourceExists, $"A network named '{name}' already exists.", name);
                 var s = wanted ?? PickSubnet(all);
                 if (wanted != null && Taken(all).FirstOrDefault(t => t.Subnet.Overlaps(s)) is var clash && clash.What != null)
-                    throw new MiniDockerException("SubnetOverlap", FailureKind.ResourceExists, $"Subnet {s} overlaps {clash.What} ({clash.Subnet}); choose another -Subnet.", subnet);
+                    throw new MiniDockerException("SubnetOverlap", FailureKind.ResourceExists, (p, op) => $"Subnet {s} overlaps {clash.What} ({clash.Subnet}); choose another {p("Subnet")}.", subnet);
                 uint gw = s.Network + 1;
                 if (gateway != null)
                 {

@@ -213,7 +213,7 @@ namespace MiniDocker.Engine.Registry
             var match = PlatformChoice.Choose(list, PlatformText, out var available);
             if (match?["digest"]?.GetValue<string>() is string digest) return digest;
             throw new MiniDockerException("RegistryPlatformNotFound", FailureKind.ObjectNotFound,
-                $"{_reference} has no image for {PlatformText}; it has: {string.Join(", ", available)}. Choose one with -Platform.", _reference.ToString());
+                (p, op) => $"{_reference} has no image for {PlatformText}; it has: {string.Join(", ", available)}. Choose one with {p("Platform")}.", _reference.ToString());
         }
 
         private static string Short(string digest) => digest.Substring(7, 12);
