@@ -92,13 +92,13 @@ namespace MiniDocker.Engine
             network.ApplyTo(c);
             using (_store.Lock())
             {
-                var taken = TakenNames();
-                if (spec.Name != null && taken.Contains(spec.Name)) throw NameInUse(spec.Name);
-                c.Name = spec.Name ?? ContainerNames.Generate(taken);
+                if (spec.Name != null && Names.InUse(spec.Name)) throw NameInUse(spec.Name);
+                c.Name = spec.Name ?? ContainerNames.Generate(n => Names.InUse(n));
                 string dir = _store.DirectoryOf(id);
                 StateDirectory.Create(dir);
-                try { _store.Save(c); }
-                catch { Directory.Delete(dir, true); throw; }
+                // The name entry before the record: a New killed between them leaves a stale entry, never a record whose name is unindexed.
+                try { Names.Claim(c.Name, id); _store.Save(c); }
+                catch { Names.Release(c.Name, id); Directory.Delete(dir, true); throw; }
             }
             return c;
         }
@@ -110,7 +110,9 @@ namespace MiniDocker.Engine
         {
             CleanOrphans();
             CollectDeadLeases();
-            return _store.Ids().Select(Get).Where(c => c != null).Cast<Container>().OrderBy(c => c.Created).ToList();
+            var all = _store.Ids().Select(Get).Where(c => c != null).Cast<Container>().OrderBy(c => c.Created).ToList();
+            Names.Repair(all.Where(c => c.State != ContainerState.Dead || c.Error?.StartsWith("State file unreadable", StringComparison.Ordinal) != true));
+            return all;
         }
 
         /// <summary>
@@ -614,6 +616,7 @@ namespace MiniDocker.Engine
                     throw new MiniDockerException("ContainerRemoveFailed", FailureKind.WriteError,
                         $"Container '{c.Name}' could not be fully removed ({e.Message}); Get-MiniContainer cleans what is left, or run Remove-MiniContainer again.", c, e);
                 }
+                Names.Release(c.Name, c.Id);
                 // Still holding it: lockers waiting on this file see it unlinked and find no container.
                 _store.DeleteLock(c.Id);
                 imageId = c.ImageId;
@@ -636,10 +639,6 @@ namespace MiniDocker.Engine
                 () => c.State is not (ContainerState.Running or ContainerState.Paused) || File.Exists(_store.ExitPath(id)) || !ProcessInfo.IsSame(c.MonitorPid, c.MonitorStartTime),
                 token, missed);
         }
-
-        /// <summary>The names of every container but EXCEPTID; the caller holds the store lock.</summary>
-        private HashSet<string> TakenNames(string? exceptId = null) =>
-            _store.Ids().Where(x => x != exceptId).Select(_store.Load).Where(x => x != null).Select(x => x!.Name).ToHashSet();
 
         private static MiniDockerException NameInUse(string name) =>
             new("ContainerNameInUse", FailureKind.ResourceExists, $"A container named '{name}' already exists; remove it or choose another name.", name);
