@@ -123,15 +123,15 @@ try {
     # and a minimal one (bind rootfs, /proc, pivot) comparable to the floor.
     $hdir = Join-Path $work 'helper'
     foreach ($d in 'upper', 'work', 'rootfs') { New-Item -ItemType Directory -Force (Join-Path $hdir $d) | Out-Null }
-    New-Item -ItemType SymbolicLink (Join-Path $hdir ([MiniDocker.Engine.ContainerPlan]::LowerName(0))) -Target $rootfs | Out-Null
+    New-Item -ItemType SymbolicLink (Join-Path $hdir ([MiniDocker.Engine.Launch.ContainerPlan]::LowerName(0))) -Target $rootfs | Out-Null
     $helperCgroup = $engine.Cgroups.Create("helper", [MiniDocker.ResourceLimits]::new())
     $c = [MiniDocker.Container]@{ Id = 'bench'; Hostname = 'bench'; RootFs = $rootfs; Command = @('/bin/true') }
-    $plan = [MiniDocker.Engine.ContainerPlan]::Build($c, $hdir, $engine.Cgroups.ProcsFiles($helperCgroup), "$hdir/container.log", "$hdir/exit")
+    $plan = [MiniDocker.Engine.Launch.ContainerPlan]::Build($c, $hdir, $engine.Cgroups.ProcsFiles($helperCgroup), "$hdir/container.log", "$hdir/exit")
     # As the engine does: the seccomp program compiled once and cached (a cold start compiles it, ~10 ms).
-    [MiniDocker.Engine.SeccompCache]::Attach($plan, "$work/seccomp", $engine.Options.HelperPath)
+    [MiniDocker.Engine.Launch.SeccompCache]::Attach($plan, "$work/seccomp", $engine.Options.HelperPath)
     [IO.File]::WriteAllBytes("$work/plan-engine", $plan.Encode())
-    $LP = [MiniDocker.Engine.LaunchPlan]
-    $minimal = [MiniDocker.Engine.LaunchPlan]::new().Hostname('bench').Chdir($work).
+    $LP = [MiniDocker.Engine.Launch.LaunchPlan]
+    $minimal = [MiniDocker.Engine.Launch.LaunchPlan]::new().Hostname('bench').Chdir($work).
         Mount($rootfs, 'mnt', '', 4096 -bor 16384, '').Mount('proc', 'mnt/proc', 'proc', $LP::MS_NOSUID -bor $LP::MS_NODEV -bor $LP::MS_NOEXEC, '').
         Pivot('mnt').Arg('/bin/true')
     [IO.File]::WriteAllBytes("$work/plan-minimal", $minimal.Encode())
@@ -165,7 +165,7 @@ try {
     $cmdletMs = [Collections.Generic.List[double]]::new()
     $engineMs = [Collections.Generic.List[double]]::new()
     $phase = @{ Create = [Collections.Generic.List[double]]::new(); Start = [Collections.Generic.List[double]]::new(); Wait = [Collections.Generic.List[double]]::new(); Remove = [Collections.Generic.List[double]]::new() }
-    $specObj = [MiniDocker.Engine.ContainerSpec]@{ RootFs = $rootfs; Command = @($true_) }
+    $specObj = [MiniDocker.Engine.Containers.ContainerSpec]@{ RootFs = $rootfs; Command = @($true_) }
     for ($i = -$warmup; $i -lt $Iterations; $i++) {
         $sw.Restart()
         New-MiniContainer -RootFs $rootfs -Command $true_ | Start-MiniContainer -PassThru | Wait-MiniContainer | Remove-MiniContainer -Confirm:$false

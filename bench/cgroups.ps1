@@ -24,9 +24,9 @@ $rootfs = $session.RootFs
 
 $all = @{ Memory = 256MB; MemorySwap = 256MB; Cpus = 1; CpuShares = 512; CpusetCpus = '0'; PidsLimit = 100 }
 $engine = [MiniDocker.Engine.ContainerEngine]::new()
-$limitsAll = [MiniDocker.Engine.LimitRequest]@{ Memory = $all.Memory; MemorySwap = $all.MemorySwap; Cpus = $all.Cpus; CpuShares = $all.CpuShares; CpusetCpus = $all.CpusetCpus; PidsLimit = $all.PidsLimit }
+$limitsAll = [MiniDocker.Engine.Cgroups.LimitRequest]@{ Memory = $all.Memory; MemorySwap = $all.MemorySwap; Cpus = $all.Cpus; CpuShares = $all.CpuShares; CpusetCpus = $all.CpusetCpus; PidsLimit = $all.PidsLimit }
 $limitsNone = [MiniDocker.ResourceLimits]::new()
-$limitsFull = $limitsAll.ApplyTo($limitsNone, [MiniDocker.Engine.HostCpus]::Current())
+$limitsFull = $limitsAll.ApplyTo($limitsNone, [MiniDocker.Engine.Cgroups.HostCpus]::Current())
 
 try {
     $results = @(

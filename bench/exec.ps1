@@ -54,7 +54,7 @@ try {
         $commands = @("$helper exec $plan", "$helper exec $planNoCg", "nsenter -t $($c.Pid) -a true")
         # Started from its file the helper copies itself into a sealed memfd first; the engine starts it
         # from the sealed copy it keeps (here this process's, through /proc/PID/fd/N): both, side by side.
-        $sealed = [MiniDocker.Engine.ContainerEngine].Assembly.GetType('MiniDocker.Engine.SealedHelper')
+        $sealed = [MiniDocker.Engine.ContainerEngine].Assembly.GetType('MiniDocker.Engine.Launch.SealedHelper')
         if ($sealed) { $commands += ($sealed.GetMethod('ExecutablePath').Invoke($null, @([string]$helper)) -replace '^/proc/self/', "/proc/$PID/") + " exec $planNoCg" }
         hyperfine -N --warmup 3 --runs $Iterations --export-json $hf @commands *> $null
         foreach ($r in (Get-Content $hf -Raw | ConvertFrom-Json).results) {

@@ -6,6 +6,8 @@ using System.Linq;
 using System.Runtime.InteropServices;
 using System.Threading;
 using MiniDocker.Engine;
+using MiniDocker.Engine.Containers;
+using MiniDocker.Engine.Launch;
 
 [assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
 

@@ -62,7 +62,7 @@ Describe 'New-MiniContainer says what is wrong with the rootfs and the command' 
 
     It 'a program for another architecture: CommandWrongArchitecture' {
         # The package's helper for the other architecture is a real foreign program.
-        $foreign, $built, $runs = if ([MiniDocker.Engine.HelperBinary]::RuntimeId -eq 'linux-x64') { 'linux-arm64', 'aarch64', 'x86_64' } else { 'linux-x64', 'x86_64', 'aarch64' }
+        $foreign, $built, $runs = if ([MiniDocker.Engine.Launch.HelperBinary]::RuntimeId -eq 'linux-x64') { 'linux-arm64', 'aarch64', 'x86_64' } else { 'linux-x64', 'x86_64', 'aarch64' }
         Copy-Item (Join-Path (Split-Path $env:MINIDOCKER_MODULE) "runtimes/$foreign/mdhelper") (Join-Path $Root 'bin/foreignprog')
         $e = Get-Failure { New-MiniContainer $Root /bin/foreignprog -ErrorAction Stop }
         $e.FullyQualifiedErrorId | Should -BeLike 'CommandWrongArchitecture,*'

@@ -111,9 +111,9 @@ Describe 'One static helper per architecture' {
     }
 
     It 'uses the helper of this process''s architecture' {
-        $rid = [MiniDocker.Engine.HelperBinary]::RuntimeId
+        $rid = [MiniDocker.Engine.Launch.HelperBinary]::RuntimeId
         $rid | Should -Be @{ X64 = 'linux-x64'; Arm64 = 'linux-arm64' }["$([Runtime.InteropServices.RuntimeInformation]::ProcessArchitecture)"]
-        [MiniDocker.Engine.HelperBinary]::DefaultPath($ModuleOut) | Should -Be (Join-Path $ModuleOut "runtimes/$rid/mdhelper")
+        [MiniDocker.Engine.Launch.HelperBinary]::DefaultPath($ModuleOut) | Should -Be (Join-Path $ModuleOut "runtimes/$rid/mdhelper")
     }
 
     It 'runs the arm64 helper under qemu-user: it parses a plan and reports the failing step with its errno' -Skip:(-not $HaveQemu) {

@@ -4,7 +4,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 
-namespace MiniDocker.Engine
+namespace MiniDocker.Engine.Cgroups
 {
     /// <summary>The CPUs this host has online: the bound for -Cpus and the set -CpusetCpus must stay within.</summary>
     public sealed class HostCpus

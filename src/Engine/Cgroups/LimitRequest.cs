@@ -1,7 +1,7 @@
 using System;
 using System.Linq;
 
-namespace MiniDocker.Engine
+namespace MiniDocker.Engine.Cgroups
 {
     /// <summary>
     /// Limits as the user asked for them (New-MiniContainer, Set-MiniContainerLimit): only the ones given change.

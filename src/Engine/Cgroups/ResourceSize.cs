@@ -2,7 +2,7 @@ using System;
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace MiniDocker.Engine
+namespace MiniDocker.Engine.Cgroups
 {
     /// <summary>
     /// Byte sizes as users write them: a number of bytes, or a number with a unit as docker takes it

@@ -4,7 +4,7 @@ using System.IO;
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace MiniDocker.Engine
+namespace MiniDocker.Engine.Containers
 {
     /// <summary>
     /// Why a command cannot be exec'd in a rootfs, said precisely: execve answers ENOENT both for a

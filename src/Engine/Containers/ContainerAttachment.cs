@@ -5,7 +5,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Threading;
 
-namespace MiniDocker.Engine
+namespace MiniDocker.Engine.Containers
 {
     /// <summary>
     /// A client of a container's attach socket (docs/launch-plan.md, `attach`): every byte the container writes, as

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 
-namespace MiniDocker.Engine
+namespace MiniDocker.Engine.Containers
 {
     /// <summary>-Device: host device nodes a container gets in its /dev and in its device cgroup's allow list.</summary>
     internal static class ContainerDevices
@@ -37,7 +37,7 @@ namespace MiniDocker.Engine
                 bool block = type == (int)Tmds.Linux.LibC.S_IFBLK;
                 if (!block && type != (int)Tmds.Linux.LibC.S_IFCHR)
                     throw new MiniDockerException("DeviceNotFound", FailureKind.ObjectNotFound, $"Device '{host}' (in '{d}') is not a character or block device on the host.", d);
-                string path = ContainerEngine.ContainerTarget(target, d);
+                string path = ContainerMounts.Target(target, d);
                 if (!path.StartsWith("/dev/", StringComparison.Ordinal) || ReservedDevicePaths.Any(r => path == r || path.StartsWith(r + "/", StringComparison.Ordinal)))
                     throw new MiniDockerException("InvalidDevicePath", FailureKind.InvalidArgument,
                         $"Device path '{path}' (in '{d}') must be below /dev and not one of {string.Join(", ", ReservedDevicePaths)}.", d);

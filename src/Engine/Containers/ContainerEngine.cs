@@ -43,8 +43,8 @@ namespace MiniDocker.Engine
 
         public Container Create(ContainerSpec spec)
         {
-            var root = ResolveRootSource(spec);
-            string[] command = root.Image != null ? ImageCommand(root.Image, spec.Command) : spec.Command;
+            var root = ImageService.ResolveRootSource(spec);
+            string[] command = root.Image != null ? ImageService.ImageCommand(root.Image, spec.Command) : spec.Command;
             if (command.Length == 0 || string.IsNullOrEmpty(command[0]))
                 throw new MiniDockerException("EmptyCommand", FailureKind.InvalidArgument, "The command is empty: give the program to run, e.g. -Command /bin/sh,-c,'echo hi'.", command);
             if (command.Any(a => a.Contains('\0')))
@@ -54,9 +54,9 @@ namespace MiniDocker.Engine
             string workdir = spec.WorkingDirectory ?? root.Image?.Config.WorkingDir ?? "/";
             if (!workdir.StartsWith('/'))
                 throw new MiniDockerException("InvalidWorkingDirectory", FailureKind.InvalidArgument, $"Working directory '{workdir}' must be an absolute path inside the container.", workdir);
-            var mounts = ParseMounts(spec);
+            var mounts = ContainerMounts.Parse(spec);
 
-            var env = ImageEnvironment(root.Image);
+            var env = ImageService.ImageEnvironment(root.Image);
             foreach (var kv in spec.Environment) env[kv.Key] = kv.Value;
             ValidateExecSize(command, env);
             string searchPath = env.TryGetValue("PATH", out var p) ? p : ContainerPlan.DefaultPath;
@@ -351,7 +351,7 @@ namespace MiniDocker.Engine
             var c = Reconcile(_store.Load(id)) ?? throw NotFound(id);
             if (c.State is ContainerState.Running or ContainerState.Paused)
                 throw new MiniDockerException("ContainerAlreadyRunning", FailureKind.InvalidOperation, $"Container '{c.Name}' is already {c.State.ToString().ToLowerInvariant()}.", c);
-            foreach (var lower in LowerDirs(c))
+            foreach (var lower in ContainerMounts.LowerDirs(c))
                 if (!Directory.Exists(lower))
                     throw new MiniDockerException("RootFsNotFound", FailureKind.ObjectNotFound, $"Root filesystem folder '{lower}' of container '{c.Name}' no longer exists.", c);
 
@@ -359,8 +359,8 @@ namespace MiniDocker.Engine
             // state disk fails here (StateDiskFull), not after the init has started.
             _store.Save(c);
             string dir = _store.DirectoryOf(c.Id);
-            PrepareOverlayDirectories(dir, LowerDirs(c));
-            var mounts = ResolveMountTargets(c, dir);
+            PrepareOverlayDirectories(dir, ContainerMounts.LowerDirs(c));
+            var mounts = ContainerMounts.ResolveTargets(c, dir);
             StateDirectory.Create(_store.RunDirectoryOf(c.Id));
             // The exit files must be the new run's: a stale one would mark it exited (and a killed Start's cgroup is told apart by them).
             File.Delete(_store.ExitPath(c.Id));
@@ -441,19 +441,19 @@ namespace MiniDocker.Engine
             return (r.Step, r.Errno) switch
             {
                 // execve says ENOENT for a missing #! interpreter or ELF loader too: look at the file.
-                ("exec", ENOENT or EACCES or 8 /* ENOEXEC */) when CommandCheck.Problem(LowerDirs(c).Reverse().ToList(), r.Argument,
-                    c.Environment.TryGetValue("PATH", out var path) ? path : ContainerPlan.DefaultPath, RootDescription(c), c) is { } p => p,
+                ("exec", ENOENT or EACCES or 8 /* ENOEXEC */) when CommandCheck.Problem(ContainerMounts.LowerDirs(c).Reverse().ToList(), r.Argument,
+                    c.Environment.TryGetValue("PATH", out var path) ? path : ContainerPlan.DefaultPath, RootSource.Describe(c), c) is { } p => p,
                 ("exec", ENOENT) => new MiniDockerException("CommandNotFound", FailureKind.ObjectNotFound,
-                    $"Command '{r.Argument}' not found in {RootDescription(c)}.", c),
+                    $"Command '{r.Argument}' not found in {RootSource.Describe(c)}.", c),
                 ("exec", EACCES) => new MiniDockerException("CommandNotExecutable", FailureKind.PermissionDenied,
-                    $"Command '{r.Argument}' in {RootDescription(c)} is not executable.", c),
+                    $"Command '{r.Argument}' in {RootSource.Describe(c)} is not executable.", c),
                 ("cwd", ENOENT or ENOTDIR) => new MiniDockerException("WorkingDirectoryNotFound", FailureKind.ObjectNotFound,
                     $"Working directory '{r.Argument}' does not exist in container '{c.Name}'.", c),
                 ("cwd", EACCES) => new MiniDockerException("WorkingDirectoryNotAccessible", FailureKind.PermissionDenied,
                     $"User '{c.Security.User}' may not enter working directory '{r.Argument}' in container '{c.Name}'.", c),
                 ("mount" or "mkdir" or "mknod" or "symlink", ENOENT or ENOTDIR or ELOOP) when r.Argument.StartsWith("rootfs/", StringComparison.Ordinal) =>
                     new MiniDockerException("RootFsPathUnusable", FailureKind.InvalidOperation,
-                        $"The {RootDescription(c)} has a /{r.Argument.Substring(7)} that does not resolve to a usable path inside it (e.g. a symlink pointing outside); fix the image.", c),
+                        $"The {RootSource.Describe(c)} has a /{r.Argument.Substring(7)} that does not resolve to a usable path inside it (e.g. a symlink pointing outside); fix the image.", c),
                 ("publish", EADDRINUSE) => new MiniDockerException("PortAlreadyAllocated", FailureKind.ResourceUnavailable,
                     $"Host port {r.Argument} of container '{c.Name}' is already in use by another program.", c),
                 ("bridge" or "veth", EOPNOTSUPP) => new MiniDockerException("BridgeNotSupported", FailureKind.NotInstalled,
@@ -621,7 +621,7 @@ namespace MiniDocker.Engine
                 _store.DeleteLock(c.Id);
                 imageId = c.ImageId;
             }
-            if (imageId != null) CollectUnusedLayers();   // its image may have been removed with -Force while it lived
+            if (imageId != null) ImageService.CollectUnusedLayers();   // its image may have been removed with -Force while it lived
         }
 
         // ---------------------------------------------------------------- logs

@@ -6,7 +6,7 @@ using System.Linq;
 using System.Text;
 using System.Threading;
 
-namespace MiniDocker.Engine
+namespace MiniDocker.Engine.Containers
 {
     /// <summary>Reads the log the monitor writes: "TIMESTAMP STREAM TEXT" per line.</summary>
     public static class ContainerLog

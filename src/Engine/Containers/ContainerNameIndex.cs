@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 
-namespace MiniDocker.Engine
+namespace MiniDocker.Engine.Containers
 {
     /// <summary>
     /// Name → id without reading every record: StateRoot/containers/.names/NAME is a symlink to the id. A symlink is

@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Security.Cryptography;
 
-namespace MiniDocker.Engine
+namespace MiniDocker.Engine.Containers
 {
     /// <summary>Friendly default names (adjective_noun), like docker's, unique among existing containers.</summary>
     public static class ContainerNames

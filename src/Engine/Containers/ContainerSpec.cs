@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 
-namespace MiniDocker.Engine
+namespace MiniDocker.Engine.Containers
 {
     /// <summary>What the user asked for in New-MiniContainer. An empty Command takes the image's Entrypoint and Cmd.</summary>
     public sealed class ContainerSpec

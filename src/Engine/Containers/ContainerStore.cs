@@ -6,7 +6,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 
-namespace MiniDocker.Engine
+namespace MiniDocker.Engine.Containers
 {
     /// <summary>
     /// Containers on disk: one directory each under StateRoot/containers/ID holding config.json

@@ -7,7 +7,7 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace MiniDocker.Engine
+namespace MiniDocker.Engine.Containers
 {
     /// <summary>A command running inside a container: its output as it arrives, then its result.</summary>
     public sealed class ExecSession : IDisposable

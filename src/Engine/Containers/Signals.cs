@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 
-namespace MiniDocker.Engine
+namespace MiniDocker.Engine.Containers
 {
     /// <summary>Linux signal names and numbers (x86-64 and arm64 share them), as kill(1) and docker kill -s accept them.</summary>
     public static class Signals

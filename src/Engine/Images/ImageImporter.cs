@@ -11,7 +11,7 @@ using System.Text.Json.Nodes;
 using System.Threading.Tasks;
 using static Tmds.Linux.LibC;
 
-namespace MiniDocker.Engine
+namespace MiniDocker.Engine.Images
 {
     /// <summary>
     /// Reads the formats an image comes in and adds its layers to the store: a rootfs tarball (.tar,
@@ -20,17 +20,15 @@ namespace MiniDocker.Engine
     /// </summary>
     internal sealed class ImageImporter
     {
-        private const long ReportEvery = 4 << 20;
         private readonly ImageStore _store;
         private readonly LayerExtractor _extractor;
-        private readonly Action<long, long>? _progress;
-        private long _done, _total = -1, _reported;
+        private readonly ImportProgress _progress;
 
         public ImageImporter(ImageStore store, LayerExtractor extractor, Action<long, long>? progress)
         {
             _store = store;
             _extractor = extractor;
-            _progress = progress;
+            _progress = new ImportProgress(progress);
         }
 
         public Image Import(string path)
@@ -41,18 +39,18 @@ namespace MiniDocker.Engine
                 if (File.Exists(Path.Combine(path, "oci-layout"))) return FromOciLayout(new DirectoryBlobs(path), path);
                 return FromLayers(path, new[] { AddTree(w => FilesystemTar.WriteMerged(new[] { path }, w), path) }, new ImageConfig());
             }
-            _total = new FileInfo(path).Length;
-            if (!IsPlainTar(path))
-                return FromLayers(path, new[] { _store.AddLayer(() => Counted(File.OpenRead(path)), path, null, _extractor) }, new ImageConfig());
+            _progress.Total = new FileInfo(path).Length;
+            if (!ImageFormat.IsPlainTar(path))
+                return FromLayers(path, new[] { _store.AddLayer(() => _progress.Counted(File.OpenRead(path)), path, null, _extractor) }, new ImageConfig());
             using var blobs = TarBlobs.Index(path);
             if (blobs.Has("manifest.json")) return FromDockerSave(blobs, path);
             if (blobs.Has("oci-layout") && blobs.Has("index.json")) return FromOciLayout(blobs, path);
-            return FromLayers(path, new[] { _store.AddLayer(() => Counted(File.OpenRead(path)), path, null, _extractor) }, new ImageConfig());
+            return FromLayers(path, new[] { _store.AddLayer(() => _progress.Counted(File.OpenRead(path)), path, null, _extractor) }, new ImageConfig());
         }
 
         /// <summary>A layer made by writing a tar (folder import, commit) through a pipe into the extractor.</summary>
         public LayerDigest AddTree(Action<Stream> writeTar, string source) =>
-            _store.AddLayer(() => Counted(new PipedTar(writeTar)), source, null, _extractor);
+            _store.AddLayer(() => _progress.Counted(new PipedTar(writeTar)), source, null, _extractor);
 
         /// <summary>An image of our own making (rootfs tarball or folder, commit): the id is the sha256 of what defines it.</summary>
         public static Image FromLayers(string source, IEnumerable<LayerDigest> layers, ImageConfig config)
@@ -62,14 +60,6 @@ namespace MiniDocker.Engine
             string identity = JsonSerializer.Serialize(new { image.Config, diff_ids = image.Layers.Select(l => l.DiffId), image.Created });
             image.Id = Sha256(Encoding.UTF8.GetBytes(identity));
             return image;
-        }
-
-        private static bool IsPlainTar(string path)
-        {
-            using var f = File.OpenRead(path);
-            var head = new byte[4];
-            int n = f.ReadAtLeast(head, 4, throwOnEndOfStream: false);
-            return !(n >= 2 && head[0] == 0x1f && head[1] == 0x8b) && !(n == 4 && head[0] == 0x28 && head[1] == 0xb5);
         }
 
         // ------------------------------------------------------------ docker save, OCI layout
@@ -104,12 +94,12 @@ namespace MiniDocker.Engine
         private Image FromConfig(IBlobs blobs, string source, string configPath, List<string> layerPaths)
         {
             var (image, diffIds) = ParseConfig(ReadAll(blobs, configPath, source), source, layerPaths.Count);
-            _total = layerPaths.Sum(blobs.Length);
+            _progress.Total = layerPaths.Sum(blobs.Length);
             for (int i = 0; i < layerPaths.Count; i++)
             {
                 string expected = diffIds[i];
                 string layerPath = layerPaths[i];
-                var digest = _store.AddLayer(() => Counted(blobs.Open(layerPath)), $"{source}:{layerPath}", expected, _extractor);
+                var digest = _store.AddLayer(() => _progress.Counted(blobs.Open(layerPath)), $"{source}:{layerPath}", expected, _extractor);
                 long size = digest.Size >= 0 ? digest.Size : _store.LayerSize(expected);
                 image.Layers.Add(new ImageLayer { DiffId = expected, Size = size });
             }
@@ -176,163 +166,5 @@ namespace MiniDocker.Engine
 
         /// <summary>The sha256 of B as lower-case hex (no "sha256:" prefix).</summary>
         internal static string Sha256(byte[] b) => Convert.ToHexString(SHA256.HashData(b)).ToLowerInvariant();
-
-        // ------------------------------------------------------------ progress
-
-        private Stream Counted(Stream s) => new CountingStream(s, n =>
-        {
-            _done += n;
-            if (_progress != null && _done - _reported >= ReportEvery) { _reported = _done; _progress(_done, _total); }
-        });
-
-        private sealed class CountingStream : ReadOnlyStream
-        {
-            private readonly Stream _inner;
-            private readonly Action<int> _count;
-            public CountingStream(Stream inner, Action<int> count) { _inner = inner; _count = count; }
-            public override int Read(Span<byte> buffer) { int n = _inner.Read(buffer); if (n > 0) _count(n); return n; }
-            protected override void Dispose(bool disposing) { if (disposing) _inner.Dispose(); base.Dispose(disposing); }
-        }
-
-        /// <summary>The read end of a pipe a tar writer fills on another thread; the writer's failure surfaces at EOF.</summary>
-        private sealed class PipedTar : ReadOnlyStream
-        {
-            private readonly AnonymousPipeServerStream _writeEnd = new(PipeDirection.Out);
-            private readonly AnonymousPipeClientStream _readEnd;
-            private readonly Task _writer;
-
-            public PipedTar(Action<Stream> writeTar)
-            {
-                _readEnd = new AnonymousPipeClientStream(PipeDirection.In, _writeEnd.ClientSafePipeHandle);
-                _writer = Task.Run(() =>
-                {
-                    try { writeTar(_writeEnd); }
-                    finally { _writeEnd.Dispose(); }
-                });
-            }
-
-            public override int Read(Span<byte> buffer)
-            {
-                int n = _readEnd.Read(buffer);
-                if (n == 0 && buffer.Length > 0 && _writer.Wait(TimeSpan.FromMinutes(1)) && _writer.Exception?.InnerException is Exception e)
-                    throw new MiniDockerException("ImageSourceUnreadable", FailureKind.ReadError, $"Could not read the source tree: {e.Message}", null, e);
-                return n;
-            }
-
-            protected override void Dispose(bool disposing)
-            {
-                if (disposing)
-                {
-                    _readEnd.Dispose();
-                    try { _writer.Wait(); } catch (AggregateException) { }   // a writer cut off by our early close fails with EPIPE
-                }
-                base.Dispose(disposing);
-            }
-        }
-    }
-
-    /// <summary>The named files of an image archive or layout (blobs/sha256/..., manifest.json, ...).</summary>
-    internal interface IBlobs : IDisposable
-    {
-        bool Has(string name);
-        long Length(string name);
-        Stream Open(string name);
-    }
-
-    /// <summary>An image layout folder; names resolve inside it without following a symlink out.</summary>
-    internal sealed class DirectoryBlobs : IBlobs
-    {
-        private readonly LayerDirectory _root;
-        public DirectoryBlobs(string path) => _root = new LayerDirectory(path);
-        public bool Has(string name) => TryOpen(name) is FileStream f && Close(f);
-        public long Length(string name) { using var f = Open(name); return f.Length; }
-        public Stream Open(string name) => TryOpen(name) ?? throw new MiniDockerException("ImageArchiveInvalid", FailureKind.InvalidArgument, $"'{_root.Path}' has no file '{name}'.", name);
-
-        private FileStream? TryOpen(string name)
-        {
-            int fd = _root.OpenInRoot(name, O_RDONLY | O_NOFOLLOW);
-            return fd < 0 ? null : new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle((IntPtr)fd, true), FileAccess.Read, 1 << 20);
-        }
-
-        private static bool Close(FileStream f) { f.Dispose(); return true; }
-        public void Dispose() => _root.Dispose();
-    }
-
-    /// <summary>An image archive (tar): indexed once, then each file read in place (a seekable archive's entry data stays readable).</summary>
-    internal sealed class TarBlobs : IBlobs
-    {
-        private readonly string _path;
-        private readonly FileStream _archive;
-        private readonly Dictionary<string, Stream> _files = new(StringComparer.Ordinal);
-
-        private TarBlobs(string path)
-        {
-            _path = path;
-            _archive = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
-        }
-
-        public static TarBlobs Index(string path)
-        {
-            var blobs = new TarBlobs(path);
-            var links = new Dictionary<string, string>(StringComparer.Ordinal);
-            string? last = null;
-            try
-            {
-                var reader = new TarReader(blobs._archive, leaveOpen: true);
-                while (reader.GetNextEntry(copyData: false) is TarEntry e)
-                {
-                    last = e.Name;
-                    string name = LayerExtractor.Normalize(e.Name, path);
-                    if (e.EntryType is TarEntryType.RegularFile or TarEntryType.V7RegularFile && e.DataStream != null)
-                        blobs._files[name] = e.DataStream;
-                    else if (e.EntryType is TarEntryType.SymbolicLink or TarEntryType.HardLink)
-                        links[name] = e.EntryType == TarEntryType.HardLink || e.LinkName.StartsWith('/') ? e.LinkName : LayerDirectory.ParentOf(name) + "/" + e.LinkName;
-                }
-            }
-            catch (Exception e) when (e is InvalidDataException or FormatException or EndOfStreamException or ArgumentException or OverflowException)
-            {
-                blobs.Dispose();
-                throw new MiniDockerException("ImageArchiveInvalid", FailureKind.InvalidArgument, $"'{path}' is not a valid tar archive: {LayerExtractor.WhyHeaderInvalid(e, last)}", path);
-            }
-            catch { blobs.Dispose(); throw; }
-            // docker save (older versions) links a repeated layer to its first copy: ../ID/layer.tar.
-            foreach (var (name, target) in links)
-                if (Lexical(target) is string t && blobs._files.TryGetValue(t, out var f)) blobs._files[name] = f;
-            return blobs;
-        }
-
-        private static string? Lexical(string path)
-        {
-            var parts = new List<string>();
-            foreach (var p in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
-            {
-                if (p == ".") continue;
-                if (p == "..") { if (parts.Count == 0) return null; parts.RemoveAt(parts.Count - 1); }
-                else parts.Add(p);
-            }
-            return string.Join('/', parts);
-        }
-
-        public bool Has(string name) => _files.ContainsKey(Lexical(name) ?? "");
-        public long Length(string name) => _files.TryGetValue(Lexical(name) ?? "", out var f) ? f.Length : 0;
-
-        public Stream Open(string name)
-        {
-            if (!_files.TryGetValue(Lexical(name) ?? "", out var f))
-                throw new MiniDockerException("ImageArchiveInvalid", FailureKind.InvalidArgument, $"'{_path}' has no file '{name}'.", name);
-            f.Position = 0;
-            return new Borrowed(f);
-        }
-
-        public void Dispose() => _archive.Dispose();
-
-        /// <summary>Reads an entry's data without closing it (the archive owns it).</summary>
-        private sealed class Borrowed : ReadOnlyStream
-        {
-            private readonly Stream _inner;
-            public Borrowed(Stream inner) => _inner = inner;
-            public override int Read(Span<byte> buffer) => _inner.Read(buffer);
-            public override long Length => _inner.Length;
-        }
     }
 }

@@ -6,7 +6,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
-namespace MiniDocker.Engine
+namespace MiniDocker.Engine.Images
 {
     /// <summary>
     /// Images on disk, content-addressed: StateRoot/images/ID.json (one record per image, written

@@ -4,7 +4,7 @@ using System.Text;
 using Tmds.Linux;
 using static Tmds.Linux.LibC;
 
-namespace MiniDocker.Engine
+namespace MiniDocker.Engine.Images
 {
     /// <summary>
     /// A directory tree the engine writes or reads on behalf of untrusted content (an image layer, a

@@ -9,11 +9,8 @@ using System.Threading;
 using Tmds.Linux;
 using static Tmds.Linux.LibC;
 
-namespace MiniDocker.Engine
+namespace MiniDocker.Engine.Images
 {
-    /// <summary>What one extracted layer is: the sha256 of its uncompressed tar (its OCI diff_id) and its file bytes.</summary>
-    public sealed record LayerDigest(string DiffId, long Size);
-
     /// <summary>
     /// Extracts one layer tar (plain or gzip) into an empty directory. This is hostile-input code:
     /// every entry is written through <see cref="LayerDirectory"/> (openat2 RESOLVE_IN_ROOT), so absolute
@@ -345,70 +342,5 @@ namespace MiniDocker.Engine
             long ticks = (t.UtcDateTime - DateTime.UnixEpoch).Ticks;
             return new timespec { tv_sec = (time_t)(ticks / TimeSpan.TicksPerSecond), tv_nsec = (long_t)(ticks % TimeSpan.TicksPerSecond * 100) };
         }
-
-        /// <summary>
-        /// The uncompressed tar as TarReader reads it: hashes every byte (the diff_id) and remembers
-        /// whether the last 512-byte block read was zeros (the end-of-archive marker; a tar cut at an
-        /// entry boundary has none).
-        /// </summary>
-        private sealed class TarStream : ReadOnlyStream
-        {
-            private readonly Stream _inner;
-            private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            private readonly byte[] _tail = new byte[512];
-            private long _length;
-
-            public TarStream(Stream inner) => _inner = inner;
-
-            public bool EndedWithZeroBlock => _length >= 1024 && Array.TrueForAll(_tail, b => b == 0);
-
-            public string Digest() => Convert.ToHexString(_hash.GetHashAndReset()).ToLowerInvariant();
-
-            public override int Read(Span<byte> buffer)
-            {
-                int n = _inner.Read(buffer);
-                if (n <= 0) return n;
-                var got = buffer.Slice(0, n);
-                _hash.AppendData(got);
-                _length += n;
-                if (n >= 512) got.Slice(n - 512).CopyTo(_tail);
-                else
-                {
-                    Buffer.BlockCopy(_tail, n, _tail, 0, 512 - n);
-                    got.CopyTo(_tail.AsSpan(512 - n));
-                }
-                return n;
-            }
-
-            public override long Position { get => _length; set => throw new NotSupportedException(); }
-        }
-    }
-
-    /// <summary>A stream with a few already-read bytes put back in front (for sniffing the compression).</summary>
-    internal sealed class PrefixedStream : ReadOnlyStream
-    {
-        private readonly byte[] _prefix;
-        private readonly Stream _inner;
-        private int _used;
-
-        public PrefixedStream(byte[] prefix, Stream inner) { _prefix = prefix; _inner = inner; }
-
-        public override int Read(Span<byte> buffer)
-        {
-            if (_used < _prefix.Length)
-            {
-                int n = Math.Min(buffer.Length, _prefix.Length - _used);
-                _prefix.AsSpan(_used, n).CopyTo(buffer);
-                _used += n;
-                return n;
-            }
-            return _inner.Read(buffer);
-        }
-    }
-
-    internal static class TarEntryOwnership
-    {
-        public static uid_t OwnerUid(this TarEntry e) => (uid_t)(uint)e.Uid;
-        public static gid_t OwnerGid(this TarEntry e) => (gid_t)(uint)e.Gid;
     }
 }

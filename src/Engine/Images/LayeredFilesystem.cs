@@ -7,7 +7,7 @@ using System.Text;
 using Tmds.Linux;
 using static Tmds.Linux.LibC;
 
-namespace MiniDocker.Engine
+namespace MiniDocker.Engine.Images
 {
     /// <summary>
     /// The merged view overlayfs would show for a stack of layer directories (top first), computed
@@ -97,125 +97,5 @@ namespace MiniDocker.Engine
         }
 
         private static string Join(string a, string b) => a.Length == 0 ? b : a + "/" + b;
-    }
-
-    /// <summary>Writes directory trees as tar streams: a merged view (export, folder import) or one layer with its whiteouts as OCI .wh. entries (commit).</summary>
-    public static class FilesystemTar
-    {
-        /// <summary>The merged view of LAYERS (top first) as a tar: what a container sees, without whiteouts.</summary>
-        public static void WriteMerged(IReadOnlyList<string> layersTopFirst, Stream output)
-        {
-            var fs = new LayeredFilesystem(layersTopFirst);
-            using var writer = new TarWriter(output, TarEntryFormat.Pax, leaveOpen: true);
-            var links = new Dictionary<(ulong, ulong), string>();
-            var root = fs.Root;
-            writer.WriteEntry(Entry(root, "./", TarEntryType.Directory));
-            Walk(fs, root, writer, links);
-        }
-
-        private static void Walk(LayeredFilesystem fs, LayeredFilesystem.Node dir, TarWriter writer, Dictionary<(ulong, ulong), string> links)
-        {
-            foreach (var name in fs.List(dir))
-            {
-                if (fs.Child(dir, name) is not LayeredFilesystem.Node node) continue;
-                WriteNode(node, writer, links);
-                if (node.IsDirectory) Walk(fs, node, writer, links);
-            }
-        }
-
-        /// <summary>One layer directory as an OCI layer tar: overlay whiteouts become .wh.NAME, opaque directories get .wh..wh..opq.</summary>
-        public static void WriteLayer(string layerDir, Stream output)
-        {
-            using var writer = new TarWriter(output, TarEntryFormat.Pax, leaveOpen: true);
-            var links = new Dictionary<(ulong, ulong), string>();
-            WriteLayerDirectory(layerDir, "", writer, links);
-        }
-
-        private static void WriteLayerDirectory(string host, string path, TarWriter writer, Dictionary<(ulong, ulong), string> links)
-        {
-            if (path.Length > 0 && LayeredFilesystem.IsOpaque(host))
-                writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, path + "/.wh..wh..opq") { ModificationTime = DateTimeOffset.UnixEpoch });
-            foreach (var entry in Directory.EnumerateFileSystemEntries(host).OrderBy(e => e, StringComparer.Ordinal))
-            {
-                string name = Path.GetFileName(entry);
-                string rel = path.Length == 0 ? name : path + "/" + name;
-                if (LayeredFilesystem.Lstat(entry) is not stat st) continue;
-                var node = new LayeredFilesystem.Node(rel, new[] { entry }, st);
-                if (LayerDirectory.IsWhiteout(st))
-                {
-                    // A fixed mtime (not the default "now"): the same layer always makes the same tar, so a push of it is skipped.
-                    writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, (path.Length == 0 ? "" : path + "/") + ".wh." + name) { ModificationTime = DateTimeOffset.UnixEpoch });
-                    continue;
-                }
-                WriteNode(node, writer, links);
-                if (node.IsDirectory) WriteLayerDirectory(entry, rel, writer, links);
-            }
-        }
-
-        private static void WriteNode(LayeredFilesystem.Node node, TarWriter writer, Dictionary<(ulong, ulong), string> links)
-        {
-            var st = node.Stat;
-            switch (node.Type)
-            {
-                case LayerDirectory.S_IFDIR:
-                    writer.WriteEntry(Entry(node, node.Path + "/", TarEntryType.Directory));
-                    break;
-                case LayerDirectory.S_IFLNK:
-                    var link = Entry(node, node.Path, TarEntryType.SymbolicLink);
-                    link.LinkName = new FileInfo(node.HostPath).LinkTarget ?? "";
-                    writer.WriteEntry(link);
-                    break;
-                case LayerDirectory.S_IFREG:
-                    var key = ((ulong)st.st_dev, (ulong)st.st_ino);
-                    if (st.st_nlink > 1 && links.TryGetValue(key, out var first))
-                    {
-                        var hard = Entry(node, node.Path, TarEntryType.HardLink);
-                        hard.LinkName = first;
-                        writer.WriteEntry(hard);
-                        break;
-                    }
-                    if (st.st_nlink > 1) links[key] = node.Path;
-                    var file = Entry(node, node.Path, TarEntryType.RegularFile);
-                    using (var data = OpenNoFollow(node.HostPath))
-                    {
-                        file.DataStream = data;
-                        writer.WriteEntry(file);
-                    }
-                    break;
-                case LayerDirectory.S_IFIFO:
-                    writer.WriteEntry(Entry(node, node.Path, TarEntryType.Fifo));
-                    break;
-                case LayerDirectory.S_IFCHR:
-                case 0x6000: // S_IFBLK
-                    var dev = Entry(node, node.Path, node.Type == LayerDirectory.S_IFCHR ? TarEntryType.CharacterDevice : TarEntryType.BlockDevice);
-                    ulong rdev = st.st_rdev;
-                    dev.DeviceMajor = (int)(((rdev >> 8) & 0xfff) | ((rdev >> 32) & ~0xfffUL));
-                    dev.DeviceMinor = (int)((rdev & 0xff) | ((rdev >> 12) & ~0xffUL));
-                    writer.WriteEntry(dev);
-                    break;
-            }
-        }
-
-        private static PaxTarEntry Entry(LayeredFilesystem.Node node, string name, TarEntryType type)
-        {
-            var st = node.Stat;
-            return new PaxTarEntry(type, name)
-            {
-                Mode = (UnixFileMode)((int)st.st_mode & 0xFFF),
-                Uid = (int)(uint)st.st_uid,
-                Gid = (int)(uint)st.st_gid,
-                ModificationTime = DateTimeOffset.FromUnixTimeSeconds(st.st_mtim.tv_sec).AddTicks(st.st_mtim.tv_nsec / 100),
-            };
-        }
-
-        /// <summary>Opens a regular file for reading without following a symlink (a running container may swap one in).</summary>
-        private static unsafe FileStream OpenNoFollow(string path)
-        {
-            byte[] p = LayerDirectory.Name(path);
-            int fd;
-            fixed (byte* pp = p) fd = open(pp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0);
-            if (fd < 0) throw LayerDirectory.Failure("open", path, errno);
-            return new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle((IntPtr)fd, ownsHandle: true), FileAccess.Read, 1 << 16);
-        }
     }
 }

@@ -1,7 +1,7 @@
 using System;
 using System.IO;
 
-namespace MiniDocker.Engine
+namespace MiniDocker.Engine.Images
 {
     /// <summary>Base of the engine's forward-only read streams: a subclass writes Read(Span); the rest is refused.</summary>
     internal abstract class ReadOnlyStream : Stream

@@ -1,8 +1,8 @@
 using System.Collections.Generic;
 using System.Linq;
-using static MiniDocker.Engine.LaunchPlan;
+using static MiniDocker.Engine.Launch.LaunchPlan;
 
-namespace MiniDocker.Engine
+namespace MiniDocker.Engine.Launch
 {
     /// <summary>The policy: what a container's launch plan contains (mounts, devices, environment).</summary>
     public static class ContainerPlan

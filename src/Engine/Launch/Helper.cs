@@ -3,7 +3,7 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.IO;
 
-namespace MiniDocker.Engine
+namespace MiniDocker.Engine.Launch
 {
     /// <summary>What mdhelper said after launching: the monitor and init PIDs, or the first failed step.</summary>
     public sealed class HelperReport

@@ -2,7 +2,7 @@ using System;
 using System.IO;
 using System.Runtime.InteropServices;
 
-namespace MiniDocker.Engine
+namespace MiniDocker.Engine.Launch
 {
     /// <summary>
     /// Finds the mdhelper for this process's architecture and makes sure it can run. The module carries

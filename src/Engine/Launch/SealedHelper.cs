@@ -5,7 +5,7 @@ using System.Text;
 using Tmds.Linux;
 using static Tmds.Linux.LibC;
 
-namespace MiniDocker.Engine
+namespace MiniDocker.Engine.Launch
 {
     /// <summary>
     /// The helper runs from a sealed memfd copy, never from its file (CVE-2019-5736): a process in a

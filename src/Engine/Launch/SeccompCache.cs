@@ -4,7 +4,7 @@ using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace MiniDocker.Engine
+namespace MiniDocker.Engine.Launch
 {
     /// <summary>
     /// Compiling a seccomp profile to BPF costs the helper ~10 ms per start; the compiled program depends

@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 using System.IO;
-using static MiniDocker.Engine.LaunchPlan;
+using static MiniDocker.Engine.Launch.LaunchPlan;
 
 namespace MiniDocker.Engine.Networking
 {

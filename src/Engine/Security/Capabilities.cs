@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 
-namespace MiniDocker.Engine
+namespace MiniDocker.Engine.Security
 {
     /// <summary>Linux capabilities by name, Docker's default set, and -CapAdd/-CapDrop/-Privileged as one bit mask.</summary>
     public static class Capabilities

@@ -4,7 +4,7 @@ using System.Linq;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 
-namespace MiniDocker.Engine
+namespace MiniDocker.Engine.Security
 {
     /// <summary>One seccomp rule as the helper takes it: syscall, action, and argument conditions that must all hold.</summary>
     public sealed record SeccompRule(string Syscall, string Action, string Conditions = "");

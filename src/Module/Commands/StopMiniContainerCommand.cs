@@ -30,7 +30,7 @@ namespace MiniDocker.Commands
         {
             // A bad signal fails before any container is touched.
             if (Signal != null)
-                try { MiniDocker.Engine.Signals.Parse(Signal); }
+                try { MiniDocker.Engine.Containers.Signals.Parse(Signal); }
                 catch (MiniDocker.Engine.MiniDockerException e) { ThrowTerminatingError(ToErrorRecord(e, Signal)); }
         }
 

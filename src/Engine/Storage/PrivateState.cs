@@ -1,7 +1,7 @@
 using System;
 using System.IO;
 
-namespace MiniDocker.Engine
+namespace MiniDocker.Engine.Storage
 {
     /// <summary>
     /// State belongs to root alone: 0700 directories, 0600 files. An upper layer may hold a setuid-root

@@ -1,7 +1,7 @@
 using System;
 using System.IO;
 
-namespace MiniDocker.Engine
+namespace MiniDocker.Engine.Kernel
 {
     /// <summary>Facts about a host process read from /proc, so a recycled PID is never mistaken for ours.</summary>
     public static class ProcessInfo

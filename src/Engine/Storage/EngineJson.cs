@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using MiniDocker.Engine.Networking;
 
-namespace MiniDocker.Engine
+namespace MiniDocker.Engine.Storage
 {
     /// <summary>
     /// Compile-time JSON metadata for the engine's state files, so the NativeAOT mini-docker reads and writes them with

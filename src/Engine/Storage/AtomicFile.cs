@@ -1,7 +1,7 @@
 using System.IO;
 using System.Text;
 
-namespace MiniDocker.Engine
+namespace MiniDocker.Engine.Storage
 {
     /// <summary>Writes that are all-or-nothing: temp file, fsync, rename.</summary>
     public static class AtomicFile

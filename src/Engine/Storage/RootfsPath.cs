@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 
-namespace MiniDocker.Engine
+namespace MiniDocker.Engine.Storage
 {
     /// <summary>
     /// Resolves paths inside a root filesystem as the container will see them: absolute symlinks
