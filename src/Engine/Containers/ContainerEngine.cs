@@ -111,7 +111,7 @@ namespace MiniDocker.Engine
             CleanOrphans();
             CollectDeadLeases();
             var all = _store.Ids().Select(Get).Where(c => c != null).Cast<Container>().OrderBy(c => c.Created).ToList();
-            Names.Repair(all.Where(c => c.State != ContainerState.Dead || c.Error?.StartsWith("State file unreadable", StringComparison.Ordinal) != true));
+            Names.Repair(all);
             return all;
         }
 

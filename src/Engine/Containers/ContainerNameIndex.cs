@@ -109,7 +109,7 @@ namespace MiniDocker.Engine.Containers
                 if (Directory.Exists(scratch)) Directory.Delete(scratch, recursive: true);
                 StateDirectory.Create(scratch);
                 foreach (var id in _store.Ids())
-                    if (_store.Load(id) is { State: not ContainerState.Dead } c && !Exists(Path.Combine(scratch, c.Name)))
+                    if (_store.Load(id) is { } c && !Exists(Path.Combine(scratch, c.Name)))
                         File.CreateSymbolicLink(Path.Combine(scratch, c.Name), id);
                 Directory.Move(scratch, Root);
             }
