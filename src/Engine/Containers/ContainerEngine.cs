@@ -134,9 +134,11 @@ namespace MiniDocker.Engine
         /// <summary>
         /// A stopped record whose cgroup exists: a Start made it and was killed before recording the outcome
         /// (or is still under way in another process, which the container's lock tells apart).
+        /// A Start makes the run directory before the cgroup and removes it after, so without one there is nothing to
+        /// look for: one stat instead of one per hierarchy for a never-started container (listings stay cheap).
         /// </summary>
         private bool StartInterrupted(Container c) =>
-            c.State is not (ContainerState.Running or ContainerState.Paused) && LocateCgroup(c.Id).Directories.Count > 0;
+            c.State is not (ContainerState.Running or ContainerState.Paused) && Directory.Exists(_store.RunDirectoryOf(c.Id)) && LocateCgroup(c.Id).Directories.Count > 0;
 
         /// <summary>The container's cgroup by id alone; none on a host without cgroups (commands that need none still work).</summary>
         private ContainerCgroup LocateCgroup(string id)
