@@ -19,11 +19,12 @@
         'Import-MiniImage', 'Get-MiniImage', 'Remove-MiniImage', 'Export-MiniContainer', 'ConvertTo-MiniImage',
         'Invoke-MiniContainer', 'Enter-MiniContainer',
         'New-MiniNetwork', 'Get-MiniNetwork', 'Remove-MiniNetwork',
-        'Receive-MiniImage', 'Send-MiniImage', 'Add-MiniImageTag', 'Connect-MiniRegistry', 'Disconnect-MiniRegistry',
-        'Rename-MiniContainer', 'Get-MiniSystemInfo'
+        'Receive-MiniImage', 'Send-MiniImage', 'Add-MiniImageTag', 'Connect-MiniRegistry', 'Disconnect-MiniRegistry', 'Save-MiniImage',
+        'Rename-MiniContainer', 'Get-MiniSystemInfo',
+        'Restart-MiniContainer', 'Copy-MiniContainerItem', 'Get-MiniContainerChange', 'Clear-MiniSystem', 'Get-MiniEvent'
     )
     FunctionsToExport    = @()
-    AliasesToExport      = @('Pull-MiniImage', 'Request-MiniImage', 'Push-MiniImage', 'Tag-MiniImage', 'Login-MiniRegistry', 'Logout-MiniRegistry')
+    AliasesToExport      = @('Pull-MiniImage', 'Request-MiniImage', 'Push-MiniImage', 'Tag-MiniImage', 'Login-MiniRegistry', 'Logout-MiniRegistry', 'Export-MiniImage', 'Prune-MiniSystem')
     VariablesToExport    = @()
     # No HelpInfoUri: the help ships in the module (en-US), so Update-Help has nothing to fetch.
     PrivateData          = @{

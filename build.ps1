@@ -63,7 +63,7 @@ foreach ($f in 'MiniDocker.PowerShell.dll', 'MiniDocker.Engine.dll', 'ZstdSharp.
 Copy-Item (Join-Path $repo 'MiniDocker.psd1') $moduleDir
 Copy-Item (Join-Path $repo 'src/Module/MiniDocker.format.ps1xml'), (Join-Path $repo 'src/Module/MiniDocker.types.ps1xml') $moduleDir
 Copy-Item (Join-Path $repo 'LICENSE') $moduleDir
-Copy-Item (Join-Path $repo 'src/Module/help/about_MiniDocker.help.txt') (Join-Path $moduleDir 'en-US')
+Copy-Item (Join-Path $repo 'src/Module/help/about_MiniDocker*.help.txt') (Join-Path $moduleDir 'en-US')
 # Per architecture (the module's initializer picks by RuntimeInformation.ProcessArchitecture): the
 # static helper, and Tmds.LibC, whose struct layouts differ between x64 and arm64.
 $assets = Get-Content (Join-Path $repo 'src/Engine/obj/project.assets.json') -Raw | ConvertFrom-Json -AsHashtable

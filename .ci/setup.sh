@@ -55,6 +55,7 @@ command -v mmdebstrap >/dev/null || need_apt+=(mmdebstrap)   # the fresh-root st
 command -v crun >/dev/null || need_apt+=(crun)
 command -v runc >/dev/null || need_apt+=(runc)
 command -v hyperfine >/dev/null || need_apt+=(hyperfine)
+[ -x /usr/bin/time ] || need_apt+=(time)   # bench/registry.ps1: peak memory (GNU time -f %M)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: apt-get install ${need_apt[*]}"
   if [ -n "$add_arch" ]; then echo "setup: dpkg --add-architecture $add_arch"; dpkg --add-architecture "$add_arch"; fi

@@ -43,6 +43,12 @@ namespace MiniDocker.Engine
         public string DefaultNetwork { get; set; } =
             Environment.GetEnvironmentVariable("MINIDOCKER_DEFAULT_NETWORK") is { Length: > 0 } n ? n : "none";
 
+        /// <summary>
+        /// Told each step the engine takes (cgroup paths, the launch plan, timings), for a caller's verbose output.
+        /// Called on the thread that called the engine, or on a worker thread of an operation that runs several at once.
+        /// </summary>
+        public Action<string>? Trace { get; set; }
+
         public string ContainersRoot => Path.Combine(StateRoot, "containers");
         public string SeccompCacheRoot => Path.Combine(StateRoot, "seccomp");
         public string RunContainersRoot => Path.Combine(RunRoot, "containers");

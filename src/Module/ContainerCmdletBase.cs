@@ -14,7 +14,29 @@ namespace MiniDocker
         private readonly CancellationTokenSource _cancel = new();
         private ContainerEngine? _engine;
 
-        protected ContainerEngine Engine => _engine ??= new ContainerEngine();
+        protected ContainerEngine Engine => _engine ??= NewEngine();
+
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _traced = new();
+        private int _pipelineThread;
+
+        /// <summary>An engine whose steps (cgroup paths, the launch plan, timings) become this cmdlet's -Verbose messages.</summary>
+        private ContainerEngine NewEngine()
+        {
+            _pipelineThread = Environment.CurrentManagedThreadId;
+            return new ContainerEngine(new EngineOptions { Trace = TraceToVerbose });
+        }
+
+        // Only the pipeline thread may write: a step reported from a worker (StopMany) waits for the next one that comes here.
+        private void TraceToVerbose(string message)
+        {
+            _traced.Enqueue(message);
+            if (Environment.CurrentManagedThreadId != _pipelineThread) return;
+            try
+            {
+                while (_traced.TryDequeue(out var m)) WriteVerbose(m);
+            }
+            catch (RuntimeException) { }   // stopping, or $VerbosePreference = 'Stop': a trace must never break the engine's step
+        }
 
         /// <summary>Cancelled when the user presses Ctrl+C: waits and follows end at once.</summary>
         protected CancellationToken Cancellation => _cancel.Token;
@@ -40,7 +62,7 @@ namespace MiniDocker
         }
 
         protected static ErrorRecord ToErrorRecord(MiniDockerException e, object? target = null) =>
-            new(e, e.ErrorId, Category(e.Kind), target ?? e.Target);
+            new(e.WordedBy(PowerShellWords.Parameter, PowerShellWords.Cmdlet), e.ErrorId, Category(e.Kind), target ?? e.Target);
 
         protected static ErrorCategory Category(FailureKind kind) => kind switch
         {

@@ -21,7 +21,7 @@ BeforeAll {
     New-Item -ItemType Directory -Force $env:XDG_RUNTIME_DIR | Out-Null
     $script:registries = [System.Collections.Generic.List[object]]::new()
 
-    function Start-TestRegistry([string]$Name, [string]$Auth = '', [string]$Tls = '') {
+    function Start-TestRegistry([string]$Name, [string]$Auth = '', [string]$Tls = '', [string]$Address = '127.0.0.1') {
         $dir = Join-Path $work $Name
         New-Item -ItemType Directory -Force (Join-Path $dir 'data') | Out-Null
         $listener = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
@@ -31,7 +31,7 @@ BeforeAll {
 version: 0.1
 log: {level: warn}
 storage: {filesystem: {rootdirectory: $dir/data}, delete: {enabled: true}}
-http: {addr: 127.0.0.1:$port$Tls}
+http: {addr: ${Address}:$port$Tls}
 $Auth
 "@
         $p = Start-Process docker-registry -ArgumentList 'serve', $config -RedirectStandardOutput (Join-Path $dir 'access.log') -RedirectStandardError (Join-Path $dir 'error.log') -PassThru
@@ -39,9 +39,9 @@ $Auth
         $deadline = [DateTime]::UtcNow.AddSeconds(30)
         while ($true) {
             $client = [Net.Sockets.TcpClient]::new()
-            try { $client.Connect('127.0.0.1', $port); break } catch { if ([DateTime]::UtcNow -gt $deadline -or $p.HasExited) { throw "docker-registry did not start: $(Get-Content -Raw (Join-Path $dir 'error.log'))" }; Start-Sleep -Milliseconds 100 } finally { $client.Dispose() }
+            try { $client.Connect($Address, $port); break } catch { if ([DateTime]::UtcNow -gt $deadline -or $p.HasExited) { throw "docker-registry did not start: $(Get-Content -Raw (Join-Path $dir 'error.log'))" }; Start-Sleep -Milliseconds 100 } finally { $client.Dispose() }
         }
-        [pscustomobject]@{ Process = $p; Host = "127.0.0.1:$port"; Dir = $dir; Data = Join-Path $dir 'data/docker/registry/v2' }
+        [pscustomobject]@{ Process = $p; Host = "${Address}:$port"; Dir = $dir; Data = Join-Path $dir 'data/docker/registry/v2' }
     }
 
     # The token server and the redirecting proxy (tests/tools/registry-helper.py); returns the ports it listens on.
@@ -210,6 +210,28 @@ Describe 'Receive-MiniImage pulls from a real registry' {
             Should -Throw -ErrorId 'RegistryPlatformNotFound,MiniDocker.Commands.ReceiveMiniImageCommand' -ExpectedMessage '*linux/amd64, linux/arm64/v8*'
     }
 
+    It 'imports this machine''s platform from a multi-platform OCI layout, or the one -Platform names' {
+        $multiLayout = Join-Path $work 'multi-layout'
+        $out = skopeo copy --quiet --all --src-tls-verify=false "docker://$($reg.Host)/test/multi:v1" "oci:${multiLayout}:v1" 2>&1
+        $LASTEXITCODE | Should -Be 0 -Because "$out"
+        Invoke-ImageContainer (Import-MiniImage $multiLayout -Name 'imported/multi:host').ToString() 'cat', '/arch' | Should -Be 'amd64'
+        Invoke-ImageContainer (Import-MiniImage $multiLayout -Name 'imported/multi:arm' -Platform linux/arm64).ToString() | Should -Be 'arm64'
+        $before = Get-StoreState
+        { Import-MiniImage $multiLayout -Name 'imported/multi:s390x' -Platform linux/s390x -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ImagePlatformNotFound,MiniDocker.Commands.ImportMiniImageCommand' -ExpectedMessage '*linux/amd64, linux/arm64/v8*'
+        Get-StoreState | Should -Be $before
+    }
+
+    It 'pulls every tag of a repository with -AllTags, and refuses -AllTags with a tag' {
+        $all = @(Receive-MiniImage "$($reg.Host)/test/app" -AllTags)
+        @($all | ForEach-Object ToString) | Should -Be @("$($reg.Host)/test/app:v1", "$($reg.Host)/test/app:v2")
+        $tags = (skopeo list-tags --tls-verify=false "docker://$($reg.Host)/test/app" | ConvertFrom-Json).Tags | Sort-Object
+        @($all.Tag) | Should -Be @($tags)
+        Invoke-ImageContainer "$($reg.Host)/test/app:v2" 'cat', '/data/v2' | Should -Be 'second'
+        { Receive-MiniImage "$($reg.Host)/test/app:v1" -AllTags -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidImageReference,MiniDocker.Commands.ReceiveMiniImageCommand' -ExpectedMessage '*-AllTags takes a repository*'
+        { Receive-MiniImage "$($reg.Host)/test/none" -AllTags -ErrorAction Stop } | Should -Throw -ErrorId 'RegistryImageNotFound,MiniDocker.Commands.ReceiveMiniImageCommand'
+    }
+
     It 'reads zstd and uncompressed layers' {
         Invoke-ImageContainer (Receive-MiniImage "$($reg.Host)/test/zstd:v1").ToString() | Should -Be 'zstd'
     }
@@ -240,6 +262,41 @@ Describe 'Receive-MiniImage pulls from a real registry' {
             Should -Throw -ErrorId 'RegistryDigestMismatch,MiniDocker.Commands.ReceiveMiniImageCommand' -ExpectedMessage "*$($victim.Descriptor.digest)*"
         Get-StoreState | Should -Be $before
         @(Get-ChildItem -Force $layers -Filter '.tmp-*').Count | Should -Be 0
+    }
+
+    It 'resumes a layer whose connection drops midway, fetching only the rest (Range)' {
+        $log = Join-Path $work 'cut.log'
+        $proxy = (Start-TestHelper 'redirect', '--upstream', $reg.Host, '--log', $log, '--cut')[0]
+        Get-MiniImage | Remove-MiniImage -Force -Confirm:$false
+        Test-Path (Join-Path $layers $base.DiffId.Substring(7)) | Should -BeFalse
+        $seen = Receive-MiniImage "127.0.0.1:$proxy/test/app:v1" -Verbose 4>&1
+        $i = $seen | Where-Object { $_ -is [MiniDocker.Image] }
+        # The base layer: a first answer cut halfway, then one request for the rest, which is all it sent.
+        $size = $base.Descriptor.size
+        $lines = @(Get-Content $log | Where-Object { $_ -like "* $($base.Descriptor.digest) *" })
+        $lines.Count | Should -Be 2 -Because ($lines -join "`n")
+        $lines[0] -match 'range=- sent=(\d+)$' | Should -BeTrue -Because $lines[0]
+        $first = [long]$Matches[1]
+        $first | Should -BeGreaterThan 0
+        $first | Should -BeLessThan $size
+        $lines[1] | Should -BeLike "* range=bytes=$first- sent=$($size - $first)"
+        "$($seen | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] })" | Should -Match "dropped at byte $first of $size"
+        # What was stored is the verified layer (its diff_id checked), and the image runs.
+        Test-Path (Join-Path $layers $base.DiffId.Substring(7)) | Should -BeTrue
+        Invoke-ImageContainer $i.ToString() | Should -Be @('amd64', 'bar in /data as 0')
+    }
+    It 'gives up on a layer whose connection drops again and again without progress: RegistryUnreachable, nothing stored' {
+        $log = Join-Path $work 'drop.log'
+        $proxy = (Start-TestHelper 'redirect', '--upstream', $reg.Host, '--log', $log, '--drop')[0]
+        Get-MiniImage | Remove-MiniImage -Force -Confirm:$false
+        { Receive-MiniImage "127.0.0.1:$proxy/test/app:v1" -ErrorAction Stop } |
+            Should -Throw -ErrorId 'RegistryUnreachable,MiniDocker.Commands.ReceiveMiniImageCommand' -ExpectedMessage "*$($base.Descriptor.digest) dropped 6 times*"
+        # The first answer and five resumes, each from byte 0.
+        @(Get-Content $log | Where-Object { $_ -like "* $($base.Descriptor.digest) *" }).Count | Should -Be 6
+        @(Get-MiniImage).Count | Should -Be 0
+        @(Get-ChildItem -Force $layers -Filter '.tmp-*').Count | Should -Be 0
+        # The small layer, complete and verified beside it, may stay (as after Ctrl+C); the dropped one may not.
+        @(Get-ChildItem -Force $layers).Name | Where-Object { $_ -ne $amd.DiffId.Substring(7) } | Should -BeNullOrEmpty
     }
 }
 
@@ -287,6 +344,98 @@ Describe 'Send-MiniImage pushes to a real registry' {
         $back = Receive-MiniImage "$($reg.Host)/pushed/app:v1"
         $back.Id | Should -Be (Get-Sha256 $config)
         Invoke-ImageContainer $back.ToString() sh, -c, 'cat /pushed/file; ls /etc/os-release 2>&1 || echo gone' | Should -Be @('yes', 'ls: /etc/os-release: No such file or directory', 'gone')
+    }
+}
+
+Describe 'Save-MiniImage writes what docker load, skopeo and Import-MiniImage read' {
+    BeforeAll {
+        $script:saveDir = Join-Path $work 'save'
+        New-Item -ItemType Directory -Force $saveDir | Out-Null
+        $script:pulled = Receive-MiniImage "$($reg.Host)/test/app:v2"
+        # skopeo reads a layout through the transport FORMAT names; it checks every blob against its digest as it copies.
+        function Test-SkopeoReads([string]$Source) {
+            $copy = Join-Path $saveDir "copy-$([guid]::NewGuid().ToString('n'))"
+            $out = skopeo copy --quiet $Source "oci:${copy}:x" 2>&1
+            $LASTEXITCODE | Should -Be 0 -Because "skopeo copy $Source -> $out"
+            $config = Join-Path $saveDir 'skopeo-config.json'
+            skopeo inspect --raw --config $Source > $config
+            [pscustomobject]@{ ConfigDigest = Get-Sha256 $config; Layers = @((skopeo inspect $Source | ConvertFrom-Json).Layers) }
+        }
+    }
+
+    It 'writes <Format> that skopeo copies and Import-MiniImage reads back with the same digests, and that runs' -ForEach @(
+        @{ Format = 'DockerArchive'; File = 'app.tar'; Transport = 'docker-archive:{0}'; LayerType = 'application/vnd.oci.image.layer.v1.tar' }
+        @{ Format = 'OciArchive'; File = 'app-oci.tar'; Transport = 'oci-archive:{0}:v2'; LayerType = 'application/vnd.oci.image.layer.v1.tar+gzip' }
+        @{ Format = 'OciLayout'; File = 'app-layout'; Transport = 'oci:{0}:v2'; LayerType = 'application/vnd.oci.image.layer.v1.tar+gzip' }
+    ) {
+        $path = Join-Path $saveDir $File
+        $out = $pulled | Save-MiniImage -Path $path -Format $Format
+        $out.FullName | Should -Be $path
+        $read = Test-SkopeoReads ($Transport -f $path)
+        $read.Layers.Count | Should -Be 3
+        # The layout's own index and manifest, read as files: the blobs skopeo checked are the ones listed.
+        $blobs = if ($Format -eq 'OciLayout') { $path } else { $x = Join-Path $saveDir "x-$Format"; New-Item -ItemType Directory -Force $x | Out-Null; tar -C $x -xf $path; $x }
+        $index = Get-Content -Raw (Join-Path $blobs 'index.json') | ConvertFrom-Json
+        $index.manifests.Count | Should -Be 1
+        $index.manifests[0].annotations.'org.opencontainers.image.ref.name' | Should -Be 'v2'
+        $index.manifests[0].annotations.'io.containerd.image.name' | Should -Be "$($reg.Host)/test/app:v2"
+        $manifestFile = Join-Path $blobs "blobs/sha256/$($index.manifests[0].digest.Substring(7))"
+        Get-Sha256 $manifestFile | Should -Be $index.manifests[0].digest.Substring(7)
+        $manifest = Get-Content -Raw $manifestFile | ConvertFrom-Json
+        $manifest.config.digest | Should -Be "sha256:$($read.ConfigDigest)"
+        @($manifest.layers.digest) | Should -Be $read.Layers
+        @($manifest.layers.mediaType | Select-Object -Unique) | Should -Be $LayerType
+        if ($Format -eq 'DockerArchive') {
+            $docker = Get-Content -Raw (Join-Path $blobs 'manifest.json') | ConvertFrom-Json
+            $docker[0].RepoTags | Should -Be "$($reg.Host)/test/app:v2"
+            $docker[0].Config | Should -Be "blobs/sha256/$($read.ConfigDigest)"
+            @($docker[0].Layers) | Should -Be @($read.Layers | ForEach-Object { "blobs/sha256/$($_.Substring(7))" })
+        }
+        # Imported back: the archive's config is the image id; the container sees the same files and config.
+        $back = Import-MiniImage $path -Name "saved/$($Format.ToLowerInvariant()):1"
+        $back.Id | Should -Be $read.ConfigDigest
+        Invoke-ImageContainer $back.ToString() | Should -Be @('amd64', 'bar in /data as 0')
+        Invoke-ImageContainer $back.ToString() 'cat', '/data/v2' | Should -Be 'second'
+        @(Get-ChildItem -Force $saveDir -Filter '.*tmp-*').Count | Should -Be 0
+    }
+
+    It 'keeps the platform of an image pulled for another one (arm64/v8), as the config says' {
+        $arm = Receive-MiniImage "$($reg.Host)/test/multi:v1" -Platform linux/arm64/v8
+        $arm.Platform | Should -Be 'linux/arm64/v8'
+        $path = Join-Path $saveDir 'arm.tar'
+        $arm | Save-MiniImage -Path $path | Out-Null
+        $config = Join-Path $saveDir 'arm-config.json'
+        skopeo inspect --raw --config "docker-archive:$path" > $config
+        $c = Get-Content -Raw $config | ConvertFrom-Json
+        "$($c.os)/$($c.architecture)/$($c.variant)" | Should -Be 'linux/arm64/v8'
+        (Import-MiniImage $path -Name 'saved/arm:1').Platform | Should -Be 'linux/arm64/v8'
+    }
+
+    It 'puts several images in one docker archive, each under its name' {
+        $one = Import-MiniImage $env:MINIDOCKER_TEST_ROOTFS -Name 'save/one:1'
+        $path = Join-Path $saveDir 'two.tar'
+        Save-MiniImage 'save/one:1', $pulled.ToString() -Path $path | Out-Null
+        $x = Join-Path $saveDir 'x-two'
+        New-Item -ItemType Directory -Force $x | Out-Null
+        tar -C $x -xf $path
+        $docker = Get-Content -Raw (Join-Path $x 'manifest.json') | ConvertFrom-Json
+        @($docker.RepoTags) | Should -Be @('save/one:1', "$($reg.Host)/test/app:v2")
+        # Each blob once: the layers and configs manifest.json names, and the two manifests.
+        @(Get-ChildItem (Join-Path $x 'blobs/sha256')).Count | Should -Be (@($docker.Layers + $docker.Config | Select-Object -Unique).Count + 2)
+        (Test-SkopeoReads "docker-archive:${path}:save/one:1").Layers.Count | Should -Be 1
+    }
+
+    It 'refuses a non-empty layout folder, a missing image or folder, and leaves nothing behind' {
+        $full = Join-Path $saveDir 'full'
+        New-Item -ItemType Directory -Force $full | Out-Null
+        Set-Content (Join-Path $full 'keep') 'mine'
+        { $pulled | Save-MiniImage -Path $full -Format OciLayout -ErrorAction Stop } | Should -Throw -ErrorId 'ExportPathExists,MiniDocker.Commands.SaveMiniImageCommand'
+        @(Get-ChildItem $full).Name | Should -Be 'keep'
+        { Save-MiniImage 'no/such:image' -Path (Join-Path $saveDir 'none.tar') -ErrorAction Stop } | Should -Throw -ErrorId 'ImageNotFound,MiniDocker.Commands.SaveMiniImageCommand'
+        { $pulled | Save-MiniImage -Path (Join-Path $saveDir 'no/such/dir.tar') -ErrorAction Stop } | Should -Throw -ErrorId 'ExportDirectoryNotFound,MiniDocker.Commands.SaveMiniImageCommand'
+        Test-Path (Join-Path $saveDir 'none.tar') | Should -BeFalse
+        @(Get-ChildItem -Force $saveDir -Filter '.*tmp-*').Count | Should -Be 0
+        @(Get-ChildItem -Force (Join-Path $env:MINIDOCKER_ROOT 'images') -Filter '.save-*').Count | Should -Be 0
     }
 }
 
@@ -401,6 +550,34 @@ echo '{"ServerURL":"$($authReg.Host)","Username":"tester","Secret":"s3cret-Pa55"
         try { (Receive-MiniImage "$($authReg.Host)/private/app:v1").Tag | Should -Be 'v1' }
         finally { $env:DOCKER_CONFIG = Join-Path $work 'docker'; $env:PATH = $savedPath }
         Get-Content $asked | Should -Be "get $($authReg.Host)"
+    }
+}
+
+Describe 'A plain-HTTP registry that is not on this machine (MINIDOCKER_INSECURE_REGISTRIES)' {
+    BeforeAll {
+        # A non-loopback address, made only inside the suites' own network namespace (Invoke-PesterSuite's unshare).
+        if (-not $env:MINIDOCKER_TEST_PARENT_NETNS -or (Get-Item "/proc/$PID/ns/net").Target -eq $env:MINIDOCKER_TEST_PARENT_NETNS) { throw 'Run this suite through Invoke-PesterSuite.ps1: it needs a network namespace of its own.' }
+        ip addr add 10.213.77.1/32 dev lo
+        if ($LASTEXITCODE) { throw 'Could not add 10.213.77.1 to lo in the suites'' network namespace.' }
+        $script:farReg = Start-TestRegistry 'far' -Address '10.213.77.1'
+        Push-TestImage $layout 'app' "$($farReg.Host)/test/app:v1"
+    }
+    AfterAll {
+        $env:MINIDOCKER_INSECURE_REGISTRIES = $null
+        ip addr del 10.213.77.1/32 dev lo
+    }
+
+    It 'is refused over HTTPS until the setting lists it by host:port, host or network' {
+        $env:MINIDOCKER_INSECURE_REGISTRIES = $null
+        { Receive-MiniImage "$($farReg.Host)/test/app:v1" -ErrorAction Stop } |
+            Should -Throw -ErrorId 'RegistryTlsFailed,MiniDocker.Commands.ReceiveMiniImageCommand' -ExpectedMessage '*MINIDOCKER_INSECURE_REGISTRIES*'
+        foreach ($entry in $farReg.Host, '10.213.77.1', 'other.example:5000, 10.213.0.0/16') {
+            $env:MINIDOCKER_INSECURE_REGISTRIES = $entry
+            Get-MiniImage | Remove-MiniImage -Force -Confirm:$false
+            Invoke-ImageContainer (Receive-MiniImage "$($farReg.Host)/test/app:v1").ToString() | Should -Be @('amd64', 'bar in /data as 0') -Because "listed as '$entry'"
+        }
+        $env:MINIDOCKER_INSECURE_REGISTRIES = '10.213.78.1, 10.214.0.0/16, 10.213.77.1:1'
+        { Receive-MiniImage "$($farReg.Host)/test/app:v1" -ErrorAction Stop } | Should -Throw -ErrorId 'RegistryTlsFailed,MiniDocker.Commands.ReceiveMiniImageCommand'
     }
 }
 

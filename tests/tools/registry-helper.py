@@ -5,7 +5,10 @@ token:    a distribution token server (docs/spec/auth/token.md): Basic credentia
           out whose x5c certificate is the registry's rootcertbundle; the requested actions are
           granted to the right user, none to anyone else.
 redirect: a proxy in front of a registry that answers every blob GET with a 307 to a second port
-          (another origin) and logs whether that origin was sent an Authorization header.
+          (another origin) and logs whether that origin was sent an Authorization header. That origin
+          honours Range (206); with --cut it drops the connection halfway through the first answer
+          for each blob over 64 KiB (Content-Length promises the whole blob); with --drop it drops
+          every answer for such a blob before its first byte.
 Each writes its port(s) to --port-file once listening, and runs until killed.
 """
 import argparse, base64, datetime, http.client, http.server, json, os, secrets, sys, threading, time, urllib.parse
@@ -78,7 +81,8 @@ def token_server(args):
 
 def redirect_proxy(args):
     upstream_host, upstream_port = args.upstream.rsplit(":", 1)
-    blobs = {}
+    blobs = {}        # redirect key -> (digest, bytes)
+    cut_done = set()  # digests whose first answer was cut
 
     def fetch(method, path, headers, body=None):
         conn = http.client.HTTPConnection(upstream_host, int(upstream_port), timeout=60)
@@ -93,22 +97,34 @@ def redirect_proxy(args):
             pass
 
         def do_GET(self):
+            digest, data = blobs.get(self.path.strip("/"), (None, None))
+            rng = self.headers.get("Range")
+            start = 0
+            if data is not None and rng and rng.startswith("bytes=") and rng.endswith("-"):
+                start = int(rng[6:-1])
+            body = (data or b"")[start:]
+            cut = (args.cut or args.drop) and data is not None and len(data) > 65536 and (args.drop or digest not in cut_done)
+            if cut:
+                cut_done.add(digest)
+            sent = 0 if args.drop and cut else len(body) // 2 if cut else len(body)
             with open(args.log, "a") as f:
-                f.write(("auth=yes" if self.headers.get("Authorization") else "auth=no") + " " + self.path + "\n")
-            data = blobs.get(self.path.strip("/"))
-            self.send_response(200 if data is not None else 404)
-            self.send_header("Content-Length", str(len(data or b"")))
+                f.write(("auth=yes" if self.headers.get("Authorization") else "auth=no") + f" {self.path} {digest} range={rng or '-'} sent={sent}\n")
+            self.send_response(404 if data is None else 206 if start else 200)
+            if start:
+                self.send_header("Content-Range", f"bytes {start}-{len(data) - 1}/{len(data)}")
+            self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            data = data or b""
-            step = 32768 if args.slow else len(data) or 1
-            for i in range(0, len(data), step):   # --slow: 320 KiB/s, so a test can interrupt a pull midway
+            step = 32768 if args.slow else len(body) or 1
+            for i in range(0, sent, step):   # --slow: 320 KiB/s, so a test can interrupt a pull midway
                 try:
-                    self.wfile.write(data[i:i + step])
+                    self.wfile.write(body[i:min(i + step, sent)])
                     self.wfile.flush()
                 except (BrokenPipeError, ConnectionResetError):
                     return
                 if args.slow:
                     time.sleep(0.1)
+            if cut:
+                self.close_connection = True
 
     other = serve(Other)
 
@@ -134,10 +150,11 @@ def redirect_proxy(args):
                 return self.refuse(403, "DENIED", "requested access to the resource is denied")
             headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection")}
             if self.command == "GET" and "/blobs/sha256:" in self.path:
-                r, data = fetch("GET", self.path, headers)
+                # The whole blob from upstream; the other origin answers the Range.
+                r, data = fetch("GET", self.path, {k: v for k, v in headers.items() if k.lower() != "range"})
                 if r.status == 200:
                     key = secrets.token_hex(8)
-                    blobs[key] = data
+                    blobs[key] = (self.path.rsplit("/", 1)[1], data)
                     self.send_response(307)
                     self.send_header("Location", f"http://127.0.0.1:{other.server_address[1]}/{key}")
                     self.send_header("Content-Length", "0")
@@ -182,6 +199,8 @@ def main():
     p.add_argument("--password", default="")
     p.add_argument("--upstream")
     p.add_argument("--slow", action="store_true")
+    p.add_argument("--cut", action="store_true")
+    p.add_argument("--drop", action="store_true")
     args = p.parse_args()
     (token_server if args.mode == "token" else redirect_proxy)(args)
     while True:

@@ -17,8 +17,8 @@ namespace MiniDocker.Engine
         private ImageService ImageService => _imageService ??= new ImageService(Images, () => _store.Ids().Select(_store.Load).Where(c => c != null).Cast<Container>());
 
         /// <inheritdoc cref="ImageService.Import"/>
-        public Image ImportImage(string path, string reference, Action<long, long>? progress = null, Action<string>? warn = null, CancellationToken token = default) =>
-            ImageService.Import(path, reference, progress, warn, token);
+        public Image ImportImage(string path, string reference, Action<long, long>? progress = null, Action<string>? warn = null, CancellationToken token = default, string? platform = null) =>
+            ImageService.Import(path, reference, progress, warn, token, platform);
 
         // The registry partial tags and expands under the store lock it holds.
         private Image Tag(Image image, string reference) => ImageService.Tag(image, reference);

@@ -70,14 +70,14 @@ namespace MiniDocker.Engine.Containers
         /// Re-indexes records whose entry is missing or points elsewhere (a store from before the index, or a hand-edited
         /// one). Takes the store lock only when something needs fixing; best effort, a read never fails because of it.
         /// </summary>
-        public void Repair(IEnumerable<Container> records)
+        public void Repair(IEnumerable<(string Id, string Name)> records)
         {
-            List<Container>? wrong = null;
+            List<(string Id, string Name)>? wrong = null;
             try { EnsureBuilt(storeLocked: false); }
             catch (IOException) { return; }
             catch (UnauthorizedAccessException) { return; }
             foreach (var c in records)
-                if (Target(c.Name) != c.Id) (wrong ??= new List<Container>()).Add(c);
+                if (Target(c.Name) != c.Id) (wrong ??= new List<(string Id, string Name)>()).Add(c);
             if (wrong == null) return;
             try
             {

@@ -24,6 +24,8 @@ namespace MiniDocker
         public long Size { get; set; }
         /// <summary>What it was imported from (file, folder or container).</summary>
         public string Source { get; set; } = "";
+        /// <summary>os/arch[/variant] its config names; null for an image of our own making (this machine's). Kept so a push or save says the same.</summary>
+        public string? Platform { get; set; }
 
         public override string ToString() => Name == "<none>" ? ShortId : Name + ":" + Tag;
     }

@@ -24,6 +24,9 @@ namespace MiniDocker.Engine.Images
         private readonly LayerExtractor _extractor;
         private readonly ImportProgress _progress;
 
+        /// <summary>os/arch[/variant] to take from a multi-platform OCI layout; null for this machine's.</summary>
+        public string? Platform { get; init; }
+
         public ImageImporter(ImageStore store, LayerExtractor extractor, Action<long, long>? progress)
         {
             _store = store;
@@ -75,20 +78,23 @@ namespace MiniDocker.Engine.Images
         private Image FromOciLayout(IBlobs blobs, string source)
         {
             var index = ParseJson(blobs, "index.json", source);
-            var manifest = ResolveManifest(blobs, index, source, depth: 0);
+            var manifest = ResolveManifest(blobs, index, source, Platform ?? Registry.ImagePuller.HostPlatform, depth: 0);
             if (manifest["config"]?["digest"]?.GetValue<string>() is not string config || manifest["layers"] is not JsonArray layers)
                 throw Invalid(source, "the image manifest has no config or layers");
             return FromConfig(blobs, source, BlobPath(config, source), layers.Select(l => BlobPath(l?["digest"]?.GetValue<string>() ?? "", source)).ToList());
         }
 
-        /// <summary>The first image manifest of an index; a multi-platform index is narrowed to linux/amd64.</summary>
-        private static JsonNode ResolveManifest(IBlobs blobs, JsonNode? index, string source, int depth)
+        /// <summary>The first image manifest of an index; a multi-platform index is narrowed to PLATFORM, as a pull narrows it.</summary>
+        private static JsonNode ResolveManifest(IBlobs blobs, JsonNode? index, string source, string platform, int depth)
         {
             if (depth > 4 || index?["manifests"] is not JsonArray manifests || manifests.Count == 0) throw Invalid(source, "index.json lists no image");
-            var chosen = manifests.FirstOrDefault(d => d?["platform"]?["architecture"]?.GetValue<string>() == "amd64" && d?["platform"]?["os"]?.GetValue<string>() == "linux") ?? manifests[0];
+            var chosen = manifests[0];
+            if (manifests.Any(d => d?["platform"] != null))
+                chosen = Registry.PlatformChoice.Choose(manifests, platform, out var available)
+                    ?? throw new MiniDockerException("ImagePlatformNotFound", FailureKind.ObjectNotFound, $"'{source}' has no image for {platform}; it has: {string.Join(", ", available)}. Choose one with -Platform.", source);
             string digest = chosen?["digest"]?.GetValue<string>() ?? "";
             var node = ParseJson(blobs, BlobPath(digest, source), source);
-            return node?["manifests"] is JsonArray ? ResolveManifest(blobs, node, source, depth + 1) : node ?? throw Invalid(source, "empty manifest");
+            return node?["manifests"] is JsonArray ? ResolveManifest(blobs, node, source, platform, depth + 1) : node ?? throw Invalid(source, "empty manifest");
         }
 
         private Image FromConfig(IBlobs blobs, string source, string configPath, List<string> layerPaths)
@@ -129,6 +135,8 @@ namespace MiniDocker.Engine.Images
                     User = c?["User"]?.GetValue<string>() is { Length: > 0 } u ? u : null,
                 },
                 Created = DateTime.TryParse(config["created"]?.GetValue<string>(), null, System.Globalization.DateTimeStyles.AdjustToUniversal, out var t) ? t : DateTime.UtcNow,
+                Platform = config["os"]?.GetValue<string>() is { Length: > 0 } os && config["architecture"]?.GetValue<string>() is { Length: > 0 } arch
+                    ? os + "/" + arch + (config["variant"]?.GetValue<string>() is { Length: > 0 } v ? "/" + v : "") : null,
                 Source = source,
             };
             var hex = diffIds.Select(d => d.StartsWith("sha256:", StringComparison.Ordinal) && d.Length == 71 && d.Skip(7).All(Uri.IsHexDigit) ? d.Substring(7) : throw Invalid(source, $"layer digest '{d}' is not sha256")).ToList();

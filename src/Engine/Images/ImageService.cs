@@ -29,7 +29,7 @@ namespace MiniDocker.Engine.Images
         /// Imports PATH (rootfs tarball or folder, docker save archive, OCI layout) as REFERENCE (name[:tag]).
         /// PROGRESS gets (bytes read, total or -1); WARN gets what was skipped. All or nothing.
         /// </summary>
-        public Image Import(string path, string reference, Action<long, long>? progress = null, Action<string>? warn = null, CancellationToken token = default)
+        public Image Import(string path, string reference, Action<long, long>? progress = null, Action<string>? warn = null, CancellationToken token = default, string? platform = null)
         {
             var (name, tag) = ImageStore.ParseReference(reference);
             string full = Path.GetFullPath(path);
@@ -38,7 +38,7 @@ namespace MiniDocker.Engine.Images
             using (Store.Lock())
             {
                 Store.RemoveTemporaryLayers();
-                var image = new ImageImporter(Store, new LayerExtractor(warn, token), progress).Import(full);
+                var image = new ImageImporter(Store, new LayerExtractor(warn, token), progress) { Platform = platform }.Import(full);
                 return Tag(image, name + ":" + tag);
             }
         }
@@ -61,7 +61,7 @@ namespace MiniDocker.Engine.Images
             foreach (var t in record.Tags)
             {
                 var (name, tag) = ImageStore.ParseReference(t);
-                yield return new Image { Id = record.Id, Tags = record.Tags, Name = name, Tag = tag, RepoDigests = record.RepoDigests, Layers = record.Layers, Config = record.Config, Created = record.Created, Size = record.Size, Source = record.Source };
+                yield return new Image { Id = record.Id, Tags = record.Tags, Name = name, Tag = tag, RepoDigests = record.RepoDigests, Layers = record.Layers, Config = record.Config, Created = record.Created, Size = record.Size, Source = record.Source, Platform = record.Platform };
             }
         }
 
@@ -81,7 +81,7 @@ namespace MiniDocker.Engine.Images
             if (byId.Count == 1) return byId[0].First();
             if (byId.Count > 1)
                 throw new MiniDockerException("AmbiguousImageId", FailureKind.InvalidArgument, $"Image id prefix '{reference}' matches {byId.Count} images; give more characters.", reference);
-            throw new MiniDockerException("ImageNotFound", FailureKind.ObjectNotFound, $"No image '{reference}'; import one with Import-MiniImage.", reference);
+            throw new MiniDockerException("ImageNotFound", FailureKind.ObjectNotFound, (p, op) => $"No image '{reference}'; import one with {op("ImportImage")}.", reference);
         }
 
         /// <summary>
@@ -105,7 +105,7 @@ namespace MiniDocker.Engine.Images
                 var users = usersOf(record.Id);
                 if (users.Count > 0 && !force)
                     throw new MiniDockerException("ImageInUse", FailureKind.InvalidOperation,
-                        $"Image '{image}' is used by container(s) {string.Join(", ", users)}; remove them first or use -Force (their layers stay until they are removed).", image);
+                        (p, op) => $"Image '{image}' is used by container(s) {string.Join(", ", users)}; remove them first or use {p("Force")} (their layers stay until they are removed).", image);
                 Store.Delete(record);
                 Store.CollectLayers(LayersInUse());
             }
@@ -126,15 +126,15 @@ namespace MiniDocker.Engine.Images
         {
             bool hasImage = !string.IsNullOrEmpty(spec.Image), hasRootfs = !string.IsNullOrEmpty(spec.RootFs);
             if (hasImage == hasRootfs)
-                throw new MiniDockerException("RootFsOrImageRequired", FailureKind.InvalidArgument, "Give exactly one of -Image and -RootFs.", spec.Image ?? spec.RootFs);
+                throw new MiniDockerException("RootFsOrImageRequired", FailureKind.InvalidArgument, (p, op) => $"Give exactly one of {p("Image")} and {p("RootFs")}.", spec.Image ?? spec.RootFs);
             if (!hasImage)
             {
                 if (spec.RootFs.Contains('\0'))
-                    throw new MiniDockerException("InvalidRootFs", FailureKind.InvalidArgument, "The -RootFs path contains a NUL character.", spec.RootFs);
+                    throw new MiniDockerException("InvalidRootFs", FailureKind.InvalidArgument, (p, op) => $"The {p("RootFs")} path contains a NUL character.", spec.RootFs);
                 string rootfs = Path.GetFullPath(spec.RootFs);
                 if (File.Exists(rootfs))
                     throw new MiniDockerException("RootFsNotDirectory", FailureKind.InvalidArgument,
-                        $"Root filesystem '{rootfs}' is a file, not a folder; give a rootfs folder, or import an archive first (Import-MiniImage) and use -Image.", rootfs);
+                        (p, op) => $"Root filesystem '{rootfs}' is a file, not a folder; give a rootfs folder, or import an archive first ({op("ImportImage")}) and use {p("Image")}.", rootfs);
                 if (!Directory.Exists(rootfs))
                     throw new MiniDockerException("RootFsNotFound", FailureKind.ObjectNotFound, $"Root filesystem folder '{rootfs}' does not exist.", rootfs);
                 return new RootSource(new[] { rootfs }, null, "rootfs " + rootfs);
@@ -151,7 +151,7 @@ namespace MiniDocker.Engine.Images
         {
             var args = (image.Config.Entrypoint ?? Array.Empty<string>()).Concat(command.Length > 0 ? command : image.Config.Cmd ?? Array.Empty<string>()).ToArray();
             if (args.Length == 0)
-                throw new MiniDockerException("EmptyCommand", FailureKind.InvalidArgument, $"Image '{image}' has no Cmd or Entrypoint: give -Command.", image);
+                throw new MiniDockerException("EmptyCommand", FailureKind.InvalidArgument, (p, op) => $"Image '{image}' has no Cmd or Entrypoint: give {p("Command")}.", image);
             return args;
         }
 

@@ -134,11 +134,10 @@ namespace MiniDocker.Engine.Registry
         {
             string id = Short(blob.Digest);
             _options.Progress?.Invoke(new PullProgress(id, index, count, "Downloading", 0, blob.Size));
-            using var response = await _client.GetBlobAsync(_reference.Repository, blob.Digest, token);
-            if (response.Content.Headers.ContentLength is long length && length != blob.Size)
+            // A dropped connection mid-layer goes on from the byte reached (Range), into the same extraction.
+            await using var body = await ResumingBlobStream.OpenAsync((from, t) => _client.GetBlobAsync(_reference.Repository, blob.Digest, t, from), blob.Digest, blob.Size, _options.Verbose, token);
+            if (body.FirstLength is long length && length != blob.Size)
                 throw DigestMismatch($"layer {blob.Digest}", $"the registry sends {length} bytes, the manifest says {blob.Size}");
-            await using var body = await response.Content.ReadAsStreamAsync(token);
-            using var abort = token.Register(() => response.Dispose());   // a blocked read ends on Ctrl+C
             long reported = 0;
             var verified = new VerifiedBlobStream(body, blob, done =>
             {
@@ -208,32 +207,14 @@ namespace MiniDocker.Engine.Registry
             var a => "linux/" + a.ToString().ToLowerInvariant(),
         };
 
-        /// <summary>
-        /// The manifest digest for the wanted platform: os and architecture must match; a variant given
-        /// must match, except that arm64's v8 also takes an entry without variant (containers/image's rule).
-        /// </summary>
+        /// <summary>The manifest digest for the wanted platform (PlatformChoice's rules).</summary>
         private string ChoosePlatform(JsonArray list)
         {
-            var parts = PlatformText.ToLowerInvariant().Split('/');
-            if (parts.Length is < 2 or > 3 || parts.Any(p => p.Length == 0))
-                throw new MiniDockerException("InvalidPlatform", FailureKind.InvalidArgument, $"Platform '{PlatformText}' is not os/arch[/variant], such as linux/amd64 or linux/arm64/v8.", PlatformText);
-            string os = parts[0], arch = NormalizeArch(parts[1]), variant = parts.Length == 3 ? parts[2] : "";
-            if (arch == "arm64" && variant == "") variant = "v8";
-            var entries = list.OfType<JsonObject>().Select(m => (
-                Digest: m["digest"]?.GetValue<string>() ?? "",
-                Os: m["platform"]?["os"]?.GetValue<string>() ?? "",
-                Arch: NormalizeArch(m["platform"]?["architecture"]?.GetValue<string>() ?? ""),
-                Variant: m["platform"]?["variant"]?.GetValue<string>() ?? "")).ToList();
-            var candidates = entries.Where(e => e.Os == os && e.Arch == arch).ToList();
-            var match = candidates.FirstOrDefault(e => e.Variant == variant);
-            if (match.Digest == null && (variant == "" || (arch == "arm64" && variant == "v8"))) match = candidates.FirstOrDefault(e => e.Variant == "" || variant == "");
-            if (match.Digest == null)
-                throw new MiniDockerException("RegistryPlatformNotFound", FailureKind.ObjectNotFound,
-                    $"{_reference} has no image for {PlatformText}; it has: {string.Join(", ", entries.Where(e => e.Os != "unknown").Select(e => e.Os + "/" + e.Arch + (e.Variant.Length > 0 ? "/" + e.Variant : "")))}. Choose one with -Platform.", _reference.ToString());
-            return match.Digest;
+            var match = PlatformChoice.Choose(list, PlatformText, out var available);
+            if (match?["digest"]?.GetValue<string>() is string digest) return digest;
+            throw new MiniDockerException("RegistryPlatformNotFound", FailureKind.ObjectNotFound,
+                $"{_reference} has no image for {PlatformText}; it has: {string.Join(", ", available)}. Choose one with -Platform.", _reference.ToString());
         }
-
-        private static string NormalizeArch(string a) => a switch { "x86_64" or "x86-64" => "amd64", "aarch64" => "arm64", _ => a };
 
         private static string Short(string digest) => digest.Substring(7, 12);
 

@@ -37,7 +37,7 @@ namespace MiniDocker.Engine.Registry
             _options = options;
         }
 
-        private sealed record Blob(string Digest, long Size, string DiffId);
+        internal sealed record Blob(string Digest, long Size, string DiffId);
 
         /// <summary>Pushes IMAGE; returns the manifest digest (sha256:HEX).</summary>
         public async Task<string> PushAsync(Image image, CancellationToken token)
@@ -89,8 +89,8 @@ namespace MiniDocker.Engine.Registry
             return "sha256:" + Hex(SHA256.HashData(manifestBytes));
         }
 
-        /// <summary>The layer directory as a gzip tar in FILE; its compressed digest and size and its diff_id.</summary>
-        private static Blob WriteLayer(string dir, string file)
+        /// <summary>The layer directory as a gzip tar (or a plain one) in FILE; its blob digest and size and its diff_id.</summary>
+        internal static Blob WriteLayer(string dir, string file, bool gzip = true)
         {
             using var diff = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             using var compressed = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -99,8 +99,15 @@ namespace MiniDocker.Engine.Registry
             using (var output = new FileStream(file, options))
             {
                 var hashedOutput = new HashingWriteStream(output, compressed);
-                using (var gzip = new GZipStream(hashedOutput, CompressionLevel.Fastest, leaveOpen: true))
-                using (var tar = new HashingWriteStream(gzip, diff))
+                if (!gzip)
+                {
+                    FilesystemTar.WriteLayer(dir, hashedOutput);
+                    output.Flush(flushToDisk: true);
+                    string digest = "sha256:" + Hex(compressed.GetHashAndReset());
+                    return new Blob(digest, hashedOutput.Written, digest);
+                }
+                using (var compressor = new GZipStream(hashedOutput, CompressionLevel.Fastest, leaveOpen: true))
+                using (var tar = new HashingWriteStream(compressor, diff))
                     FilesystemTar.WriteLayer(dir, tar);
                 size = hashedOutput.Written;
                 output.Flush(flushToDisk: true);
@@ -108,7 +115,7 @@ namespace MiniDocker.Engine.Registry
             return new Blob("sha256:" + Hex(compressed.GetHashAndReset()), size, "sha256:" + Hex(diff.GetHashAndReset()));
         }
 
-        private static byte[] Config(Image image, List<Blob> blobs)
+        internal static byte[] Config(Image image, List<Blob> blobs)
         {
             var c = image.Config;
             var config = new JsonObject();
@@ -117,7 +124,7 @@ namespace MiniDocker.Engine.Registry
             if (c.Cmd != null) config["Cmd"] = new JsonArray(c.Cmd.Select(e => (JsonNode)JsonValue.Create(e)!).ToArray());
             if (c.WorkingDir != null) config["WorkingDir"] = c.WorkingDir;
             if (c.User != null) config["User"] = c.User;
-            var platform = ImagePuller.HostPlatform.Split('/');
+            var platform = (image.Platform ?? ImagePuller.HostPlatform).Split('/');
             var root = new JsonObject
             {
                 ["created"] = image.Created.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),

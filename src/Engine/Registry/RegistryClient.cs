@@ -65,10 +65,10 @@ namespace MiniDocker.Engine.Registry
         {
             HttpResponseMessage response;
             try { response = await SendRawAsync(new Uri(_base, "v2/"), HttpMethod.Get, null, null, HttpCompletionOption.ResponseContentRead, token); }
-            catch (MiniDockerException e) when (e.ErrorId is "RegistryTlsFailed" or "RegistryUnreachable" && _base.Scheme == "https" && IsLoopback(_base.Host))
+            catch (MiniDockerException e) when (e.ErrorId is "RegistryTlsFailed" or "RegistryUnreachable" && _base.Scheme == "https" && (IsLoopback(_base.Host) || InsecureRegistries.Contains(_registry)))
             {
-                // Docker's rule: a registry on this machine may speak plain HTTP without -Insecure.
-                _verbose?.Invoke($"{_registry}: HTTPS failed ({e.Message}); a loopback registry, so trying plain HTTP");
+                // Docker's rule: a registry on this machine, or one listed as insecure, may speak plain HTTP without -Insecure.
+                _verbose?.Invoke($"{_registry}: HTTPS failed ({e.Message}); {(IsLoopback(_base.Host) ? "a loopback registry" : $"listed in {InsecureRegistries.Variable}")}, so trying plain HTTP");
                 var plain = new UriBuilder(_base) { Scheme = "http", Port = _base.Port }.Uri;
                 HttpResponseMessage? plainResponse = null;
                 try { plainResponse = await SendRawAsync(new Uri(plain, "v2/"), HttpMethod.Get, null, null, HttpCompletionOption.ResponseContentRead, token); }
@@ -120,12 +120,39 @@ namespace MiniDocker.Engine.Registry
             return (ms.ToArray(), mediaType);
         }
 
-        /// <summary>GET of a blob: the response, its body unread (the caller verifies while it reads, and disposes).</summary>
-        public async Task<HttpResponseMessage> GetBlobAsync(string repository, string digest, CancellationToken token)
+        /// <summary>GET of a blob (from byte FROM on, with Range: a 206, or a 200 from a registry that ignores it): the response, its body unread (the caller verifies while it reads, and disposes).</summary>
+        public async Task<HttpResponseMessage> GetBlobAsync(string repository, string digest, CancellationToken token, long from = 0)
         {
-            var response = await SendAsync(repository, $"v2/{repository}/blobs/{digest}", HttpMethod.Get, null, HttpCompletionOption.ResponseHeadersRead, token);
+            var response = await SendAsync(repository, $"v2/{repository}/blobs/{digest}", HttpMethod.Get, null, HttpCompletionOption.ResponseHeadersRead, token, rangeFrom: from);
             if (response.IsSuccessStatusCode) return response;
             using (response) throw await Failure(response, $"blob {digest} of '{repository}'", digest);
+        }
+
+        /// <summary>Every tag of REPOSITORY (GET /v2/NAME/tags/list, following the Link header's next pages), sorted.</summary>
+        public async Task<List<string>> ListTagsAsync(string repository, CancellationToken token)
+        {
+            var tags = new SortedSet<string>(StringComparer.Ordinal);
+            string? path = $"v2/{repository}/tags/list?n=1000";
+            for (int page = 0; path != null && page < 1000; page++)
+            {
+                using var response = await SendAsync(repository, path, HttpMethod.Get, new[] { "application/json" }, HttpCompletionOption.ResponseContentRead, token);
+                ReportRateLimit(response);
+                if (!response.IsSuccessStatusCode) throw await Failure(response, $"the tag list of '{repository}'", repository);
+                try
+                {
+                    var body = JsonNode.Parse(await response.Content.ReadAsStringAsync(token));
+                    foreach (var t in body?["tags"] as JsonArray ?? new JsonArray()) if (t?.GetValue<string>() is { Length: > 0 } tag) tags.Add(tag);
+                }
+                catch (Exception e) when (e is JsonException or InvalidOperationException)
+                {
+                    throw new MiniDockerException("RegistryManifestInvalid", FailureKind.InvalidArgument, $"{_registry} sent a tag list for '{repository}' that is not JSON ({e.Message}).", repository);
+                }
+                // Link: </v2/NAME/tags/list?last=X&n=1000>; rel="next" (distribution's pagination).
+                path = response.Headers.TryGetValues("Link", out var links)
+                    ? links.Select(l => System.Text.RegularExpressions.Regex.Match(l, "<([^>]+)>\\s*;\\s*rel=\"?next\"?")).Where(m => m.Success).Select(m => m.Groups[1].Value.TrimStart('/')).FirstOrDefault()
+                    : null;
+            }
+            return tags.ToList();
         }
 
         // ------------------------------------------------------------ push
@@ -165,12 +192,12 @@ namespace MiniDocker.Engine.Registry
         /// <summary>Push mode asks for tokens with scope pull,push (set before the first request of a push).</summary>
         public bool ForPush { get; set; }
 
-        private async Task<HttpResponseMessage> SendAsync(string repository, string path, HttpMethod method, string[]? accept, HttpCompletionOption completion, CancellationToken token, Func<HttpContent>? content = null)
+        private async Task<HttpResponseMessage> SendAsync(string repository, string path, HttpMethod method, string[]? accept, HttpCompletionOption completion, CancellationToken token, Func<HttpContent>? content = null, long rangeFrom = 0)
         {
             string scope = $"repository:{repository}:" + (ForPush ? "pull,push" : "pull");
             var uri = new Uri(_base, path);   // PATH may be an absolute upload URL
             string? authorization = _challenge == null ? null : await AuthorizationAsync(scope, token);
-            var response = await SendRawAsync(uri, method, authorization, accept, completion, token, content);
+            var response = await SendRawAsync(uri, method, authorization, accept, completion, token, content, rangeFrom);
             if (response.StatusCode != HttpStatusCode.Unauthorized || _challenge != null && authorization != null && !IsExpired(response)) return response;
             // First 401 (no ping made, or a token that expired): learn the challenge and try once more.
             _challenge = ParseChallenge(response) ?? _challenge;
@@ -178,19 +205,20 @@ namespace MiniDocker.Engine.Registry
             response.Dispose();
             lock (_gate) _tokens.Remove(scope);
             authorization = await AuthorizationAsync(scope, token);
-            return await SendRawAsync(uri, method, authorization, accept, completion, token, content);
+            return await SendRawAsync(uri, method, authorization, accept, completion, token, content, rangeFrom);
         }
 
         private static bool IsExpired(HttpResponseMessage response) =>
             response.Headers.WwwAuthenticate.Any(h => h.Parameter?.Contains("invalid_token", StringComparison.Ordinal) == true);
 
         /// <summary>Sends and follows up to 10 redirects; Authorization goes only to the registry's own scheme, host and port.</summary>
-        private async Task<HttpResponseMessage> SendRawAsync(Uri uri, HttpMethod method, string? authorization, string[]? accept, HttpCompletionOption completion, CancellationToken token, Func<HttpContent>? content = null)
+        private async Task<HttpResponseMessage> SendRawAsync(Uri uri, HttpMethod method, string? authorization, string[]? accept, HttpCompletionOption completion, CancellationToken token, Func<HttpContent>? content = null, long rangeFrom = 0)
         {
             for (int hop = 0; ; hop++)
             {
                 using var request = new HttpRequestMessage(method, uri) { Content = content?.Invoke() };
                 if (accept != null) foreach (var a in accept) request.Headers.Accept.ParseAdd(a);
+                if (rangeFrom > 0) request.Headers.Range = new RangeHeaderValue(rangeFrom, null);
                 if (authorization != null && SameOrigin(uri, _base)) request.Headers.TryAddWithoutValidation("Authorization", authorization);
                 HttpResponseMessage response;
                 try { response = await _http.SendAsync(request, completion, token); }
@@ -222,7 +250,7 @@ namespace MiniDocker.Engine.Registry
             for (Exception? x = e; x != null; x = x.InnerException)
                 if (x is AuthenticationException)
                     return new MiniDockerException("RegistryTlsFailed", FailureKind.PermissionDenied,
-                        $"TLS with {uri.Authority} failed: {(x.Message + (x.InnerException != null ? " " + x.InnerException.Message : "")).TrimEnd('.')}. A registry with a private CA: put the CA into SSL_CERT_FILE (or the system store); a plain-HTTP registry: use -Insecure.", _registry, e);
+                        $"TLS with {uri.Authority} failed: {(x.Message + (x.InnerException != null ? " " + x.InnerException.Message : "")).TrimEnd('.')}. A registry with a private CA: put the CA into SSL_CERT_FILE (or the system store); a plain-HTTP registry: use -Insecure, or list it in {InsecureRegistries.Variable}.", _registry, e);
             string why = e.InnerException?.Message ?? e.Message;
             return new MiniDockerException("RegistryUnreachable", FailureKind.ResourceUnavailable, $"Could not reach {uri.Scheme}://{uri.Authority}: {why}.", _registry, e);
         }

@@ -30,7 +30,7 @@ namespace MiniDocker.Engine.Security
                 Capabilities = Capabilities.Resolve(spec.CapAdd, spec.CapDrop, spec.Privileged),
                 Seccomp = spec.Privileged ? "unconfined" : "default",
             };
-            foreach (var opt in spec.SecurityOpt) ApplySecurityOpt(s, opt);
+            foreach (var opt in spec.SecurityOpt) ApplySecurityOpt(s, opt, spec.HostPath);
             s.Ulimits = ParseUlimits(spec.Ulimits);
             if ((spec.User ?? defaultUser) is string user) ResolveUser(s, user, rootfs);
             if (s.SeccompProfileJson != null) SeccompProfile.FromDockerJson(s.SeccompProfileJson, s.Capabilities, s.Seccomp); // validate now
@@ -68,7 +68,7 @@ namespace MiniDocker.Engine.Security
             : SeccompProfile.Default(s.Capabilities);
 
         /// <summary>seccomp=unconfined|PROFILE.json, no-new-privileges[=true|false] (Docker also accepts ':' for '=').</summary>
-        private static void ApplySecurityOpt(SecuritySettings s, string opt)
+        private static void ApplySecurityOpt(SecuritySettings s, string opt, Func<string, string> hostPath)
         {
             int sep = opt.IndexOfAny(new[] { '=', ':' });
             string key = (sep < 0 ? opt : opt.Substring(0, sep)).Trim().ToLowerInvariant();
@@ -80,7 +80,7 @@ namespace MiniDocker.Engine.Security
                     s.SeccompProfileJson = null;
                     break;
                 case "seccomp" when !string.IsNullOrEmpty(value):
-                    string path = Path.GetFullPath(value);
+                    string path = hostPath(value);
                     if (!File.Exists(path))
                         throw new MiniDockerException("SeccompProfileNotFound", FailureKind.ObjectNotFound, $"Seccomp profile file '{path}' does not exist.", path);
                     s.Seccomp = path;

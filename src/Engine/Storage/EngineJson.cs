@@ -12,6 +12,7 @@ namespace MiniDocker.Engine.Storage
     /// format is the one reflection writes; any type not listed still falls back to reflection.
     /// </summary>
     [JsonSourceGenerationOptions(WriteIndented = true, UseStringEnumConverter = true)]
+    [JsonSerializable(typeof(ContainerRecord))]
     [JsonSerializable(typeof(Container))]
     internal sealed partial class ContainerJsonContext : JsonSerializerContext { }
 
@@ -22,6 +23,11 @@ namespace MiniDocker.Engine.Storage
     [JsonSerializable(typeof(List<Lease>))]
     [JsonSerializable(typeof(SecuritySettings))]
     internal sealed partial class EngineDataJsonContext : JsonSerializerContext { }
+
+    /// <summary>The event log's lines: compact, nulls left out.</summary>
+    [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+    [JsonSerializable(typeof(ContainerEvent))]
+    internal sealed partial class ContainerEventJsonContext : JsonSerializerContext { }
 
     internal static class EngineJson
     {

@@ -18,29 +18,35 @@ namespace MiniDocker.Commands
         [ValidateNotNullOrEmpty]
         public string Name { get; set; } = "";
 
+        /// <summary>os/arch[/variant] to take from a multi-platform OCI layout; this machine's by default.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? Platform { get; set; }
+
         protected override void ProcessRecord()
         {
             string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
             if (!ShouldProcess($"{path} as {Name}", "Import image")) return;
-            var progress = new ProgressRecord(1, $"Importing {Name}", path);
+            string activity = $"Importing {Name}";
             try
             {
                 var image = Engine.ImportImage(path, Name,
                     (done, total) =>
                     {
-                        progress.StatusDescription = total > 0 ? $"{done >> 20} of {total >> 20} MB" : $"{done >> 20} MB";
-                        progress.PercentComplete = total > 0 ? (int)System.Math.Min(100, done * 100 / total) : -1;
-                        WriteProgress(progress);
+                        // A fresh record per update: a host may keep the records it was given (a job's Progress stream does).
+                        WriteProgress(new ProgressRecord(1, activity, total > 0 ? $"{done >> 20} of {total >> 20} MB" : $"{done >> 20} MB")
+                        {
+                            PercentComplete = total > 0 ? (int)System.Math.Min(100, done * 100 / total) : -1,
+                        });
                     },
-                    WriteWarning, Cancellation);
+                    WriteWarning, Cancellation, Platform);
                 WriteObject(image);
             }
             catch (MiniDockerException e) { WriteError(ToErrorRecord(e, path)); }
             catch (System.OperationCanceledException) { }
             finally
             {
-                progress.RecordType = ProgressRecordType.Completed;
-                WriteProgress(progress);
+                WriteProgress(new ProgressRecord(1, activity, "Done") { RecordType = ProgressRecordType.Completed });
             }
         }
     }

@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Management.Automation;
 using System.Net;
 using MiniDocker.Engine;
@@ -30,15 +31,30 @@ namespace MiniDocker.Commands
         [Credential]
         public PSCredential? Credential { get; set; }
 
+        /// <summary>Every tag of the repository (docker pull --all-tags); Name is then a repository without tag or digest.</summary>
+        [Parameter]
+        public SwitchParameter AllTags { get; set; }
+
         protected override void ProcessRecord()
         {
-            foreach (var name in Name)
+            foreach (var repository in Name)
             {
-                if (!ShouldProcess(name, "Pull image")) continue;
-                var options = new PullOptions { Platform = Platform, Insecure = Insecure, Credential = ToRegistryCredential(Credential) };
-                try { WriteObject(new PullReporter(this, $"Pulling {name}").Run(options, () => Engine.PullImage(name, options, Cancellation))); }
-                catch (MiniDockerException e) { WriteError(ToErrorRecord(e, name)); }
-                catch (System.OperationCanceledException) { }
+                var names = new[] { repository };
+                if (AllTags)
+                {
+                    var list = new PullOptions { Insecure = Insecure, Credential = ToRegistryCredential(Credential) };
+                    try { names = new PullReporter(this, $"Listing the tags of {repository}").Run(list, () => Engine.ListRegistryTags(repository, list, Cancellation)).ToArray(); }
+                    catch (MiniDockerException e) { WriteError(ToErrorRecord(e, repository)); continue; }
+                    catch (System.OperationCanceledException) { return; }
+                }
+                foreach (var name in names)
+                {
+                    if (!ShouldProcess(name, "Pull image")) continue;
+                    var options = new PullOptions { Platform = Platform, Insecure = Insecure, Credential = ToRegistryCredential(Credential) };
+                    try { WriteObject(new PullReporter(this, $"Pulling {name}").Run(options, () => Engine.PullImage(name, options, Cancellation))); }
+                    catch (MiniDockerException e) { WriteError(ToErrorRecord(e, name)); }
+                    catch (System.OperationCanceledException) { return; }
+                }
             }
         }
 

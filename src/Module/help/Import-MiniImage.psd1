@@ -4,7 +4,8 @@
 Import-MiniImage reads what -Path is: a rootfs tarball (.tar, .tar.gz, .tgz; gzip is recognised by
 its content, and so is zstd), a rootfs folder, a `docker save` archive (a
 tar with manifest.json) or an OCI image layout (a folder or tar with oci-layout and index.json; a
-multi-platform index is narrowed to linux/amd64). Multi-layer images keep their layers; OCI
+multi-platform index is narrowed to this machine's platform, or the one -Platform names, as
+Receive-MiniImage narrows one; ImagePlatformNotFound lists what the index has). Multi-layer images keep their layers; OCI
 whiteouts (.wh.NAME and .wh..wh..opq) become overlayfs whiteouts and opaque directories.
 
 The store under $env:MINIDOCKER_ROOT is content-addressed: images/ID.json (ID = sha256 of the
@@ -28,6 +29,7 @@ complete, the image record is written last, a failure removes what it made and a
 import's leftovers are removed by the next one. Progress is shown in bytes read.
 '@
     Parameters   = @{
+        Platform = @{ Description = 'os/arch[/variant] to take from a multi-platform OCI layout, such as linux/arm64/v8 (linux/arm64 means the same). Images of other architectures need qemu-user-static to run.'; Default = 'This machine''s platform (linux/amd64 on x86-64, linux/arm64/v8 on ARM)' }
         Path = 'The rootfs tarball or folder, docker save archive or OCI layout (folder or tar) to import. Relative paths are resolved against the current location; binds FullName from Get-ChildItem output.'
         Name = @'
 The image's name[:tag]; the tag defaults to latest. Lowercase letters, digits and '.', '_', '-'
@@ -36,6 +38,11 @@ to the new image; the old one stays, listed as <none>, until removed.
 '@
     }
     Examples     = @(
+        @{
+            Title   = 'Import the arm64 image of a multi-platform OCI layout'
+            Code    = 'skopeo copy --all docker://docker.io/library/alpine:3.20 oci:./alpine:3.20; Import-MiniImage ./alpine -Name alpine-arm:3.20 -Platform linux/arm64'
+            Remarks = 'Without -Platform the layout gives this machine''s image, as a pull does.'
+        }
         @{
             Title   = 'Import Alpine''s minirootfs and run it'
             Code    = @'

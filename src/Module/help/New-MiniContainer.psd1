@@ -111,6 +111,13 @@ PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin, HOSTNAME and 
 override them; a PATH given here is also used to find the command.
 '@
         WorkingDirectory = 'The working directory of the command: an absolute path inside the container. Default: /. A directory missing in the root filesystem makes Start-MiniContainer fail with WorkingDirectoryNotFound.'
+        AutoRemove       = @'
+docker run --rm: once the container has stopped it is removed with everything it owns (folder,
+upper layer, log, cgroups, network lease), by the first MiniDocker command that sees it stopped:
+Start-MiniContainer -Wait, Wait-MiniContainer and Stop-MiniContainer return it one last time
+(with its ExitCode) and remove it; a detached one nobody waits for goes at the next
+Get-MiniContainer (or any command that lists containers). It cannot be restarted.
+'@
         Init             = @'
 Runs a small init (mdhelper) as PID 1 that starts the command as its child, forwards signals to
 it and reaps orphaned processes. Without it the command is PID 1, and the kernel drops signals
@@ -195,6 +202,11 @@ docker run --read-only; the container's overlay layer stays empty.
     }
     Outputs      = @{ 'MiniDocker.Container' = 'The new container, in the Created state.' }
     Examples     = @(
+        @{
+            Title   = 'A throw-away container (docker run --rm)'
+            Code    = 'New-MiniContainer ./out/rootfs sh, -c, ''echo hi'' -AutoRemove | Start-MiniContainer -Wait'
+            Remarks = 'Prints hi; the container is gone when the command returns (Get-MiniContainer does not list it).'
+        }
         @{ Title = 'Serve a port to the host'; Code = "New-MiniContainer -Name web -Network bridge -Publish 8080:80 -RootFs ./rootfs -Command httpd,-f,-p,80 | Start-MiniContainer"; Remarks = 'http://127.0.0.1:8080 reaches the container''s port 80; Get-MiniContainer web | Select-Object Name, IPAddress, Ports shows its address.' }
         @{
             Title   = 'Run an image straight from a registry'

@@ -6,7 +6,8 @@ image's own name): each layer directory becomes a gzip layer tar again (overlay 
 .wh. files, opaque directories as .wh..wh..opq), written to a temporary 0600 file under the
 image store while its digests are computed; a blob the repository already has is not uploaded
 (HEAD); the others are uploaded in one request each (POST then PUT ?digest=). Then the config
-(Env, Entrypoint, Cmd, WorkingDir, User, this machine's platform, the layers' diff_ids) and the
+(Env, Entrypoint, Cmd, WorkingDir, User, the image's platform as its own config named it, else
+this machine's, the layers' diff_ids) and the
 manifest (PUT, by tag).
 
 The store keeps extracted files rather than the original layer tars, so the layer digests and
