@@ -48,6 +48,7 @@ New-Item -ItemType Directory -Force $work | Out-Null
 $env:MINIDOCKER_ROOT = Join-Path $work 'state'
 $env:MINIDOCKER_RUN_ROOT = Join-Path $work 'run'
 $env:MINIDOCKER_CGROUP_PARENT = $tag   # relative: nested under this process's own cgroup
+$env:MINIDOCKER_DEFAULT_NETWORK = 'none'   # the peers run without a network, and a bench runs in the machine's own netns
 $env:MINIDOCKER_HELPER = Join-Path $BuildOutput 'native/mdhelper'   # this machine's build: the module's runtimes/RID/mdhelper
 
 # This process's cgroup per v1 hierarchy (and the unified one): where everything of ours is nested.

@@ -39,9 +39,12 @@ namespace MiniDocker.Engine
         public long LogMaxBytes { get; set; } =
             long.TryParse(Environment.GetEnvironmentVariable("MINIDOCKER_LOG_MAX_BYTES"), out var m) && m > 0 ? m : 16L << 20;
 
-        /// <summary>The network of a container made without -Network: MINIDOCKER_DEFAULT_NETWORK overrides "none".</summary>
+        /// <summary>
+        /// The network of a container made without -Network: "bridge" as with Docker and Podman (where the kernel
+        /// cannot make it the start fails with BridgeNotSupported, naming -Network none); MINIDOCKER_DEFAULT_NETWORK overrides.
+        /// </summary>
         public string DefaultNetwork { get; set; } =
-            Environment.GetEnvironmentVariable("MINIDOCKER_DEFAULT_NETWORK") is { Length: > 0 } n ? n : "none";
+            Environment.GetEnvironmentVariable("MINIDOCKER_DEFAULT_NETWORK") is { Length: > 0 } n ? n : "bridge";
 
         /// <summary>
         /// Told each step the engine takes (cgroup paths, the launch plan, timings), for a caller's verbose output.

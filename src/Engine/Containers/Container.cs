@@ -64,6 +64,8 @@ namespace MiniDocker
         public List<string> Dns { get; set; } = new();
         /// <summary>-AddHost entries, NAME:IP, added to /etc/hosts.</summary>
         public List<string> ExtraHosts { get; set; } = new();
+        /// <summary>-NetworkAlias: more names other containers on its (user) network resolve to it.</summary>
+        public List<string> NetworkAliases { get; set; } = new();
         /// <summary>Its address on its bridge network while it runs.</summary>
         public string? IPAddress { get; set; }
         /// <summary>Why the last start failed or why the container is Dead.</summary>

@@ -42,6 +42,7 @@ namespace MiniDocker.Engine
                 catch { Names.Release(newName, id); throw; }
                 Names.Release(oldName, id);
                 RecordEvent("rename", c, oldName);
+                RenameInNetwork(c, oldName);
                 return (Reconcile(c) ?? c).ToContainer();
             }
         }

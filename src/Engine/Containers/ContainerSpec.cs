@@ -48,5 +48,6 @@ namespace MiniDocker.Engine.Containers
         public string[] Publish { get; set; } = System.Array.Empty<string>();
         public string[] Dns { get; set; } = System.Array.Empty<string>();
         public string[] AddHost { get; set; } = System.Array.Empty<string>();
+        public string[] NetworkAlias { get; set; } = System.Array.Empty<string>();
     }
 }

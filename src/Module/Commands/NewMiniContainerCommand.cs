@@ -155,6 +155,11 @@ namespace MiniDocker.Commands
         [ValidateNotNull]
         public string[] AddHost { get; set; } = System.Array.Empty<string>();
 
+        /// <summary>More names the container has on its user network's DNS (besides its name).</summary>
+        [Parameter]
+        [ValidateNotNull]
+        public string[] NetworkAlias { get; set; } = System.Array.Empty<string>();
+
         protected override void ProcessRecord()
         {
             var spec = new ContainerSpec
@@ -184,6 +189,7 @@ namespace MiniDocker.Commands
                 Publish = Publish,
                 Dns = Dns,
                 AddHost = AddHost,
+                NetworkAlias = NetworkAlias,
             };
             if (Environment != null) spec.Environment = ToEnvironment(Environment);
             if (!ShouldProcess($"{string.Join(" ", Command)} in {(Image != null ? "image " + Image : spec.RootFs)}", "Create container")) return;
