@@ -75,6 +75,15 @@ foreach ($rid in $hostRid, $crossRid) {
     Copy-Item (Join-Path ($rid -eq $hostRid ? $nativeDir : (Join-Path $nativeDir $rid)) 'mdhelper') $ridDir
 }
 
+# The mini-docker command (src/Cli), NativeAOT for this machine's architecture: it starts in milliseconds,
+# where a .NET start-up costs tens (bench/). In bin/, beside runtimes/, where it finds the helper.
+Assert-Tool clang "mini-docker is compiled NativeAOT, which links with clang: run 'bash .ci/setup.sh'."
+$cliPublish = Join-Path $out 'publish-cli'
+dotnet publish (Join-Path $repo 'src/Cli/MiniDocker.Cli.csproj') -c $Configuration -r $hostRid -o $cliPublish -v quiet -nologo | Out-Host
+Invoke-Native 'dotnet publish (src/Cli, NativeAOT)'
+$binDir = New-Item -ItemType Directory -Force (Join-Path $moduleDir 'bin')
+Copy-Item (Join-Path $cliPublish 'mini-docker') $binDir
+
 # 4. Help (MAML) from src/Module/help/*.psd1 and the built module itself, in a fresh pwsh so this session never loads it.
 $pwsh = Join-Path $PSHOME pwsh  # the apphost, also for a dotnet-tool install
 & $pwsh -NoProfile -NonInteractive -File (Join-Path $repo 'src/Module/help/Build-Help.ps1') -ModulePath (Join-Path $moduleDir 'MiniDocker.psd1') | Out-Host

@@ -35,6 +35,9 @@ fi
 command -v "qemu-${ft%%-*}-static" >/dev/null || need_apt+=(qemu-user-static)
 { [ -x /bin/busybox ] && ! head -c 4096 /bin/busybox | grep -q ld-linux; } || need_apt+=(busybox-static)
 command -v ip >/dev/null || need_apt+=(iproute2)
+# mini-docker is published NativeAOT: the SDK's ILCompiler (from NuGet) links it with clang and zlib.
+command -v clang >/dev/null || need_apt+=(clang)
+[ -f /usr/include/zlib.h ] || need_apt+=(zlib1g-dev)
 command -v nft >/dev/null || need_apt+=(nftables)   # the engine's firewall table (inet minidocker) is applied with nft -f -
 # Name resolution on user networks (run as netavark runs it); Debian puts it in /usr/lib/podman.
 [ -x /usr/lib/podman/aardvark-dns ] || [ -x /usr/libexec/podman/aardvark-dns ] || need_apt+=(aardvark-dns)

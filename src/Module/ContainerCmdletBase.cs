@@ -135,9 +135,12 @@ namespace MiniDocker
                         foreach (var c in Engine.List()) yield return c;
                         yield break;
                     }
-                    var all = Engine.List();
+                    IReadOnlyList<Container>? all = null;
                     foreach (var n in Name)
                     {
+                        // An exact name is one index lookup, whatever the number of containers; patterns and other cases list them all.
+                        if (!WildcardPattern.ContainsWildcardCharacters(n) && Engine.GetByName(n) is { } named) { yield return named; continue; }
+                        all ??= Engine.List();
                         var pattern = new WildcardPattern(n, WildcardOptions.IgnoreCase);
                         var matches = all.Where(c => pattern.IsMatch(c.Name)).ToList();
                         if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(n)) WriteError(NotFound(n, n));

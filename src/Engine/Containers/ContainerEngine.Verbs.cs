@@ -33,10 +33,14 @@ namespace MiniDocker.Engine
             {
                 var c = _store.Load(id) ?? throw NotFound(id);
                 if (c.Name == newName) return (Reconcile(c) ?? c).ToContainer();
-                if (TakenNames(exceptId: id).Contains(newName)) throw NameInUse(newName);
+                if (Names.InUse(newName, exceptId: id)) throw NameInUse(newName);
+                // New entry, record, old entry: killed anywhere in between, the record still names an indexed name.
+                Names.Claim(newName, id);
                 string oldName = c.Name;
                 c.Name = newName;
-                _store.Save(c);
+                try { _store.Save(c); }
+                catch { Names.Release(newName, id); throw; }
+                Names.Release(oldName, id);
                 RecordEvent("rename", c, oldName);
                 RenameInNetwork(c, oldName);
                 return (Reconcile(c) ?? c).ToContainer();

@@ -96,13 +96,13 @@ namespace MiniDocker.Engine
             network.ApplyTo(c);
             using (_store.Lock())
             {
-                var taken = TakenNames();
-                if (spec.Name != null && taken.Contains(spec.Name)) throw NameInUse(spec.Name);
-                c.Name = spec.Name ?? ContainerNames.Generate(taken);
+                if (spec.Name != null && Names.InUse(spec.Name)) throw NameInUse(spec.Name);
+                c.Name = spec.Name ?? ContainerNames.Generate(n => Names.InUse(n));
                 string dir = _store.DirectoryOf(id);
                 StateDirectory.Create(dir);
-                try { _store.Save(c); }
-                catch { Directory.Delete(dir, true); throw; }
+                // The name entry before the record: a New killed between them leaves a stale entry, never a record whose name is unindexed.
+                try { Names.Claim(c.Name, id); _store.Save(c); }
+                catch { Names.Release(c.Name, id); Directory.Delete(dir, true); throw; }
             }
             RecordEvent("create", c);
             return c.ToContainer();
@@ -116,7 +116,9 @@ namespace MiniDocker.Engine
             CleanOrphans();
             CollectDeadLeases();
             // GetRecord removed the stopped auto-remove containers it met (see ContainerAutoRemove.cs).
-            return _store.Ids().Select(GetRecord).Where(c => c != null && !IsAutoRemovable(c)).Select(c => c!.ToContainer()).OrderBy(c => c.Created).ToList();
+            var all = _store.Ids().Select(GetRecord).Where(c => c != null && !IsAutoRemovable(c)).Select(c => c!.ToContainer()).OrderBy(c => c.Created).ToList();
+            Names.Repair(all.Select(c => (c.Id, c.Name)));
+            return all;
         }
 
         /// <summary>
@@ -143,9 +145,11 @@ namespace MiniDocker.Engine
         /// <summary>
         /// A stopped record whose cgroup exists: a Start made it and was killed before recording the outcome
         /// (or is still under way in another process, which the container's lock tells apart).
+        /// A Start makes the run directory before the cgroup and removes it after, so without one there is nothing to
+        /// look for: one stat instead of one per hierarchy for a never-started container (listings stay cheap).
         /// </summary>
         private bool StartInterrupted(ContainerRecord c) =>
-            c.State is not (ContainerState.Running or ContainerState.Paused) && LocateCgroup(c.Id).Directories.Count > 0;
+            c.State is not (ContainerState.Running or ContainerState.Paused) && Directory.Exists(_store.RunDirectoryOf(c.Id)) && LocateCgroup(c.Id).Directories.Count > 0;
 
         /// <summary>The container's cgroup by id alone; none on a host without cgroups (commands that need none still work).</summary>
         private ContainerCgroup LocateCgroup(string id)
@@ -636,6 +640,7 @@ namespace MiniDocker.Engine
                     throw new MiniDockerException("ContainerRemoveFailed", FailureKind.WriteError,
                         (p, op) => $"Container '{c.Name}' could not be fully removed ({e.Message}); {op("GetContainer")} cleans what is left, or run {op("RemoveContainer")} again.", c, e);
                 }
+                Names.Release(c.Name, c.Id);
                 // Still holding it: lockers waiting on this file see it unlinked and find no container.
                 _store.DeleteLock(c.Id);
                 imageId = c.ImageId;
@@ -654,10 +659,6 @@ namespace MiniDocker.Engine
         /// </summary>
         public IEnumerable<LogEntry> FollowLogs(string id, CancellationToken token, Action<long>? missed = null) =>
             QueryLogs(id, new LogQuery { Follow = true }, token, missed);
-
-        /// <summary>The names of every container but EXCEPTID; the caller holds the store lock.</summary>
-        private HashSet<string> TakenNames(string? exceptId = null) =>
-            _store.Ids().Where(x => x != exceptId).Select(_store.Load).Where(x => x != null).Select(x => x!.Name).ToHashSet();
 
         private static MiniDockerException NameInUse(string name) =>
             new("ContainerNameInUse", FailureKind.ResourceExists, $"A container named '{name}' already exists; remove it or choose another name.", name);

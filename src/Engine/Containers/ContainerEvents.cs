@@ -35,7 +35,12 @@ namespace MiniDocker.Engine.Containers
     public sealed class EventLog
     {
         public const long MaxBytes = 1 << 20;
-        private static readonly JsonSerializerOptions Json = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+        // Generated metadata first: mini-docker (NativeAOT) writes events too.
+        private static readonly JsonSerializerOptions Json = new()
+        {
+            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+            TypeInfoResolver = System.Text.Json.Serialization.Metadata.JsonTypeInfoResolver.Combine(ContainerEventJsonContext.Default, new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver()),
+        };
         private readonly string _path;
 
         public EventLog(string stateRoot) => _path = Path.Combine(stateRoot, "events.log");

@@ -14,11 +14,8 @@ namespace MiniDocker.Engine.Containers
     /// </summary>
     public sealed class ContainerStore
     {
-        private static readonly JsonSerializerOptions Json = new()
-        {
-            WriteIndented = true,
-            Converters = { new JsonStringEnumConverter() },
-        };
+        // Enums as names (UseStringEnumConverter in the generated metadata, which mini-docker's NativeAOT build needs).
+        private static readonly JsonSerializerOptions Json = EngineJson.Indented(ContainerJsonContext.Default);
 
         private static readonly Regex ValidName = new(@"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}\z", RegexOptions.Compiled);
 

@@ -15,7 +15,7 @@ namespace MiniDocker.Engine.Networking
     public sealed class NetworkRegistry
     {
         public const string DefaultName = "bridge", DefaultBridge = "md0";
-        private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+        private static readonly JsonSerializerOptions Json = EngineJson.Indented(EngineDataJsonContext.Default);
         private static readonly Regex ValidName = new(@"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}\z", RegexOptions.Compiled);
         /// <summary>Automatic subnets: /24s from 10.89.0.0 up (Podman takes 10.88/16, Docker 172.17/16, which collides on WSL2).</summary>
         private static readonly Ipv4Subnet AutoPool = new(0x0A590000, 16);

@@ -127,7 +127,7 @@ namespace MiniDocker.Engine.Security
         /// <summary>A copy of S running as USER, resolved in ROOTFS (for exec: the running container's /proc/PID/root).</summary>
         public static SecuritySettings WithUser(SecuritySettings s, string user, string rootfs)
         {
-            var copy = System.Text.Json.JsonSerializer.Deserialize<SecuritySettings>(System.Text.Json.JsonSerializer.Serialize(s))!;
+            var copy = System.Text.Json.JsonSerializer.Deserialize(System.Text.Json.JsonSerializer.Serialize(s, EngineDataJsonContext.Default.SecuritySettings), EngineDataJsonContext.Default.SecuritySettings)!;
             ResolveUser(copy, user, new[] { rootfs });
             return copy;
         }
