@@ -20,10 +20,11 @@
         'Invoke-MiniContainer', 'Enter-MiniContainer',
         'New-MiniNetwork', 'Get-MiniNetwork', 'Remove-MiniNetwork',
         'Receive-MiniImage', 'Send-MiniImage', 'Add-MiniImageTag', 'Connect-MiniRegistry', 'Disconnect-MiniRegistry', 'Save-MiniImage',
-        'Rename-MiniContainer', 'Get-MiniSystemInfo'
+        'Rename-MiniContainer', 'Get-MiniSystemInfo',
+        'Restart-MiniContainer', 'Copy-MiniContainerItem', 'Get-MiniContainerChange', 'Clear-MiniSystem', 'Get-MiniEvent'
     )
     FunctionsToExport    = @()
-    AliasesToExport      = @('Pull-MiniImage', 'Request-MiniImage', 'Push-MiniImage', 'Tag-MiniImage', 'Login-MiniRegistry', 'Logout-MiniRegistry', 'Export-MiniImage')
+    AliasesToExport      = @('Pull-MiniImage', 'Request-MiniImage', 'Push-MiniImage', 'Tag-MiniImage', 'Login-MiniRegistry', 'Logout-MiniRegistry', 'Export-MiniImage', 'Prune-MiniSystem')
     VariablesToExport    = @()
     # No HelpInfoUri: the help ships in the module (en-US), so Update-Help has nothing to fetch.
     PrivateData          = @{

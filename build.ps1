@@ -63,7 +63,7 @@ foreach ($f in 'MiniDocker.PowerShell.dll', 'MiniDocker.Engine.dll', 'ZstdSharp.
 Copy-Item (Join-Path $repo 'MiniDocker.psd1') $moduleDir
 Copy-Item (Join-Path $repo 'src/Module/MiniDocker.format.ps1xml'), (Join-Path $repo 'src/Module/MiniDocker.types.ps1xml') $moduleDir
 Copy-Item (Join-Path $repo 'LICENSE') $moduleDir
-Copy-Item (Join-Path $repo 'src/Module/help/about_MiniDocker.help.txt') (Join-Path $moduleDir 'en-US')
+Copy-Item (Join-Path $repo 'src/Module/help/about_MiniDocker*.help.txt') (Join-Path $moduleDir 'en-US')
 # Per architecture (the module's initializer picks by RuntimeInformation.ProcessArchitecture): the
 # static helper, and Tmds.LibC, whose struct layouts differ between x64 and arm64.
 $assets = Get-Content (Join-Path $repo 'src/Engine/obj/project.assets.json') -Raw | ConvertFrom-Json -AsHashtable
@@ -74,6 +74,15 @@ foreach ($rid in $hostRid, $crossRid) {
     Copy-Item (Join-Path $libcDir "runtimes/$rid/lib/netstandard2.0/Tmds.LibC.dll") $ridDir
     Copy-Item (Join-Path ($rid -eq $hostRid ? $nativeDir : (Join-Path $nativeDir $rid)) 'mdhelper') $ridDir
 }
+
+# The mini-docker command (src/Cli), NativeAOT for this machine's architecture: it starts in milliseconds,
+# where a .NET start-up costs tens (bench/). In bin/, beside runtimes/, where it finds the helper.
+Assert-Tool clang "mini-docker is compiled NativeAOT, which links with clang: run 'bash .ci/setup.sh'."
+$cliPublish = Join-Path $out 'publish-cli'
+dotnet publish (Join-Path $repo 'src/Cli/MiniDocker.Cli.csproj') -c $Configuration -r $hostRid -o $cliPublish -v quiet -nologo | Out-Host
+Invoke-Native 'dotnet publish (src/Cli, NativeAOT)'
+$binDir = New-Item -ItemType Directory -Force (Join-Path $moduleDir 'bin')
+Copy-Item (Join-Path $cliPublish 'mini-docker') $binDir
 
 # 4. Help (MAML) from src/Module/help/*.psd1 and the built module itself, in a fresh pwsh so this session never loads it.
 $pwsh = Join-Path $PSHOME pwsh  # the apphost, also for a dotnet-tool install

@@ -35,7 +35,13 @@ fi
 command -v "qemu-${ft%%-*}-static" >/dev/null || need_apt+=(qemu-user-static)
 { [ -x /bin/busybox ] && ! head -c 4096 /bin/busybox | grep -q ld-linux; } || need_apt+=(busybox-static)
 command -v ip >/dev/null || need_apt+=(iproute2)
+# mini-docker is published NativeAOT: the SDK's ILCompiler (from NuGet) links it with clang and zlib.
+command -v clang >/dev/null || need_apt+=(clang)
+[ -f /usr/include/zlib.h ] || need_apt+=(zlib1g-dev)
 command -v nft >/dev/null || need_apt+=(nftables)   # the engine's firewall table (inet minidocker) is applied with nft -f -
+# Name resolution on user networks (run as netavark runs it); Debian puts it in /usr/lib/podman.
+[ -x /usr/lib/podman/aardvark-dns ] || [ -x /usr/libexec/podman/aardvark-dns ] || need_apt+=(aardvark-dns)
+command -v iperf3 >/dev/null || need_apt+=(iperf3)   # bench/network.ps1: published-port throughput
 # Image tests: real OCI layouts and docker save archives, made offline from a folder.
 command -v umoci >/dev/null || need_apt+=(umoci)
 command -v skopeo >/dev/null || need_apt+=(skopeo)
@@ -46,6 +52,7 @@ command -v zstd >/dev/null || need_apt+=(zstd)
 command -v openssl >/dev/null || need_apt+=(openssl)   # the TLS test makes its own CA
 command -v python3 >/dev/null || need_apt+=(python3)
 python3 -c 'import cryptography' 2>/dev/null || need_apt+=(python3-cryptography)   # the registry tests' token server signs JWTs
+[ -x /usr/sbin/sshd ] || need_apt+=(openssh-server)   # Remoting.Tests.ps1: PowerShell remoting over SSH to localhost
 command -v tmux >/dev/null || need_apt+=(tmux)   # Exec.Tests.ps1 drives Enter-MiniContainer through it
 command -v mmdebstrap >/dev/null || need_apt+=(mmdebstrap)   # the fresh-root stage (tests/freshroot)
 # Rootless mode maps a container's ids through the setuid newuidmap/newgidmap (tests/rootless runs as two test users).

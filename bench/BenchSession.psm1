@@ -19,6 +19,7 @@ function Enter-BenchSession {
     $env:MINIDOCKER_ROOT = Join-Path $work 'state'
     $env:MINIDOCKER_RUN_ROOT = Join-Path $work 'run'
     $env:MINIDOCKER_CGROUP_PARENT = "minidocker-bench-$PID"   # relative: nested under this process's own cgroup
+    $env:MINIDOCKER_DEFAULT_NETWORK = 'none'   # the peers run without a network, and a bench runs in the machine's own netns
     Import-Module (Join-Path $BuildOutput 'MiniDocker/MiniDocker.psd1') -Force -Global
     $rootfs = Join-Path $BuildOutput 'rootfs'
     if (-not (Test-Path (Join-Path $rootfs 'bin/mdtest'))) { throw "No test rootfs at ${rootfs}: run build.ps1 -Output $BuildOutput first." }

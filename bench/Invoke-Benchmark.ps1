@@ -8,19 +8,24 @@
 [CmdletBinding()]
 param(
     [int]$Iterations = 200,
-    # Containers started concurrently for the throughput rows (0 skips them).
+    # 0 skips the throughput rows.
     [int]$Parallel = 8,
     # Containers per concurrent slot.
     [int]$PerSlot = 25,
     # 3 iterations of everything, a few parallel runs: checks the bench still works.
     [switch]$Quick,
+    # Slot counts for the throughput rows (each with PerSlot containers per slot).
+    [int[]]$SlotCounts = @(1, 4, 8),
+    # Populations for the flat-cost rows: containers Created, and containers Running `sleep`, present while timing.
+    [int[]]$Created = @(0, 100, 1000),
+    [int[]]$Running = @(10, 100, 500),
     [string]$BuildOutput = (Join-Path $PSScriptRoot '../out'),
     [string]$ResultDirectory = (Join-Path $PSScriptRoot 'results')
 )
 $ErrorActionPreference = 'Stop'
 $env:POWERSHELL_TELEMETRY_OPTOUT = '1'
 $env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
-if ($Quick) { $Iterations = 3; $PerSlot = 2 }
+if ($Quick) { $Iterations = 3; $PerSlot = 2; $SlotCounts = @(1, 2); $Created = @(0, 5, 20); $Running = @(2, 5) }
 $warmup = [Math]::Min(10, $Iterations)
 
 if ((id -u) -ne 0) { throw 'The bench runs real containers and needs root.' }
@@ -43,6 +48,7 @@ New-Item -ItemType Directory -Force $work | Out-Null
 $env:MINIDOCKER_ROOT = Join-Path $work 'state'
 $env:MINIDOCKER_RUN_ROOT = Join-Path $work 'run'
 $env:MINIDOCKER_CGROUP_PARENT = $tag   # relative: nested under this process's own cgroup
+$env:MINIDOCKER_DEFAULT_NETWORK = 'none'   # the peers run without a network, and a bench runs in the machine's own netns
 $env:MINIDOCKER_HELPER = Join-Path $BuildOutput 'native/mdhelper'   # this machine's build: the module's runtimes/RID/mdhelper
 
 # This process's cgroup per v1 hierarchy (and the unified one): where everything of ours is nested.
@@ -97,7 +103,7 @@ try {
     $empty = Join-Path $work 'empty-controllers'
     New-Item -ItemType File $empty | Out-Null
 
-    $slots = [Math]::Max(1, $Parallel)
+    $slots = [Math]::Max(1, ($SlotCounts | Measure-Object -Maximum).Maximum)   # bundles for the widest run
     $template = Join-Path $work 'spec'
     New-Item -ItemType Directory $template | Out-Null
     runc spec --bundle $template
@@ -146,6 +152,10 @@ try {
         'mdhelper run, minimal plan (no pwsh)'         = "$floor --drive $work/plan-minimal $helper"
         'mdhelper run, engine''s plan (no pwsh)'       = "$floor --drive $work/plan-engine $helper"
     }
+    # The seed's interface, as a user types it in bash: a whole process per container, like crun run.
+    $cli = Join-Path $BuildOutput 'MiniDocker/bin/mini-docker'
+    if (-not (Test-Path $cli)) { throw "No mini-docker at ${cli}: build.ps1 installs it." }
+    $commands['mini-docker run --rm (bash; NativeAOT process)'] = "$cli run --rm $rootfs /bin/true"
     $json = Join-Path $work 'hyperfine.json'
     $hf = @('hyperfine', '-N', '--style', 'none', '-w', $warmup, '-r', [Math]::Max(3, $Iterations), '--export-json', $json) + @($commands.Values | ForEach-Object { "'$_'" })
     # crun 1.8 refuses this hybrid host while unified/cgroup.controllers lists controllers: hide them
@@ -188,6 +198,74 @@ try {
     Add-Row 'MiniDocker cmdlets: New \| Start \| Wait \| Remove (warm pwsh)' $cmdletMs
     Add-Row 'MiniDocker engine API: Create, Start, Wait, Remove (warm pwsh)' $engineMs
 
+    # -------------------------------------------------------------- the other paths users type (warm pwsh)
+    $userPaths = [ordered]@{
+        'New \| Start -Wait \| Remove (warm pwsh)' = { New-MiniContainer -RootFs $rootfs -Command $true_ | Start-MiniContainer -Wait -PassThru | Remove-MiniContainer -Confirm:$false }
+        'New \| Start -PassThru \| Wait \| Remove (warm pwsh)' = { New-MiniContainer -RootFs $rootfs -Command $true_ | Start-MiniContainer -PassThru | Wait-MiniContainer | Remove-MiniContainer -Confirm:$false }
+    }
+    foreach ($name in $userPaths.Keys) {
+        $ms = [Collections.Generic.List[double]]::new()
+        for ($i = -$warmup; $i -lt $Iterations; $i++) {
+            $sw.Restart(); $null = & $userPaths[$name]; $sw.Stop()
+            if ($i -ge 0) { $ms.Add($sw.Elapsed.TotalMilliseconds) }
+        }
+        Add-Row "MiniDocker cmdlets: $name" $ms
+    }
+    # exec: docker exec's cost, into one running container (crun exec is its counterpart, not crun run).
+    $execTarget = New-MiniContainer -RootFs $rootfs -Command /bin/sleep, 600 | Start-MiniContainer -PassThru
+    $ms = [Collections.Generic.List[double]]::new()
+    for ($i = -$warmup; $i -lt $Iterations; $i++) {
+        $sw.Restart(); Invoke-MiniContainer -InputObject $execTarget -Command $true_; $sw.Stop()
+        if ($LASTEXITCODE -ne 0) { throw "Invoke-MiniContainer /bin/true exited $LASTEXITCODE" }
+        if ($i -ge 0) { $ms.Add($sw.Elapsed.TotalMilliseconds) }
+    }
+    Add-Row 'MiniDocker cmdlets: Invoke-MiniContainer /bin/true (exec; warm pwsh)' $ms
+    $execTarget | Remove-MiniContainer -Force -Confirm:$false
+
+    # -------------------------------------------------------------- Import-Module in a fresh pwsh
+    $pwshExe = Join-Path $PSHOME pwsh
+    $importMs = [Collections.Generic.List[double]]::new()
+    for ($i = 0; $i -lt [Math]::Min(10, [Math]::Max(3, $Iterations)); $i++) {
+        $importMs.Add([double](& $pwshExe -NoProfile -NonInteractive -c "`$sw = [Diagnostics.Stopwatch]::StartNew(); Import-Module '$modulePath'; `$sw.Elapsed.TotalMilliseconds.ToString([cultureinfo]::InvariantCulture)"))
+    }
+    $importStats = Get-BenchStats $importMs
+
+    # -------------------------------------------------------------- flat cost: timings with many containers present
+    # Each population is made with the engine API (fast), then timed: Create, Start (engine), Get-MiniContainer -Name
+    # (one container by name) and Get-MiniContainer (all). Goals: flat in the population; listing 1000 <= 100 ms.
+    Write-Host "bench: flat cost with $($Created -join '/') created and $($Running -join '/') running containers present"
+    $population = [Collections.Generic.List[object]]::new()
+    $scale = [Collections.Generic.List[object]]::new()
+    $probeCount = [Math]::Max(3, [Math]::Min(20, $Iterations))
+    $sleepSpec = [MiniDocker.Engine.Containers.ContainerSpec]@{ RootFs = $rootfs; Command = @('/bin/sleep', '3600') }
+    $measure = {
+        param([string]$label)
+        $create = [Collections.Generic.List[double]]::new(); $start = [Collections.Generic.List[double]]::new()
+        $byName = [Collections.Generic.List[double]]::new(); $all = [Collections.Generic.List[double]]::new()
+        for ($i = 0; $i -lt $probeCount; $i++) {
+            $sw.Restart(); $x = $engine.Create($specObj); $create.Add($sw.Elapsed.TotalMilliseconds)
+            $sw.Restart(); $null = $engine.Start($x.Id); $start.Add($sw.Elapsed.TotalMilliseconds)
+            $null = $engine.Wait($x.Id, $null, [Threading.CancellationToken]::None)
+            $sw.Restart(); $null = Get-MiniContainer -Name $x.Name; $byName.Add($sw.Elapsed.TotalMilliseconds)
+            $sw.Restart(); $null = Get-MiniContainer; $all.Add($sw.Elapsed.TotalMilliseconds)
+            $engine.Remove($x.Id, $false)
+        }
+        $scale.Add([pscustomobject]@{ Present = $label; Create = (Get-BenchStats $create).Median; Start = (Get-BenchStats $start).Median
+                ByName = (Get-BenchStats $byName).Median; All = (Get-BenchStats $all).Median })
+    }
+    foreach ($n in $Created) {
+        while ($population.Count -lt $n) { $population.Add($engine.Create($specObj)) }
+        & $measure "$n created"
+    }
+    foreach ($p in $population) { $engine.Remove($p.Id, $true) }
+    $population.Clear()
+    foreach ($n in $Running) {
+        while ($population.Count -lt $n) { $y = $engine.Create($sleepSpec); $null = $engine.Start($y.Id); $population.Add($y) }
+        & $measure "$n running"
+    }
+    foreach ($p in $population) { $engine.Remove($p.Id, $true) }
+    $population.Clear()
+
     # -------------------------------------------------------------- monitor RSS
     $sleeper = New-MiniContainer -RootFs $rootfs -Command /bin/sleep, 30 | Start-MiniContainer -PassThru
     $status = Get-Content "/proc/$($sleeper.MonitorPid)/status"
@@ -198,6 +276,7 @@ try {
     # -------------------------------------------------------------- parallel throughput
     $throughput = [Collections.Generic.List[object]]::new()
     if ($Parallel -gt 0) {
+      foreach ($slots in $SlotCounts) {
         Write-Host "bench: parallel, $slots slots x $PerSlot containers"
         $loops = [ordered]@{
             'floor + cgroups'            = { param($i) "$floor --cgroup $tag-floor $rootfs /bin/true" }
@@ -209,7 +288,7 @@ try {
             $script = "mount --bind $empty /sys/fs/cgroup/unified/cgroup.controllers || exit 1; s=`$(date +%s%N); $($bodies -join ' ') fail=0; for j in `$(jobs -p); do wait `$j || fail=1; done; e=`$(date +%s%N); [ `$fail = 0 ] || exit 1; echo `$(( (e - s) / 1000 ))"
             $us = unshare -m --propagation private bash -c $script
             if ($LASTEXITCODE) { throw "parallel $name failed" }
-            $throughput.Add([pscustomobject]@{ Name = $name; PerSecond = $slots * $PerSlot / ([double]$us / 1e6) })
+            $throughput.Add([pscustomobject]@{ Name = $name; Slots = $slots; PerSecond = $slots * $PerSlot / ([double]$us / 1e6) })
         }
         # MiniDocker: one engine per thread in this process; slots start together after a barrier.
         $go = [Threading.Barrier]::new($slots + 1)
@@ -229,7 +308,14 @@ try {
         $null = $jobs | Wait-Job | Receive-Job
         $sw.Stop()
         $jobs | Remove-Job
-        $throughput.Add([pscustomobject]@{ Name = 'MiniDocker engine API (threads in warm pwsh)'; PerSecond = $slots * $PerSlot / $sw.Elapsed.TotalSeconds })
+        $throughput.Add([pscustomobject]@{ Name = 'MiniDocker engine API (threads in warm pwsh)'; Slots = $slots; PerSecond = $slots * $PerSlot / $sw.Elapsed.TotalSeconds })
+        # mini-docker from bash, one process per container, like the crun loop.
+        $bodies = for ($i = 0; $i -lt $slots; $i++) { "(for n in `$(seq $PerSlot); do $cli run --rm $rootfs /bin/true || exit 1; done) &" }
+        $script = "s=`$(date +%s%N); $($bodies -join ' ') fail=0; for j in `$(jobs -p); do wait `$j || fail=1; done; e=`$(date +%s%N); [ `$fail = 0 ] || exit 1; echo `$(( (e - s) / 1000 ))"
+        $us = bash -c $script
+        if ($LASTEXITCODE) { throw 'parallel mini-docker failed' }
+        $throughput.Add([pscustomobject]@{ Name = 'mini-docker run --rm (bash)'; Slots = $slots; PerSecond = $slots * $PerSlot / ([double]$us / 1e6) })
+      }
     }
 
     # -------------------------------------------------------------- report
@@ -250,10 +336,17 @@ try {
     $null = $md.AppendLine().AppendLine(('Monitor resident memory (running `sleep 30`, /proc/PID/status): VmRSS {0} KiB, RssAnon {1} KiB, RssFile {2} KiB; budget < 1024 KiB: {3}.' -f
             $rss.VmRSS, $rss.RssAnon, $rss.RssFile, $(if ($rss.VmRSS -lt 1024) { 'within' } else { 'OVER' })))
     if ($throughput.Count) {
-        $null = $md.AppendLine().AppendLine("Parallel: $slots concurrent slots × $PerSlot containers each.").AppendLine()
-        $null = $md.AppendLine('| what | containers/s |').AppendLine('|---|---:|')
-        foreach ($t in $throughput) { $null = $md.AppendLine(('| {0} | {1:0} |' -f $t.Name, $t.PerSecond)) }
+        $null = $md.AppendLine().AppendLine("Parallel: N concurrent slots × $PerSlot containers each (containers/s; × crun at the same N).").AppendLine()
+        $null = $md.AppendLine('| what | slots | containers/s | × crun |').AppendLine('|---|---:|---:|---:|')
+        foreach ($t in $throughput) {
+            $crunT = ($throughput | Where-Object { $_.Name -eq 'crun run' -and $_.Slots -eq $t.Slots }).PerSecond
+            $null = $md.AppendLine(('| {0} | {1} | {2:0} | {3:0.00} |' -f $t.Name, $t.Slots, $t.PerSecond, ($t.PerSecond / $crunT)))
+        }
     }
+    $null = $md.AppendLine().AppendLine(('Import-Module MiniDocker in a fresh pwsh: median {0:0.0} ms, p90 {1:0.0} ms over {2} runs (goal <= 100 ms).' -f $importStats.Median, $importStats.P90, $importStats.N))
+    $null = $md.AppendLine().AppendLine("Flat cost: medians (ms) over $probeCount containers made, started, looked up and removed while others are present (engine API for Create and Start; goals: flat, Get-MiniContainer of 1000 <= 100 ms).").AppendLine()
+    $null = $md.AppendLine('| present | Create | Start | Get-MiniContainer -Name | Get-MiniContainer (all) |').AppendLine('|---|---:|---:|---:|---:|')
+    foreach ($r in $scale) { $null = $md.AppendLine(('| {0} | {1:0.00} | {2:0.00} | {3:0.00} | {4:0.00} |' -f $r.Present, $r.Create, $r.Start, $r.ByName, $r.All)) }
     $text = $md.ToString()
     if (-not $Quick) {
         New-Item -ItemType Directory -Force $ResultDirectory | Out-Null

@@ -27,6 +27,8 @@ $helper = $session.Helper
 
 # A plan like the engine's (docs/launch-plan.md, "Exec"): NUL-terminated directive words.
 function New-ExecPlan([string]$Path, $Container, [switch]$NoCgroup) {
+    # The record, not the container users see: the plan needs the init's start time and the cgroup paths.
+    $Container = [MiniDocker.Engine.Containers.ContainerStore]::new([MiniDocker.Engine.EngineOptions]::new().ContainersRoot).Load($Container.Id)
     $words = @('version', '1', 'target', "$($Container.Pid)", "$($Container.PidStartTime)", 'errorfile', "$Path.error")
     if (-not $NoCgroup) {
         foreach ($d in $Container.CgroupPaths) { $words += 'cgroup', (Join-Path $d 'cgroup.procs') }

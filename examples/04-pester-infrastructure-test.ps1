@@ -21,9 +21,9 @@ $tests = {
             (Get-MiniContainer -Id $c.Id).State | Should -Be 'Running'
         }
         It 'has a cgroup with the default pids limit' {
-            $pidsMax = $c.CgroupPaths | ForEach-Object { Join-Path $_ 'pids.max' } | Where-Object { Test-Path $_ } | Select-Object -First 1
-            Get-Content $pidsMax | Should -Be '4096'
-            Get-Content (Join-Path (Split-Path $pidsMax) 'cgroup.procs') | Should -Contain "$($c.Pid)"
+            $stat = Get-MiniContainerStat -Id $c.Id   # read from the container's cgroup files
+            $stat.PidsLimit | Should -Be 4096
+            $stat.PidsCurrent | Should -BeGreaterThan 0
         }
         It 'stops on SIGTERM with exit code 143' {
             (Stop-MiniContainer -InputObject $c -PassThru).ExitCode | Should -Be 143

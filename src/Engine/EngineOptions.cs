@@ -43,9 +43,25 @@ namespace MiniDocker.Engine
         public long LogMaxBytes { get; set; } =
             long.TryParse(Environment.GetEnvironmentVariable("MINIDOCKER_LOG_MAX_BYTES"), out var m) && m > 0 ? m : 16L << 20;
 
-        /// <summary>The network of a container made without -Network: MINIDOCKER_DEFAULT_NETWORK overrides "none".</summary>
+        /// <summary>
+        /// The network of a container made without -Network: "bridge" as with Docker and Podman (where the kernel
+        /// cannot make it the start fails with BridgeNotSupported, naming -Network none); "none" rootless, which has no
+        /// bridge; MINIDOCKER_DEFAULT_NETWORK overrides.
+        /// </summary>
         public string DefaultNetwork { get; set; } =
-            Environment.GetEnvironmentVariable("MINIDOCKER_DEFAULT_NETWORK") is { Length: > 0 } n ? n : "none";
+            Environment.GetEnvironmentVariable("MINIDOCKER_DEFAULT_NETWORK") is { Length: > 0 } n ? n : Rootless.RootlessMode.IsRootless ? "none" : "bridge";
+
+        /// <summary>
+        /// Told each step the engine takes (cgroup paths, the launch plan, timings), for a caller's verbose output.
+        /// Called on the thread that called the engine, or on a worker thread of an operation that runs several at once.
+        /// </summary>
+        public Action<string>? Trace { get; set; }
+
+        /// <summary>How mdhelper is started; null (the default): the binary at <see cref="HelperPath"/>. Unit tests put a stand-in here.</summary>
+        public IHelperRunner? HelperRunner { get; set; }
+
+        /// <summary>The cgroup driver; null (the default): the one for this host's cgroup mode, detected on first use.</summary>
+        public Cgroups.ICgroupDriver? CgroupDriver { get; set; }
 
         public string ContainersRoot => Path.Combine(StateRoot, "containers");
         public string SeccompCacheRoot => Path.Combine(StateRoot, "seccomp");

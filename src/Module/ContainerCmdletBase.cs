@@ -16,11 +16,28 @@ namespace MiniDocker
 
         protected ContainerEngine Engine => _engine ??= NewEngine();
 
-        // A root the engine refuses (rootless: a run root someone else owns) ends the command with its ErrorRecord.
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _traced = new();
+        private int _pipelineThread;
+
+        /// <summary>An engine whose steps (cgroup paths, the launch plan, timings) become this cmdlet's -Verbose messages.</summary>
         private ContainerEngine NewEngine()
         {
-            try { return new ContainerEngine(); }
+            _pipelineThread = Environment.CurrentManagedThreadId;
+            // A root the engine refuses (rootless: a run root someone else owns) ends the command with its ErrorRecord.
+            try { return new ContainerEngine(new EngineOptions { Trace = TraceToVerbose }); }
             catch (MiniDockerException e) { ThrowTerminatingError(ToErrorRecord(e)); throw; }
+        }
+
+        // Only the pipeline thread may write: a step reported from a worker (StopMany) waits for the next one that comes here.
+        private void TraceToVerbose(string message)
+        {
+            _traced.Enqueue(message);
+            if (Environment.CurrentManagedThreadId != _pipelineThread) return;
+            try
+            {
+                while (_traced.TryDequeue(out var m)) WriteVerbose(m);
+            }
+            catch (RuntimeException) { }   // stopping, or $VerbosePreference = 'Stop': a trace must never break the engine's step
         }
 
         /// <summary>Cancelled when the user presses Ctrl+C: waits and follows end at once.</summary>
@@ -47,7 +64,7 @@ namespace MiniDocker
         }
 
         protected static ErrorRecord ToErrorRecord(MiniDockerException e, object? target = null) =>
-            new(e, e.ErrorId, Category(e.Kind), target ?? e.Target);
+            new(e.WordedBy(PowerShellWords.Parameter, PowerShellWords.Cmdlet), e.ErrorId, Category(e.Kind), target ?? e.Target);
 
         protected static ErrorCategory Category(FailureKind kind) => kind switch
         {
@@ -120,9 +137,12 @@ namespace MiniDocker
                         foreach (var c in Engine.List()) yield return c;
                         yield break;
                     }
-                    var all = Engine.List();
+                    IReadOnlyList<Container>? all = null;
                     foreach (var n in Name)
                     {
+                        // An exact name is one index lookup, whatever the number of containers; patterns and other cases list them all.
+                        if (!WildcardPattern.ContainsWildcardCharacters(n) && Engine.GetByName(n) is { } named) { yield return named; continue; }
+                        all ??= Engine.List();
                         var pattern = new WildcardPattern(n, WildcardOptions.IgnoreCase);
                         var matches = all.Where(c => pattern.IsMatch(c.Name)).ToList();
                         if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(n)) WriteError(NotFound(n, n));

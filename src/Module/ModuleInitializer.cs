@@ -20,6 +20,8 @@ namespace MiniDocker
             AssemblyLoadContext.Default.Resolving += ResolveRuntimeAssembly;
             // A failure here is not fatal: the first start names the helper, its mode and the fix.
             HelperBinary.RestoreMode(HelperBinary.PackagedPath);
+            // mini-docker (bin/) loses it the same way; importing the module once makes it runnable from bash.
+            HelperBinary.RestoreMode(Path.Combine(ModuleDir, "bin", "mini-docker"));
         }
 
         private static Assembly? ResolveRuntimeAssembly(AssemblyLoadContext context, AssemblyName name)

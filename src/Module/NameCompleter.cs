@@ -19,7 +19,8 @@ namespace MiniDocker
             var pattern = new WildcardPattern((wordToComplete ?? "").Trim('\'', '"') + "*", WildcardOptions.IgnoreCase);
             List<(string Text, string ToolTip)> all;
             try { all = Candidates(commandName, parameterName).ToList(); }
-            catch (MiniDockerException) { yield break; }
+            // A user who may not read the state (not root) gets no names, not an error under the prompt.
+            catch (System.Exception e) when (e is MiniDockerException or System.IO.IOException or System.UnauthorizedAccessException) { yield break; }
             foreach (var (text, toolTip) in all.Where(c => pattern.IsMatch(c.Text)))
                 yield return new CompletionResult(text, text, CompletionResultType.ParameterValue, toolTip);
         }

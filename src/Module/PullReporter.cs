@@ -21,14 +21,12 @@ namespace MiniDocker
         private readonly BlockingCollection<Action> _queue = new();
         private readonly Dictionary<int, (long Done, long Total)> _layers = new();
         private readonly Stopwatch _clock = Stopwatch.StartNew();
-        private readonly ProgressRecord _overall;
         private int _count;
 
         public PullReporter(Cmdlet cmdlet, string title)
         {
             _cmdlet = cmdlet;
             _title = title;
-            _overall = new ProgressRecord(1, title, "Resolving the manifest");
         }
 
         public T Run<T>(PullOptions options, Func<T> work)
@@ -46,8 +44,7 @@ namespace MiniDocker
                 try
                 {
                     foreach (var i in _layers.Keys) _cmdlet.WriteProgress(new ProgressRecord(2 + i, "Layer", "Done") { ParentActivityId = 1, RecordType = ProgressRecordType.Completed });
-                    _overall.RecordType = ProgressRecordType.Completed;
-                    _cmdlet.WriteProgress(_overall);
+                    _cmdlet.WriteProgress(new ProgressRecord(1, _title, "Done") { RecordType = ProgressRecordType.Completed });
                 }
                 catch (PipelineStoppedException) { }
             }
@@ -67,9 +64,11 @@ namespace MiniDocker
             _cmdlet.WriteProgress(layer);
             long done = _layers.Values.Sum(l => l.Done), total = _layers.Values.Sum(l => Math.Max(0, l.Total));
             double rate = done / Math.Max(0.001, _clock.Elapsed.TotalSeconds);
-            _overall.StatusDescription = $"{_layers.Count} of {_count} layers started, {Mb(done)} of {Mb(total)} at {Mb((long)rate)}/s";
-            _overall.PercentComplete = total > 0 ? (int)Math.Min(100, done * 100 / total) : -1;
-            _cmdlet.WriteProgress(_overall);
+            // A fresh record per update: a host may keep the records it was given (a job's Progress stream does).
+            _cmdlet.WriteProgress(new ProgressRecord(1, _title, $"{_layers.Count} of {_count} layers started, {Mb(done)} of {Mb(total)} at {Mb((long)rate)}/s")
+            {
+                PercentComplete = total > 0 ? (int)Math.Min(100, done * 100 / total) : -1,
+            });
         }
 
         private static string Mb(long bytes) => bytes < 0 ? "?" : $"{bytes / 1048576.0:0.0} MB";

@@ -4,18 +4,27 @@ BeforeDiscovery {
 }
 
 Describe 'bench/Invoke-Benchmark.ps1 -Quick' -Skip:([bool]$benchTools) {
-    It 'prints a table with every row, the phase split, the monitor RSS and throughput' {
+    It 'prints a table with every row: start paths, phase split, monitor RSS, throughput per slot count, Import-Module, flat cost' {
         $repo = Resolve-Path (Join-Path $PSScriptRoot '../..')
         $out = Split-Path (Split-Path $env:MINIDOCKER_MODULE -Parent) -Parent
         $pwsh = Join-Path $PSHOME pwsh  # the apphost, also for a dotnet-tool install
         $text = & $pwsh -NoProfile -File (Join-Path $repo 'bench/Invoke-Benchmark.ps1') -Quick -BuildOutput $out 2>&1 | Out-String
         $LASTEXITCODE | Should -Be 0 -Because $text
         foreach ($row in 'floor: clone', 'floor + cgroups', 'crun run', 'runc run', 'mdhelper run, minimal plan', "mdhelper run, engine's plan",
-            'MiniDocker cmdlets', 'MiniDocker engine API') {
+            'mini-docker run --rm (bash', 'MiniDocker cmdlets: New \| Start \| Wait', 'MiniDocker engine API',
+            'MiniDocker cmdlets: New \| Start -Wait', 'MiniDocker cmdlets: New \| Start -PassThru \| Wait', 'MiniDocker cmdlets: Invoke-MiniContainer') {
             $text | Should -Match ('\| ' + [regex]::Escape($row) + '[^\n]*\| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \|')
         }
         $text | Should -Match '\| Create \| Start \| Wait \| Remove \|'
         $text | Should -Match 'VmRSS \d+ KiB, RssAnon \d+ KiB'
-        $text | Should -Match '\| MiniDocker engine API \(threads in warm pwsh\) \| \d+ \|'
+        # Throughput at each slot count (quick: 1 and 2), for crun and both MiniDocker paths.
+        foreach ($what in 'crun run', 'MiniDocker engine API (threads in warm pwsh)', 'mini-docker run --rm (bash)') {
+            foreach ($n in 1, 2) { $text | Should -Match ('\| ' + [regex]::Escape($what) + " \| $n \| \d+ \| [\d.]+ \|") }
+        }
+        $text | Should -Match 'Import-Module MiniDocker in a fresh pwsh: median [\d.]+ ms'
+        # Flat cost: every population (quick: 0/5/20 created, 2/5 running) has a row of four timings.
+        foreach ($p in '0 created', '5 created', '20 created', '2 running', '5 running') {
+            $text | Should -Match ('\| ' + $p + ' \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \|')
+        }
     }
 }

@@ -46,7 +46,7 @@ Describe 'cgroup v2: where a container''s cgroup lives' -Skip:$notV2 {
     It 'runs the init in a populated v2 leaf next to the caller''s cgroup, with cpu, memory and pids delegated' {
         $c = Start-WaitingContainer
         $leaf = "$suiteParent/$($c.Id)"
-        $c.CgroupPaths | Should -Be @($leaf)
+        (Get-ContainerRecord $c).CgroupPaths | Should -Be @($leaf)
         Get-CgroupPid $leaf | Should -Contain "$($c.Pid)"
         (Get-Content "/proc/$($c.Pid)/cgroup") | Should -Be "0::$($leaf.Substring($mount.Length))"
         Read-CgroupKey $leaf 'cgroup.events' 'populated' | Should -Be 1
@@ -58,7 +58,7 @@ Describe 'cgroup v2: where a container''s cgroup lives' -Skip:$notV2 {
 
     It 'writes the default limits: pids.max 4096, memory.max and cpu.max unlimited' {
         $c = Start-WaitingContainer
-        $leaf = $c.CgroupPaths[0]
+        $leaf = (Get-ContainerRecord $c).CgroupPaths[0]
         Read-CgroupFile $leaf 'pids.max' | Should -Be '4096'
         Read-CgroupFile $leaf 'memory.max' | Should -Be 'max'
         Read-CgroupFile $leaf 'cpu.max' | Should -Be 'max 100000'
@@ -72,7 +72,7 @@ Describe 'cgroup v2: where a container''s cgroup lives' -Skip:$notV2 {
             $default = Get-ExpectedParentDir 'minidocker'
             $existed = Test-Path $default
             $c = Start-WaitingContainer
-            $c.CgroupPaths | Should -Be @("$default/$($c.Id)")
+            (Get-ContainerRecord $c).CgroupPaths | Should -Be @("$default/$($c.Id)")
             Get-CgroupPid "$mount$own" | Should -Not -BeNullOrEmpty   # the caller's cgroup really has processes
             Remove-MiniContainer -InputObject $c -Force
             "$default/$($c.Id)" | Should -Not -Exist
@@ -118,7 +118,7 @@ Describe 'cgroup v2: where a container''s cgroup lives' -Skip:$notV2 {
 Describe 'cgroup v2: the kernel acts on the container''s cgroup' -Skip:$notV2 {
     It 'writes -Memory to memory.max (no swap), counts the OOM kill in memory.events and reports OomKilled' {
         $c = New-MiniContainer $rootfs /bin/mdtest, memhog, 64 -Memory 32MB -Name (New-TestName 'v2') | Start-MiniContainer -PassThru
-        $leaf = $c.CgroupPaths[0]
+        $leaf = (Get-ContainerRecord $c).CgroupPaths[0]
         # Nothing has reconciled the container yet, so its cgroup and the kernel's counts are still there.
         Wait-Until { (Read-CgroupKey $leaf 'memory.events' 'oom_kill') -ge 1 } 60 | Should -BeTrue
         Read-CgroupFile $leaf 'memory.max' | Should -Be "$(32MB)"
@@ -133,7 +133,7 @@ Describe 'cgroup v2: the kernel acts on the container''s cgroup' -Skip:$notV2 {
 
     It 'freezes with cgroup.freeze until cgroup.events says frozen, and thaws' {
         $c = Start-WaitingContainer
-        $leaf = $c.CgroupPaths[0]
+        $leaf = (Get-ContainerRecord $c).CgroupPaths[0]
         Suspend-MiniContainer -InputObject $c
         Read-CgroupFile $leaf 'cgroup.freeze' | Should -Be '1'
         Read-CgroupKey $leaf 'cgroup.events' 'frozen' | Should -Be 1
@@ -145,7 +145,7 @@ Describe 'cgroup v2: the kernel acts on the container''s cgroup' -Skip:$notV2 {
 
     It 'kills the whole cgroup on stop: a process outside the init''s PID namespace is gone too' {
         $c = Start-WaitingContainer 'sleep 300 & echo ready; while :; do sleep 0.05; done'
-        $leaf = $c.CgroupPaths[0]
+        $leaf = (Get-ContainerRecord $c).CgroupPaths[0]
         $p = Start-EscapedProcess $leaf
         $stopped = Stop-MiniContainer -InputObject $c -Timeout 1 -PassThru
         $stopped.ExitCode | Should -Be 137
@@ -156,7 +156,7 @@ Describe 'cgroup v2: the kernel acts on the container''s cgroup' -Skip:$notV2 {
 
     It 'kills what the init left behind when the init exits on its own' {
         $c = Start-WaitingContainer 'trap "exit 143" TERM; echo ready; while :; do sleep 0.05; done'
-        $leaf = $c.CgroupPaths[0]
+        $leaf = (Get-ContainerRecord $c).CgroupPaths[0]
         $p = Start-EscapedProcess $leaf
         (Stop-MiniContainer -InputObject $c -Timeout 30 -PassThru).ExitCode | Should -Be 143
         Wait-Until { $p.HasExited } 30 | Should -BeTrue
@@ -166,7 +166,7 @@ Describe 'cgroup v2: the kernel acts on the container''s cgroup' -Skip:$notV2 {
 
     It 'leaves no cgroup after remove, and removes the shared parent with the last container' {
         $cs = 1..3 | ForEach-Object { Start-WaitingContainer }
-        $leaves = $cs | ForEach-Object { $_.CgroupPaths[0] }
+        $leaves = $cs | ForEach-Object { (Get-ContainerRecord $_).CgroupPaths[0] }
         @(Get-ChildItem $suiteParent -Directory).Count | Should -Be 3
         $cs | Remove-MiniContainer -Force
         foreach ($leaf in $leaves) { $leaf | Should -Not -Exist }

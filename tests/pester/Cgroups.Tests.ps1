@@ -1,5 +1,5 @@
 # cgroups on the real kernel: limits the kernel enforces (OOM kill, EAGAIN, CPU quota), live updates, stats,
-# the freezer, cleanup, and bad input. Driver-agnostic: files are read by the container's own CgroupPaths with
+# the freezer, cleanup, and bad input. Driver-agnostic: files are read by the container's own CgroupPaths (its record) with
 # v1 and v2 names, so the same file runs on this v1 hybrid host and in the cgroup v2 VM (tests/vm).
 
 BeforeAll {
@@ -45,7 +45,7 @@ Describe 'Memory limit and the OOM killer' {
         $c = Start-TestContainer '/bin/mdtest', 'sleep', '30' @{ Memory = '48MB' }
         Get-ContainerCgroupValue $c -V1 memory.limit_in_bytes -V2 memory.max | Should -Be (48MB).ToString()
         # No swap by default: v2 memory.swap.max 0, v1 memsw equal to memory (when this kernel accounts swap at all).
-        $dir = (Get-MiniContainer -Id $c.Id).CgroupPaths | Where-Object { Test-Path (Join-Path $_ $(if ($v2) { 'memory.swap.max' } else { 'memory.memsw.limit_in_bytes' })) }
+        $dir = (Get-ContainerRecord (Get-MiniContainer -Id $c.Id)).CgroupPaths | Where-Object { Test-Path (Join-Path $_ $(if ($v2) { 'memory.swap.max' } else { 'memory.memsw.limit_in_bytes' })) }
         if ($dir) { Get-ContainerCgroupValue $c -V1 memory.memsw.limit_in_bytes -V2 memory.swap.max | Should -Be $(if ($v2) { '0' } else { (48MB).ToString() }) }
         Remove-TestContainer $c
     }

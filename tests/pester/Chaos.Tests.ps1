@@ -41,7 +41,7 @@ BeforeAll {
 
     # This run's cgroup parent in each hierarchy: found once (a container makes it), then looked at directly.
     $probe = Start-MiniContainer (New-MiniContainer -RootFs $script:rootfs -Command /bin/mdtest, sleep, 600) -PassThru
-    $script:cgroupParents = @($probe.CgroupPaths | ForEach-Object { Split-Path $_ })
+    $script:cgroupParents = @((Get-ContainerRecord $probe).CgroupPaths | ForEach-Object { Split-Path $_ })
     $probe | Remove-MiniContainer -Force
 
     <# cgroup directories of containers (64-hex names) under this run's cgroup parent. #>

@@ -38,6 +38,24 @@ Describe 'State-aware container names' {
     }
 }
 
+Describe 'A Tab press only reads' {
+    It 'does not reconcile: a container whose init died stays recorded Running with its cgroup until a command looks' {
+        $c = New-MiniContainer $env:MINIDOCKER_TEST_ROOTFS sleep, 60 -Name (New-TestName 'cmpread') | Start-MiniContainer -PassThru
+        $record = Join-Path $env:MINIDOCKER_ROOT "containers/$($c.Id)/config.json"
+        $before = Get-Content -Raw $record
+        Stop-Process -Id $c.Pid -Force   # behind the engine's back: the monitor records the exit, the record still says Running
+        Wait-Until { Test-Path (Join-Path $env:MINIDOCKER_RUN_ROOT "containers/$($c.Id)/exit") } | Should -Be $true
+        Get-Completion "Stop-MiniContainer $($c.Name)" | Should -Be $c.Name   # offered as the record has it
+        Get-Completion "Remove-MiniContainer $($c.Name)" | Should -Be $c.Name
+        Get-Content -Raw $record | Should -Be $before
+        Get-ContainerCgroupDirectory $c.Id | Should -Not -BeNullOrEmpty
+        # The first command reconciles.
+        (Get-MiniContainer -Name $c.Name).State | Should -Be 'Exited'
+        Get-Content -Raw $record | Should -Not -Be $before
+        Remove-MiniContainer -InputObject $c
+    }
+}
+
 Describe 'Security and image parameters' {
     It '-CapAdd and -CapDrop complete capability names' {
         Get-Completion 'New-MiniContainer ./rootfs sh -CapAdd NET_' | Should -Be @('NET_ADMIN', 'NET_BROADCAST', 'NET_BIND_SERVICE', 'NET_RAW')

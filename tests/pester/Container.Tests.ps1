@@ -36,7 +36,9 @@ Describe 'A container is a process the kernel lies to' {
     }
 
     It 'shows no host path in its mount table' {
-        $r = Invoke-TestContainer -Command 'cat', '/proc/self/mountinfo'
+        # -Network none: a bridge container's /etc/hosts, hostname and resolv.conf are bind mounts whose source
+        # path shows (as with Docker and Podman).
+        $r = Invoke-TestContainer -Options @{ Network = 'none' } -Command 'cat', '/proc/self/mountinfo'
         $r.Output.Count | Should -BeGreaterThan 3
         $joined = $r.Output -join "`n"
         $joined | Should -Not -Match ([regex]::Escape($env:MINIDOCKER_ROOT))
@@ -53,7 +55,7 @@ Describe 'A container is a process the kernel lies to' {
     }
 
     It 'has its own network namespace with only lo, and lo is up' {
-        $r = Invoke-TestContainer -Command 'sh', '-c', 'ls /sys/class/net; cat /sys/class/net/lo/operstate /sys/class/net/lo/flags'
+        $r = Invoke-TestContainer -Options @{ Network = 'none' } -Command 'sh', '-c', 'ls /sys/class/net; cat /sys/class/net/lo/operstate /sys/class/net/lo/flags'
         $r.Output[0] | Should -Be 'lo'
         $r.Output.Count | Should -Be 3
         ([Convert]::ToInt32($r.Output[2], 16) -band 1) | Should -Be 1   # IFF_UP
@@ -171,7 +173,7 @@ Describe 'Detached containers and their monitor' {
 Describe 'Remove leaves nothing behind' {
     It 'removes the process, the cgroups, the mounts and the state' {
         $c = New-MiniContainer $rootfs sleep, 30 -Name (New-TestName) | Start-MiniContainer -PassThru
-        $cgroups = $c.CgroupPaths
+        $cgroups = (Get-ContainerRecord $c).CgroupPaths
         $cgroups.Count | Should -BeGreaterThan 0
         foreach ($cg in $cgroups) { Get-Content (Join-Path $cg 'cgroup.procs') | Should -Contain "$($c.Pid)" }
         $dir = Join-Path $env:MINIDOCKER_ROOT "containers/$($c.Id)"
@@ -186,7 +188,7 @@ Describe 'Remove leaves nothing behind' {
 
     It 'releases an exited container''s cgroup as soon as its exit is seen' {
         $r = Invoke-TestContainer -Command 'true' -Keep
-        $r.Container.CgroupPaths | Should -BeNullOrEmpty
+        (Get-ContainerRecord $r.Container).CgroupPaths | Should -BeNullOrEmpty
         Get-ContainerCgroupDirectory $r.Container.Id | Should -BeNullOrEmpty
         Remove-MiniContainer -InputObject $r.Container
     }
@@ -223,6 +225,72 @@ Describe 'The pipeline' {
         $r = Invoke-TestContainer -Command '/bin/mdtest', 'lines', '5', '0' -Keep
         (Get-MiniContainerLog -InputObject $r.Container -Tail 2).Text | Should -Be @('line 4', 'line 5')
         Remove-MiniContainer -InputObject $r.Container
+    }
+}
+
+Describe 'Host paths in options are relative to the PowerShell location' {
+    It 'resolves a relative -Volume source and seccomp=PROFILE against $PWD, not the process''s folder' {
+        $here = Join-Path $TestDrive 'here'
+        $null = New-Item -ItemType Directory (Join-Path $here 'data')
+        Set-Content (Join-Path $here 'data/hello.txt') 'from the location'
+        '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mkdir","mkdirat"],"action":"SCMP_ACT_ERRNO","errnoRet":13}]}' | Set-Content (Join-Path $here 'deny-mkdir.json')
+        [Environment]::CurrentDirectory | Should -Not -Be $here
+        Push-Location $here
+        try {
+            $c = New-MiniContainer $rootfs sh, -c, 'cat /data/hello.txt; mkdir /tmp/d 2>/dev/null; echo rc=$?' -Name (New-TestName 'relpath') `
+                -Volume 'data:/data:ro' -SecurityOpt 'seccomp=deny-mkdir.json'
+        } finally { Pop-Location }
+        $c.Mounts[0].Source | Should -Be (Join-Path $here 'data')
+        $c.Security.Seccomp | Should -Be (Join-Path $here 'deny-mkdir.json')
+        Start-MiniContainer -InputObject $c -Wait | Should -Be @('from the location', 'rc=1')
+        Remove-MiniContainer -InputObject $c
+    }
+}
+
+Describe 'What -Verbose and progress tell' {
+    It 'Start -Verbose names the container''s real cgroup, the launch plan and timings; Stop -Verbose the SIGTERM' {
+        $c = New-MiniContainer $rootfs sleep, 60 -Name (New-TestName 'verbose')
+        $said = @(Start-MiniContainer -InputObject $c -Verbose 4>&1 | Where-Object { $_ -is [Management.Automation.VerboseRecord] } | ForEach-Object Message)
+        $cgroupLine = $said | Where-Object { $_ -like "Container '$($c.Name)': cgroup *" }
+        $cgroupLine | Should -HaveCount 1
+        $paths = ($cgroupLine -replace '^.*: cgroup ', '') -split ', '
+        $paths | Should -Not -BeNullOrEmpty
+        foreach ($p in $paths) { $p | Should -BeLike "*$($c.Id)*"; Join-Path $p 'cgroup.procs' | Should -Exist }
+        $said | Where-Object { $_ -match "launch plan of (\d+) steps: .*mount x\d+.*pivot" } | Should -HaveCount 1
+        $said | Where-Object { $_ -match 'host side ready in \d+ ms, helper reported ready after \d+ ms' } | Should -HaveCount 1
+        $said | Where-Object { $_ -match 'True|False' } | Should -BeNullOrEmpty
+        $stop = @(Stop-MiniContainer -InputObject $c -Verbose 4>&1 | Where-Object { $_ -is [Management.Automation.VerboseRecord] } | ForEach-Object Message)
+        $stop | Where-Object { $_ -like "*SIGTERM to its init*" } | Should -HaveCount 1
+        Remove-MiniContainer -InputObject $c
+    }
+
+    It 'Set-MiniContainerLimit -Verbose describes only the limits, not the common parameters' {
+        $c = New-MiniContainer $rootfs true -Name (New-TestName 'verbose')
+        $said = @(Set-MiniContainerLimit -InputObject $c -PidsLimit 77 -Verbose 4>&1 | ForEach-Object Message)
+        ($said -join "`n") | Should -Match 'PidsLimit=77'
+        ($said -join "`n") | Should -Not -Match 'Verbose='
+        Remove-MiniContainer -InputObject $c
+    }
+
+    It 'Import-MiniImage writes a fresh progress record per update' {
+        $src = Join-Path $TestDrive 'big'
+        $null = New-Item -ItemType Directory $src
+        $bytes = [byte[]]::new(13MB)
+        [Random]::new(1).NextBytes($bytes)
+        [IO.File]::WriteAllBytes((Join-Path $src 'blob'), $bytes)
+        $tar = Join-Path $TestDrive 'big.tar'
+        tar -C $src -cf $tar blob
+        $name = New-TestName 'progress'
+        $ps = [powershell]::Create()
+        $null = $ps.AddScript("Import-Module '$env:MINIDOCKER_MODULE'; `$ProgressPreference = 'Continue'; Import-MiniImage '$tar' -Name $name | Out-Null")
+        $null = $ps.Invoke()
+        $records = @($ps.Streams.Progress | Where-Object Activity -eq "Importing $name")
+        $ps.Dispose()
+        $records.Count | Should -BeGreaterThan 2
+        for ($i = 1; $i -lt $records.Count; $i++) { [object]::ReferenceEquals($records[$i], $records[$i - 1]) | Should -BeFalse }
+        $records[0].RecordType | Should -Be 'Processing'
+        $records[-1].RecordType | Should -Be 'Completed'
+        Remove-MiniImage $name -Confirm:$false
     }
 }
 

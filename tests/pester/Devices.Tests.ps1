@@ -78,7 +78,7 @@ Describe 'The device cgroup' {
         $name = New-TestName 'dev'
         $c = New-MiniContainer $rootfs sleep, 300 -Name $name | Start-MiniContainer -PassThru
         try {
-            $dir = @($c.CgroupPaths | Where-Object { Test-Path (Join-Path $_ 'devices.list') })
+            $dir = @((Get-ContainerRecord $c).CgroupPaths | Where-Object { Test-Path (Join-Path $_ 'devices.list') })
             $dir.Count | Should -Be 1
             $list = Get-Content (Join-Path $dir[0] 'devices.list')
             $list | Should -Not -Contain 'a *:* rwm'

@@ -115,7 +115,7 @@ Describe 'Export and import say what is wrong with the file' {
         $e.TargetObject.Name | Should -Be $name
         $e = Get-Failure { Export-MiniContainer $name -Path $Work -ErrorAction Stop }
         $e.FullyQualifiedErrorId | Should -BeLike 'ExportPathIsDirectory,*'
-        @(Get-ChildItem $Work -Filter '*.tmp-*').Count | Should -Be 0
+        @(Get-ChildItem $Work -Filter '*.tmp*').Count | Should -Be 0
         Remove-MiniContainer $name -Force -Confirm:$false
     }
 

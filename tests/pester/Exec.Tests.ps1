@@ -27,7 +27,7 @@ Describe 'Invoke-MiniContainer runs a command inside a running container' {
     }
 
     It 'is in the container''s cgroup: the pids count rises while its process runs' {
-        $pidsDir = $web.CgroupPaths | Where-Object { Test-Path (Join-Path $_ 'pids.current') } | Select-Object -First 1
+        $pidsDir = (Get-ContainerRecord $web).CgroupPaths | Where-Object { Test-Path (Join-Path $_ 'pids.current') } | Select-Object -First 1
         $pidsDir | Should -Not -BeNullOrEmpty
         [int](Get-Content (Join-Path $pidsDir 'pids.current')) | Should -Be 1
         # The exec'd shell leaves a sleep behind; it is reparented to the container's init.
@@ -76,6 +76,29 @@ Describe 'Invoke-MiniContainer runs a command inside a running container' {
         $errs[0].FullyQualifiedErrorId | Should -Match '^ContainerStandardError'
         $errs[0].TargetObject.Name | Should -Be $web.Name
         "$($errs[0])" | Should -Be 'bad'
+    }
+
+    It 'under $ErrorActionPreference = Stop, stderr does not stop the script; a non-zero exit only with $PSNativeCommandUseErrorActionPreference' {
+        $thrown = $null
+        $errs = $null
+        $out = & {
+            $ErrorActionPreference = 'Stop'
+            try { Invoke-MiniContainer -InputObject $web -Command sh, -c, 'echo one; echo bad >&2; echo two; exit 5' -ErrorVariable errs } catch { $thrown = $_ }
+        }
+        $thrown | Should -BeNullOrEmpty
+        $out | Should -Be @('one', 'two')
+        $errs | Should -HaveCount 1
+        $LASTEXITCODE | Should -Be 5
+        $thrown = & {
+            $ErrorActionPreference = 'Stop'
+            $PSNativeCommandUseErrorActionPreference = $true
+            try { Invoke-MiniContainer -InputObject $web -Command sh, -c, 'exit 6'; $null } catch { $_ }
+        }
+        $thrown.FullyQualifiedErrorId | Should -Match '^ContainerExitedWithError'
+        $thrown.TargetObject.Name | Should -Be $web.Name
+        $LASTEXITCODE | Should -Be 6
+        # Opted in, a zero exit is no error.
+        & { $ErrorActionPreference = 'Stop'; $PSNativeCommandUseErrorActionPreference = $true; Invoke-MiniContainer -InputObject $web -Command true } | Should -BeNullOrEmpty
     }
 
     It 'uses -Environment on top of the container''s environment, and -WorkingDirectory' {
@@ -213,6 +236,29 @@ Describe 'Get-MiniContainerLog: follow, timestamps, since, size cap' {
         Join-Path $dir container.log | Should -Exist
         Remove-MiniContainer -InputObject $c
         $dir | Should -Not -Exist
+    }
+
+    It '-Tail reads the last entries across a rotation, and -Tail -Follow starts there and goes on to the end' {
+        $gate = Join-Path $TestDrive 'gate'
+        $null = New-Item -ItemType Directory $gate
+        $env:MINIDOCKER_LOG_MAX_BYTES = '4096'
+        try {
+            $c = New-MiniContainer $rootfs sh, -c, 'i=1; while [ $i -le 300 ]; do echo "line $i"; i=$((i+1)); done; while [ ! -e /gate/go ]; do sleep 0.05; done; echo last' `
+                -Volume "${gate}:/gate" -Name (New-TestName 'log') | Start-MiniContainer -PassThru
+        } finally { Remove-Item Env:MINIDOCKER_LOG_MAX_BYTES }
+        Wait-Until { (Get-MiniContainerLog -InputObject $c -Tail 1).Text -eq 'line 300' } | Should -Be $true
+        $dir = Join-Path $env:MINIDOCKER_ROOT "containers/$($c.Id)"
+        $currentLines = @(Get-Content (Join-Path $dir container.log)).Count - 1   # less the rotation marker
+        $n = $currentLines + 5                                                    # so the tail reaches into container.log.1
+        (Get-MiniContainerLog -InputObject $c -Tail $n).Text | Should -Be ((301 - $n)..300 | ForEach-Object { "line $_" })
+        Get-MiniContainerLog -InputObject $c -Tail 0 | Should -BeNullOrEmpty
+        # The follower gets the last three, then what the container writes once it has seen them.
+        $got = Get-MiniContainerLog -InputObject $c -Tail 3 -Follow | ForEach-Object {
+            $_.Text
+            if ($_.Text -eq 'line 300') { $null = New-Item (Join-Path $gate go) }
+        }
+        $got | Should -Be @('line 298', 'line 299', 'line 300', 'last')
+        Remove-MiniContainer -InputObject $c -Force
     }
 
     It 'caps the log size: the monitor rotates once, keeping the newest lines in order' {

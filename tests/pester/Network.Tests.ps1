@@ -19,6 +19,10 @@ BeforeAll {
     nsenter $upNs ip addr add 192.0.2.2/24 dev up1
     nsenter $upNs ip link set up1 up
     nsenter $upNs ip link set lo up
+    # Its DNS server: upstream.test is 192.0.2.2, every other name NXDOMAIN.
+    $script:upstreamDns = Start-Process -FilePath nsenter -ArgumentList $upNs, 'python3', (Join-Path $PSScriptRoot 'FakeUpstreamDns.py'), '192.0.2.2', 'upstream.test=192.0.2.2' -PassThru
+    $script:dnsDir = Join-Path $env:MINIDOCKER_RUN_ROOT 'networks/aardvark-dns'
+    function script:Get-DnsServer { $p = Join-Path $dnsDir 'aardvark.pid'; if (Test-Path $p) { $id = (Get-Content $p -Raw).Trim(); if (Test-Path "/proc/$id") { $id } } }
 
     function script:Get-Veths { @((ip -j link show type veth | ConvertFrom-Json) | Where-Object ifname -ne 'up0' | ForEach-Object ifname) }
     function script:Get-TableRules { @(nft -a list table inet minidocker 2>$null | Where-Object { $_ -match '# handle' -and $_ -notmatch '^\s*(table|chain)' }) }
@@ -43,6 +47,7 @@ BeforeAll {
 AfterAll {
     Get-MiniContainer | Remove-MiniContainer -Force -Confirm:$false
     Get-MiniNetwork | Where-Object Name -ne 'bridge' | Remove-MiniNetwork -Force -Confirm:$false
+    if ($upstreamDns) { Stop-Process -Id $upstreamDns.Id -Force -ErrorAction SilentlyContinue }
     if ($upstream) { Stop-Process -Id $upstream.Id -Force -ErrorAction SilentlyContinue }
     ip link del up0 2>$null
 }
@@ -160,10 +165,150 @@ Describe 'Bridge networking' {
         Remove-MiniContainer -Name $names -Force
     }
 
+    It 'lists only the containers of the networks Get-MiniContainer -Network names' {
+        New-MiniNetwork listnet | Out-Null
+        $a = New-MiniContainer -RootFs $rootfs -Network listnet -Command true
+        $b = New-MiniContainer -RootFs $rootfs -Network none -Command true
+        @(Get-MiniContainer -Network listnet).Id | Should -Be @($a.Id)
+        @(Get-MiniContainer -Network listnet, none).Id | Should -Contain $b.Id
+        @(Get-MiniContainer -Network listnet, none).Id | Should -Not -Contain $null
+        @(Get-MiniContainer -Network host) | Should -BeNullOrEmpty
+        Remove-MiniContainer -InputObject $a, $b
+        Remove-MiniNetwork listnet
+    }
+
     It 'shares the host''s network stack with -Network host' {
         $r = Invoke-TestContainer -Options @{ Network = 'host' } -Command '/bin/sh', '-c', 'ls /sys/class/net'
         $r.Output | Should -Contain 'up0'
         $r.Output | Should -Contain 'md0'
+    }
+}
+
+Describe 'DNS on user networks' {
+    It 'resolves containers by name, short id and -NetworkAlias on their network only, and forwards other names upstream' {
+        $net = New-MiniNetwork dnsnet
+        $net.DnsEnabled | Should -BeTrue
+        New-MiniNetwork dnsother | Out-Null
+        $server = Start-Server -Name (New-TestName 'db') -Options @{ Network = 'dnsnet'; NetworkAlias = 'database', 'store.internal' } -Port 7000 -Text 'by-alias'
+        # netavark's file format: the gateway, then ID IPV4 IPV6(empty) NAMES UPSTREAMS.
+        $lines = Get-Content (Join-Path $dnsDir 'dnsnet')
+        $lines[0] | Should -Be $net.Gateway
+        # The upstreams column is what the container would have used itself (here the host's servers).
+        $lines[1] | Should -BeLike "$($server.Id) $($server.IPAddress)  $($server.Name),$($server.Id.Substring(0, 12)),database,store.internal *"
+        Get-DnsServer | Should -Not -BeNullOrEmpty
+
+        $r = Invoke-TestContainer -Options @{ Network = 'dnsnet'; Dns = '192.0.2.2' } -Command '/bin/sh', '-c', @"
+cat /etc/resolv.conf
+for n in $($server.Name) $($server.Id.Substring(0, 12)) database store.internal upstream.test; do nslookup `$n 2>&1 | tail -n +3 | sed "s/^/`$n /"; done
+nc -w 3 database 7000
+"@
+        $r.Output | Should -Contain "nameserver $($net.Gateway)"
+        @($r.Output | Where-Object { $_ -like 'nameserver*' }).Count | Should -Be 1
+        # busybox nslookup: after the server's lines, "Name: N" and "Address: IP" of the answer.
+        function Resolved([string]$Name) { @($r.Output | Where-Object { $_ -match "^$([regex]::Escape($Name)) Address:\s*(\S+)\s*$" } | ForEach-Object { $Matches[1] }) }
+        Resolved $server.Name | Should -Be @($server.IPAddress)
+        Resolved $server.Id.Substring(0, 12) | Should -Be @($server.IPAddress)
+        Resolved database | Should -Be @($server.IPAddress)
+        Resolved store.internal | Should -Be @($server.IPAddress)
+        Resolved upstream.test | Should -Be @('192.0.2.2')   # aardvark-dns asked this container's -Dns server
+        $r.Output | Should -Contain 'by-alias'
+
+        # Another network's containers do not see the name (aardvark answers by the asker's network).
+        $other = Invoke-TestContainer -Options @{ Network = 'dnsother'; Dns = '192.0.2.2' } -Command '/bin/sh', '-c', 'nslookup database >/dev/null 2>&1 && echo resolved || echo unknown'
+        $other.Output | Should -Contain 'unknown'
+        Remove-MiniContainer -InputObject $server -Force
+        Remove-MiniNetwork dnsnet, dnsother
+    }
+
+    It 'resolves a running container by its new name after Rename-MiniContainer, and no longer by the old one' {
+        New-MiniNetwork dnsrename | Out-Null
+        $c = New-MiniContainer -RootFs $rootfs -Name (New-TestName 'old') -Network dnsrename -Command sleep, 60 | Start-MiniContainer -PassThru
+        $c = Get-MiniContainer -Id $c.Id
+        $old = $c.Name; $new = New-TestName 'new'
+        Rename-MiniContainer -InputObject $c -NewName $new
+        $lines = (Get-Content (Join-Path $dnsDir 'dnsrename')) -join "`n"
+        $lines | Should -Match ([regex]::Escape("$new,"))
+        $lines | Should -Not -Match ([regex]::Escape("$old,"))
+        $r = Invoke-TestContainer -Options @{ Network = 'dnsrename'; Dns = '192.0.2.2' } -Command '/bin/sh', '-c', "nslookup $new >/dev/null 2>&1 && echo new-ok; nslookup $old >/dev/null 2>&1 || echo old-gone"
+        $r.Output | Should -Contain 'new-ok'
+        $r.Output | Should -Contain 'old-gone'
+        Remove-MiniContainer -Id $c.Id -Force
+        Remove-MiniNetwork dnsrename
+    }
+
+    It 'gives the default bridge network no DNS server and rejects -NetworkAlias there' {
+        $r = Invoke-TestContainer -Options @{ Network = 'bridge'; Dns = '192.0.2.2' } -Command 'cat', '/etc/resolv.conf'
+        $r.Output | Should -Be @('nameserver 192.0.2.2') -Because 'the default network keeps the plain resolv.conf'
+        $err = { New-MiniContainer -RootFs $rootfs -Network bridge -NetworkAlias db -Command true } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'NetworkAliasNeedsUserNetwork,*'
+        New-MiniNetwork aliasnet | Out-Null
+        $err = { New-MiniContainer -RootFs $rootfs -Network aliasnet -NetworkAlias 'not a name' -Command true } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'InvalidNetworkAlias,*'
+        Remove-MiniNetwork aliasnet
+    }
+
+    It 'drops the DNS entry after kill -9 of the monitor and the init, and the server stops with its last user' {
+        New-MiniNetwork dnskill | Out-Null
+        $c = New-MiniContainer -RootFs $rootfs -Network dnskill -NetworkAlias victim -Command sleep, 60 | Start-MiniContainer -PassThru
+        $c = Get-MiniContainer -Id $c.Id
+        (Get-Content (Join-Path $dnsDir 'dnskill')) -join "`n" | Should -Match ([regex]::Escape($c.Id))
+        $server = Get-DnsServer
+        $server | Should -Not -BeNullOrEmpty
+        kill -9 $c.MonitorPid $c.Pid
+        Wait-Until { -not (Test-Path "/proc/$($c.Pid)") } | Should -BeTrue
+        (Get-MiniContainer -Id $c.Id).State | Should -Be 'Dead'
+        # The next command took the entry out; with no running container on a DNS network the file and the server go.
+        Join-Path $dnsDir 'dnskill' | Should -Not -Exist
+        Wait-Until { -not (Test-Path "/proc/$server") } | Should -BeTrue
+        Join-Path $dnsDir 'aardvark.pid' | Should -Not -Exist
+        Remove-MiniContainer -InputObject $c
+        Remove-MiniNetwork dnskill
+    }
+}
+
+Describe 'Coexistence with Docker''s rules, and kernels without fib' {
+    AfterEach { nft delete table ip filter 2>$null }
+
+    It 'keeps forwarding through a Docker-like ip filter FORWARD chain with policy drop (<Case>)' -ForEach @(
+        @{ Case = 'with DOCKER-USER'; Chain = 'DOCKER-USER'; Setup = 'add table ip filter; add chain ip filter FORWARD { type filter hook forward priority filter; policy drop; }; add chain ip filter DOCKER-USER; add rule ip filter FORWARD jump DOCKER-USER' }
+        @{ Case = 'FORWARD only'; Chain = 'FORWARD'; Setup = 'add table ip filter; add chain ip filter FORWARD { type filter hook forward priority filter; policy drop; }' }
+    ) {
+        nft $Setup
+        $name = New-TestName 'web'
+        $c = New-MiniContainer -RootFs $rootfs -Name $name -Network bridge -Publish '18090:80' -Command '/bin/sh', '-c', 'echo listening; exec nc -ll -p 80 -e /bin/echo through-docker' | Start-MiniContainer -PassThru
+        Wait-Until { (Get-TestLog $name) -contains 'listening' } | Should -BeTrue
+        Start-Sleep -Milliseconds 200
+        $ours = (nft list chain ip filter $Chain) -join "`n"
+        $ours | Should -Match 'iifname "md0" accept comment "minidocker"'
+        $ours | Should -Match 'oifname "md0" ct state established,related accept comment "minidocker"'
+        $ours | Should -Match 'oifname "md0" ct status dnat accept comment "minidocker"'
+        nsenter $upNs busybox nc -w 3 192.0.2.1 18090 | Should -Be 'through-docker'   # in: DNAT to the bridge
+        $r = Invoke-TestContainer -Options @{ Network = 'bridge' } -Command '/bin/sh', '-c', 'nc -w 3 192.0.2.2 9000'
+        $r.Output | Should -Contain 'upstream-ok'                                        # out: masqueraded
+        # Without our accepts Docker's policy drops it (so this test fails without them) ...
+        foreach ($m in (nft -a list chain ip filter $Chain | Select-String 'comment "minidocker" # handle (\d+)')) { nft delete rule ip filter $Chain handle $m.Matches[0].Groups[1].Value }
+        (nsenter $upNs busybox nc -w 2 192.0.2.1 18090 2>$null) | Should -BeNullOrEmpty
+        # ... and the next rebuild (any bridge container's start) puts them back.
+        Invoke-TestContainer -Options @{ Network = 'bridge' } -Command 'true' | Out-Null
+        nsenter $upNs busybox nc -w 3 192.0.2.1 18090 | Should -Be 'through-docker'
+        Remove-MiniContainer -InputObject $c -Force
+    }
+
+    It 'publishes ports with the fallback rule when fib is unavailable (MINIDOCKER_NFT_FIB=0)' {
+        $name = New-TestName 'nofib'
+        $job = & (Join-Path $PSHOME pwsh) -NoProfile -NonInteractive -Command @"
+`$env:MINIDOCKER_NFT_FIB = '0'
+Import-Module '$env:MINIDOCKER_MODULE'
+`$c = New-MiniContainer -RootFs '$rootfs' -Name $name -Network bridge -Publish 18091:80 -Command /bin/sh, -c, 'echo listening; echo no-fib-ok | nc -l -p 80' | Start-MiniContainer -PassThru
+"@
+        Wait-Until { (Get-TestLog $name) -contains 'listening' } | Should -BeTrue
+        Start-Sleep -Milliseconds 200
+        $rules = (nft list table inet minidocker) -join "`n"
+        $rules | Should -Not -Match 'fib'
+        $rules | Should -Match 'ip daddr \{[^}]*192\.0\.2\.1[^}]*\} jump hostports'
+        nsenter $upNs busybox nc -w 3 192.0.2.1 18091 | Should -Be 'no-fib-ok'
+        Remove-MiniContainer -Name $name -Force
+        (nft list table inet minidocker) -join "`n" | Should -Match 'fib daddr type local'   # this process probes fib and has it
     }
 }
 

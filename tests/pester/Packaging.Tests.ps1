@@ -50,6 +50,9 @@ Install-PSResource MiniDocker -Repository minidocker-test -TrustRepository
         # The nupkg keeps no file modes: this is what the module has to repair at load.
         $helper = Join-Path $Installed "runtimes/linux-x64/mdhelper"
         if ((stat -c %a $helper) -ne '644') { chmod 0644 $helper }   # should PSResourceGet ever keep modes
+        $cli = Join-Path $Installed 'bin/mini-docker'
+        $cli | Should -Exist
+        if ((stat -c %a $cli) -ne '644') { chmod 0644 $cli }
     }
 
     It 'imports by name in a fresh pwsh, restores the helper''s execute bit and runs a container' {
@@ -67,6 +70,12 @@ Remove-MiniContainer $name -Force -Confirm:`$false
         $out | Should -Contain $Installed -Because ($out -join "`n")
         $out | Should -Contain 'from-installed-module'
         stat -c %a $helper | Should -Be '755'
+        # The import made mini-docker runnable too; from bash it finds the installed helper beside it.
+        $cli = Join-Path $Installed 'bin/mini-docker'
+        stat -c %a $cli | Should -Be '755'
+        $r = & bash -c "'$cli' run --rm '$env:MINIDOCKER_TEST_ROOTFS' sh -c 'echo from-installed-cli; exit 6'"
+        $LASTEXITCODE | Should -Be 6
+        $r | Should -Be 'from-installed-cli'
     }
 
     It 'fails a start with HelperNotExecutable, naming the file and the fix, when the mode cannot be restored' {

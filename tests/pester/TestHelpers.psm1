@@ -44,13 +44,23 @@ function Get-ContainerCgroupValue {
         [Parameter(Mandatory)][string]$V1,
         [Parameter(Mandatory)][string]$V2
     )
-    $c = Get-MiniContainer -Id $Container.Id
+    $c = Get-ContainerRecord (Get-MiniContainer -Id $Container.Id)
     $file = if ((Get-CgroupVersion) -eq 'v2') { $V2 } else { $V1 }
     foreach ($dir in $c.CgroupPaths) {
         $path = Join-Path $dir $file
         if (Test-Path $path) { return ([IO.File]::ReadAllText($path)).Trim() }
     }
     throw "No cgroup directory of container $($c.Name) has $file (paths: $($c.CgroupPaths -join ', '))."
+}
+
+<#
+.SYNOPSIS
+    The container's record as the engine persists it, runtime bookkeeping included (CgroupPaths,
+    PidStartTime, MonitorStartTime, LogStartOffset): what Get-MiniContainer does not show users.
+#>
+function Get-ContainerRecord {
+    param([Parameter(Mandatory)]$Container)
+    [MiniDocker.Engine.Containers.ContainerStore]::new([MiniDocker.Engine.EngineOptions]::new().ContainersRoot).Load($Container.Id)
 }
 
 <# The text lines container NAME has logged so far (stdout and stderr). #>
@@ -93,4 +103,4 @@ function Get-Pane { (tmux -L $script:TerminalSocket capture-pane -p -t tty) -joi
 <# Types TEXT and Enter into the terminal. #>
 function Send-Line([string]$Text) { tmux -L $script:TerminalSocket send-keys -t tty -l $Text; tmux -L $script:TerminalSocket send-keys -t tty Enter }
 
-Export-ModuleMember -Function New-TestName, Invoke-TestContainer, Get-ContainerCgroupDirectory, Wait-Until, Get-CgroupVersion, Get-ContainerCgroupValue, Get-TestLog, Start-TestTerminal, Get-Pane, Send-Line
+Export-ModuleMember -Function New-TestName, Invoke-TestContainer, Get-ContainerCgroupDirectory, Get-ContainerRecord, Wait-Until, Get-CgroupVersion, Get-ContainerCgroupValue, Get-TestLog, Start-TestTerminal, Get-Pane, Send-Line

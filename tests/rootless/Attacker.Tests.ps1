@@ -21,13 +21,14 @@ Describe 'Another user' {
         $saved = $env:MINIDOCKER_ROOT
         $env:MINIDOCKER_ROOT = $victimState
         try {
-            @(Get-MiniContainer -ErrorAction SilentlyContinue | Where-Object Name -eq 'victim').Count | Should -Be 0
-            $err = $null
-            Stop-MiniContainer -Name victim -Timeout 1 -ErrorVariable err -ErrorAction SilentlyContinue
-            $err.Count | Should -BeGreaterThan 0
-            $err = $null
-            Invoke-MiniContainer -Name victim -Command /bin/true -ErrorVariable err -ErrorAction SilentlyContinue
-            $err.Count | Should -BeGreaterThan 0
+            # Refused (access denied) or an empty list: never the victim.
+            $listed = @(try { Get-MiniContainer -ErrorAction SilentlyContinue } catch { $_.Exception.GetType().Name | Should -Match 'UnauthorizedAccess|MiniDocker' })
+            @($listed | Where-Object { $_ -is [MiniDocker.Container] -and $_.Name -eq 'victim' }).Count | Should -Be 0
+            # Each is refused: a terminating or a non-terminating error, never success.
+            $refused = 0
+            try { Stop-MiniContainer -Name victim -Timeout 1 -ErrorAction Stop } catch { $refused++ }
+            try { Invoke-MiniContainer -Name victim -Command /bin/true -ErrorAction Stop } catch { $refused++ }
+            $refused | Should -Be 2
         }
         finally { if ($saved) { $env:MINIDOCKER_ROOT = $saved } else { Remove-Item Env:MINIDOCKER_ROOT } }
         Test-Path "/proc/$victimPid" | Should -BeTrue

@@ -49,6 +49,14 @@ namespace MiniDocker.Tests
         /// <summary>Runs SCRIPT ($args = ARGS); a terminating error or any error record fails the test with its message.</summary>
         public Collection<PSObject> Invoke(string script, params object[] args)
         {
+            // One runspace runs one pipeline at a time, and xunit runs test classes in parallel.
+            lock (_gate) return InvokeAlone(script, args);
+        }
+
+        private readonly object _gate = new();
+
+        private Collection<PSObject> InvokeAlone(string script, object[] args)
+        {
             using var ps = PowerShell.Create();
             ps.Runspace = Runspace;
             ps.AddScript(script);

@@ -16,9 +16,9 @@ namespace MiniDocker.Tests
 
         public void Dispose() => _dir.Dispose();
 
-        private Container NewContainer(char fill = 'a')
+        private ContainerRecord NewContainer(char fill = 'a')
         {
-            var c = new Container
+            var c = new ContainerRecord
             {
                 Id = new string(fill, 64),
                 Name = "web-1",

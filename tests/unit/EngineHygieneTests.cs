@@ -37,7 +37,7 @@ namespace MiniDocker.Tests
             var store = new ContainerStore(new EngineOptions().ContainersRoot);
             // Running by its record, but its init and monitor are gone (PIDs above any pid_max): a
             // reconciling read would rewrite it as stopped.
-            var c = new Container
+            var c = new ContainerRecord
             {
                 Id = Convert.ToHexString(Guid.NewGuid().ToByteArray()).ToLowerInvariant().PadRight(64, 'c'),
                 Name = "tab-" + Guid.NewGuid().ToString("n").Substring(0, 8),

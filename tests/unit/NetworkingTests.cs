@@ -157,5 +157,29 @@ namespace MiniDocker.Tests
             Assert.Contains("publish udp 0.0.0.0 8080", d);
             Assert.True(d.IndexOf("mount /dir/etc/resolv.conf rootfs/etc/resolv.conf  4096 ") < d.IndexOf("pivot rootfs"));
         }
-    }
+
+        [Fact]
+        public void Aardvark_config_is_netavarks_format_and_a_dns_network_resolv_conf_names_only_the_gateway()
+        {
+            var n = new Network { Name = "app", Bridge = "md1", Subnet = "10.90.0.0/24", Gateway = "10.90.0.1", DnsEnabled = true };
+            var leases = new List<Lease>
+            {
+                new() { ContainerId = "bbb", Network = "app", Address = "10.90.0.3", Names = new() { "Web", "bbb" }, DnsServers = new() { "192.0.2.53" }, MonitorPid = 1 },
+                new() { ContainerId = "aaa", Network = "app", Address = "10.90.0.2", Names = new() { "db", "aaa", "database" }, MonitorPid = 1 },
+                new() { ContainerId = "ccc", Network = "app", Address = "10.90.0.4", Names = new() { "starting" } },   // not running yet
+                new() { ContainerId = "ddd", Network = "other", Address = "10.91.0.2", Names = new() { "x" }, MonitorPid = 1 },
+            };
+            // Line 1 the address to listen on; then ID IPV4 IPV6(empty) NAMES [UPSTREAMS], split on single spaces.
+            Assert.Equal("10.90.0.1\naaa 10.90.0.2  db,aaa,database\nbbb 10.90.0.3  web,bbb 192.0.2.53\n", AardvarkDns.Config(n, leases));
+            Assert.Null(AardvarkDns.Config(n, leases.Where(l => l.MonitorPid == null).ToList()));
+
+            using var dir = new TempDirectory();
+            string host = Path.Combine(dir.Path, "resolv.conf");
+            File.WriteAllText(host, "nameserver 127.0.0.1\nsearch lan\noptions ndots:2\n");
+            var (conf, upstreams) = ContainerEtcFiles.ForNetworkDns(new List<string>(), "10.90.0.1", host);
+            Assert.Equal("nameserver 10.90.0.1\nsearch lan\noptions ndots:2\n", conf);
+            Assert.Equal(new[] { "127.0.0.1" }, upstreams);   // the server runs on the host side, where a local stub answers
+            Assert.Equal(new[] { "9.9.9.9" }, ContainerEtcFiles.ForNetworkDns(new List<string> { "9.9.9.9" }, "10.90.0.1", host).Upstreams);
+        }
+}
 }

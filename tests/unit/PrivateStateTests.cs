@@ -39,7 +39,7 @@ namespace MiniDocker.Tests
         public void Records_are_0600_even_over_a_leftover_0644_temp_file()
         {
             var store = new ContainerStore(Path.Combine(_dir.Path, "containers"));
-            var c = new Container { Id = new string('c', 64), Name = "secret", Environment = { ["TOKEN"] = "hunter2" } };
+            var c = new ContainerRecord { Id = new string('c', 64), Name = "secret", Environment = { ["TOKEN"] = "hunter2" } };
             StateDirectory.Create(store.DirectoryOf(c.Id));
             string config = Path.Combine(store.DirectoryOf(c.Id), "config.json");
             _dir.File(Path.Combine("containers", c.Id, "config.json.tmp"), "old", Mode644);

@@ -44,7 +44,9 @@ namespace MiniDocker.Tests
             var e = Assert.Throws<MiniDockerException>(() => ResourceSize.Parse(text, "Memory", "InvalidMemorySize"));
             Assert.Equal("InvalidMemorySize", e.ErrorId);
             Assert.Equal(FailureKind.InvalidArgument, e.Kind);
-            Assert.Contains("-Memory", e.Message);
+            Assert.Equal("Memory", e.Parameter);
+            Assert.StartsWith("Memory '", e.Message);   // the engine's own name; a front end words it
+            Assert.StartsWith("--memory '", e.WordedBy(p => "--" + p.ToLowerInvariant(), op => op).Message);
         }
 
         [Theory]

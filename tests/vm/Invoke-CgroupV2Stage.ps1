@@ -19,7 +19,7 @@ param(
     [string]$BuildOutput = (Join-Path $PSScriptRoot '../../out'),
     # The suites run inside the VM: the v2-specific one, the driver-agnostic cgroup one, the foundation, security,
     # and chaos (a killed Start is found again from the v2 cgroup).
-    [string[]]$TestFile = @('CgroupV2.Tests.ps1', 'Cgroups.Tests.ps1', 'Container.Tests.ps1', 'Security.Tests.ps1', 'HostEscape.Tests.ps1', 'Exec.Tests.ps1', 'Devices.Tests.ps1', 'ParallelStart.Tests.ps1', 'Chaos.Tests.ps1'),
+    [string[]]$TestFile = @('CgroupV2.Tests.ps1', 'Cgroups.Tests.ps1', 'Container.Tests.ps1', 'Security.Tests.ps1', 'HostEscape.Tests.ps1', 'Exec.Tests.ps1', 'Devices.Tests.ps1', 'ParallelStart.Tests.ps1', 'Chaos.Tests.ps1', 'Network.Tests.ps1'),
     # Hard limit for the whole VM run (boot, pwsh start-up, suites); run-in-vm.sh kills qemu after it.
     [int]$TimeoutSeconds = 3000
 )

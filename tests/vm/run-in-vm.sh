@@ -142,9 +142,12 @@ KERNEL=$KDIR/vmlinux
 # ---------------------------------------------------------------- initramfs
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 WANT_MODS=(virtio virtio_ring virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci
-           netfs fscache 9pnet 9pnet_virtio 9p overlay)
-# Key the cached initramfs on kernel + busybox + this script's guest part.
-IKEY=$( { echo "$KVER"; sha256sum "$BUSYBOX"; sed -n '/^# ---- guest init begin/,/^# ---- guest init end/p' "$0"; } \
+           netfs fscache 9pnet 9pnet_virtio 9p overlay
+           # Network.Tests.ps1: bridge and veth links, the inet minidocker table (nat, masquerade, fib, ct).
+           # libcrc32c (nf_tables, nf_conntrack) asks the crypto API for crc32c at load: a soft dependency.
+           crc32c_generic bridge veth nf_tables nft_chain_nat nft_nat nft_masq nft_fib_inet nft_ct)
+# Key the cached initramfs on kernel + busybox + the modules + this script's guest part.
+IKEY=$( { echo "$KVER"; sha256sum "$BUSYBOX"; echo "${WANT_MODS[*]}"; sed -n '/^# ---- guest init begin/,/^# ---- guest init end/p' "$0"; } \
         | sha256sum | cut -c1-16)
 INITRD=$CACHE/initramfs-$KVER-$IKEY.cpio
 if [[ ! -f $INITRD ]]; then

@@ -10,7 +10,7 @@ namespace MiniDocker.Engine.Cgroups
 
         public static MiniDockerException SwapUnsupported(string dir) =>
             new("SwapLimitUnsupported", FailureKind.NotInstalled,
-                $"This kernel has no swap accounting in {dir}, so -MemorySwap cannot be enforced. Boot with swapaccount=1 (cgroup v1) or enable the swap controller, or leave -MemorySwap out.", dir);
+                (p, op) => $"This kernel has no swap accounting in {dir}, so {p("MemorySwap")} cannot be enforced. Boot with swapaccount=1 (cgroup v1) or enable the swap controller, or leave {p("MemorySwap")} out.", dir);
 
         public static MiniDockerException FreezeTimeout(string dir) =>
             new("FreezeTimeout", FailureKind.OperationTimeout,

@@ -5,14 +5,14 @@ namespace MiniDocker.Engine.Cgroups
 {
     /// <summary>
     /// Limits as the user asked for them (New-MiniContainer, Set-MiniContainerLimit): only the ones given change.
-    /// Sizes are raw (a number or "512MB"); <see cref="ApplyTo"/> parses and validates everything before anything
+    /// Sizes are as given (a number or "512MB"); <see cref="ApplyTo"/> parses and validates everything before anything
     /// is written, so bad input leaves the container and its cgroup as they were.
     /// </summary>
     public sealed class LimitRequest
     {
-        public object? Memory { get; set; }
+        public SizeValue? Memory { get; set; }
         /// <summary>Memory plus swap, as docker's --memory-swap; -1 means unlimited swap.</summary>
-        public object? MemorySwap { get; set; }
+        public SizeValue? MemorySwap { get; set; }
         public double? Cpus { get; set; }
         public long? CpuShares { get; set; }
         public string? CpusetCpus { get; set; }
@@ -31,63 +31,54 @@ namespace MiniDocker.Engine.Cgroups
             var next = current.Clone();
             if (Memory != null)
             {
-                long m = ResourceSize.Parse(Memory, "Memory", "InvalidMemorySize");
+                long m = ResourceSize.Parse(Memory.Value, "Memory", "InvalidMemorySize");
                 if (m < ResourceLimits.MinimumMemoryBytes)
                     throw new MiniDockerException("InvalidMemorySize", FailureKind.InvalidArgument,
-                        $"-Memory {m} bytes is below the minimum of {ResourceLimits.MinimumMemoryBytes / (1024 * 1024)} MB.", Memory);
+                        (p, op) => $"{p("Memory")} {m} bytes is below the minimum of {ResourceLimits.MinimumMemoryBytes / (1024 * 1024)} MB.", Memory);
                 next.MemoryBytes = m;
             }
-            if (MemorySwap != null)
-                next.MemorySwapBytes = IsMinusOne(MemorySwap) ? -1 : ResourceSize.Parse(MemorySwap, "MemorySwap", "InvalidMemorySwapSize");
+            if (MemorySwap is SizeValue swap)
+                next.MemorySwapBytes = swap.IsMinusOne ? -1 : ResourceSize.Parse(swap, "MemorySwap", "InvalidMemorySwapSize");
             if (Cpus is double cpus)
             {
                 if (double.IsNaN(cpus) || cpus < MinCpus || cpus > host.Count)
                     throw new MiniDockerException("InvalidCpus", FailureKind.InvalidArgument,
-                        $"-Cpus {cpus} is out of range: give a number from {MinCpus} to {host.Count} (this host's online CPUs).", cpus);
+                        (p, op) => $"{p("Cpus")} {cpus} is out of range: give a number from {MinCpus} to {host.Count} (this host's online CPUs).", cpus);
                 next.Cpus = cpus;
             }
             if (CpuShares is long shares)
             {
                 if (shares < MinCpuShares || shares > MaxCpuShares)
                     throw new MiniDockerException("InvalidCpuShares", FailureKind.InvalidArgument,
-                        $"-CpuShares {shares} is out of range: give {MinCpuShares} to {MaxCpuShares} (1024 is the default weight).", shares);
+                        (p, op) => $"{p("CpuShares")} {shares} is out of range: give {MinCpuShares} to {MaxCpuShares} (1024 is the default weight).", shares);
                 next.CpuShares = shares;
             }
             if (CpusetCpus != null)
             {
                 if (!CpuList.TryParse(CpusetCpus, out var set))
                     throw new MiniDockerException("InvalidCpuset", FailureKind.InvalidArgument,
-                        $"-CpusetCpus '{CpusetCpus}' is not a CPU list: write it like 0-1,3.", CpusetCpus);
+                        (p, op) => $"{p("CpusetCpus")} '{CpusetCpus}' is not a CPU list: write it like 0-1,3.", CpusetCpus);
                 var missing = set.Where(c => !host.Online.Contains(c)).ToList();
                 if (missing.Count > 0)
                     throw new MiniDockerException("InvalidCpuset", FailureKind.InvalidArgument,
-                        $"-CpusetCpus '{CpusetCpus}' names CPU {string.Join(",", missing)}, which this host does not have online (online: {string.Join(",", host.Online)}).", CpusetCpus);
+                        (p, op) => $"{p("CpusetCpus")} '{CpusetCpus}' names CPU {string.Join(",", missing)}, which this host does not have online (online: {string.Join(",", host.Online)}).", CpusetCpus);
                 next.CpusetCpus = CpusetCpus.Trim();
             }
             if (PidsLimit is long pids)
             {
                 if (pids == 0 || pids < -1)
                     throw new MiniDockerException("InvalidPidsLimit", FailureKind.InvalidArgument,
-                        $"-PidsLimit {pids} is not valid: give a positive number of processes, or -1 for unlimited.", pids);
+                        (p, op) => $"{p("PidsLimit")} {pids} is not valid: give a positive number of processes, or -1 for unlimited.", pids);
                 next.PidsLimit = pids == -1 ? null : pids;
             }
 
             if (next.MemorySwapBytes != null && next.MemoryBytes == null)
                 throw new MiniDockerException("MemorySwapWithoutMemory", FailureKind.InvalidArgument,
-                    "-MemorySwap limits memory plus swap, so it needs -Memory as well.", MemorySwap);
+                    (p, op) => $"{p("MemorySwap")} limits memory plus swap, so it needs {p("Memory")} as well.", MemorySwap);
             if (next.MemorySwapBytes is long sw and not -1 && sw < next.MemoryBytes)
                 throw new MiniDockerException("MemorySwapBelowMemory", FailureKind.InvalidArgument,
-                    $"-MemorySwap ({sw} bytes) is memory plus swap and cannot be below -Memory ({next.MemoryBytes} bytes); give at least the memory limit, or -1 for unlimited swap.", MemorySwap);
+                    (p, op) => $"{p("MemorySwap")} ({sw} bytes) is memory plus swap and cannot be below {p("Memory")} ({next.MemoryBytes} bytes); give at least the memory limit, or -1 for unlimited swap.", MemorySwap);
             return next;
         }
-
-        private static bool IsMinusOne(object v) => v switch
-        {
-            string s => s.Trim() == "-1",
-            int i => i == -1,
-            long l => l == -1,
-            double d => d == -1,
-            _ => false,
-        };
     }
 }

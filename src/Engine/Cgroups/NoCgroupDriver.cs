@@ -21,9 +21,10 @@ namespace MiniDocker.Engine.Cgroups
 
         public CgroupMode Mode { get; }
 
-        public MiniDockerException Unavailable(string what, object? target) =>
-            new("RootlessCgroupUnavailable", FailureKind.NotInstalled,
-                $"{what} needs a cgroup of the container's own, and rootless containers get one only in a delegated cgroup v2 subtree: {_why}. " +
+        /// <summary>WHAT (given the parameter-name formatter) cannot be had without a cgroup: the error, with what to enable.</summary>
+        public MiniDockerException Unavailable(Func<Func<string, string>, string> what, object? target) =>
+            new("RootlessCgroupUnavailable", FailureKind.NotInstalled, (p, op) =>
+                $"{what(p)} needs a cgroup of the container's own, and rootless containers get one only in a delegated cgroup v2 subtree: {_why}. " +
                 "On a cgroup v2 host with systemd, run as root: mkdir -p /etc/systemd/system/user@.service.d && printf '[Service]\\nDelegate=cpu cpuset io memory pids\\n' " +
                 "> /etc/systemd/system/user@.service.d/delegate.conf && systemctl daemon-reload, then log in again; or run the container as root.", target);
 
@@ -32,17 +33,17 @@ namespace MiniDocker.Engine.Cgroups
         {
             if (limits.MemoryBytes != null || limits.MemorySwapBytes != null || limits.Cpus != null || limits.CpuShares != null || limits.CpusetCpus != null
                 || (limits.PidsLimit is long p && p != ResourceLimits.DefaultPidsLimit))
-                throw Unavailable("A resource limit", containerId);
+                throw Unavailable(_ => "A resource limit", containerId);
             return None;
         }
 
         public ContainerCgroup Locate(string containerId) => None;
-        public void Apply(ContainerCgroup cgroup, ResourceLimits limits) => throw Unavailable("A resource limit", null);
+        public void Apply(ContainerCgroup cgroup, ResourceLimits limits) => throw Unavailable(_ => "A resource limit", null);
         public IReadOnlyList<string> ProcsFiles(ContainerCgroup cgroup) => Array.Empty<string>();
         public void KillAll(ContainerCgroup cgroup) { }
-        public void Freeze(ContainerCgroup cgroup) => throw Unavailable("Pausing a container", null);
+        public void Freeze(ContainerCgroup cgroup) => throw Unavailable(_ => "Pausing a container", null);
         public void Thaw(ContainerCgroup cgroup) { }
-        public ContainerStats ReadStats(ContainerCgroup cgroup) => throw Unavailable("Resource statistics", null);
+        public ContainerStats ReadStats(ContainerCgroup cgroup) => throw Unavailable(_ => "Resource statistics", null);
         public long OomKillCount(ContainerCgroup cgroup) => 0;
         public void Remove(ContainerCgroup cgroup) { }
     }

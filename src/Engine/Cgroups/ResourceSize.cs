@@ -12,6 +12,10 @@ namespace MiniDocker.Engine.Cgroups
     {
         private static readonly Regex Pattern = new(@"^\s*(\d+(?:\.\d+)?)\s*([kmgtp]?)(i?b)?\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
+        /// <summary>A size as a request carries it; parsed as the overload below.</summary>
+        public static long Parse(SizeValue value, string parameter, string errorId) =>
+            Parse(value.Text ?? (object)value.Number, parameter, errorId);
+
         /// <summary>
         /// VALUE as bytes: an integer (PowerShell's 512MB arrives as a number), a whole double (1.5GB), or a string
         /// such as "512MB", "1.5g", "256m", "100k". Negative, zero, fractional bytes, garbage and overflow throw
@@ -20,7 +24,7 @@ namespace MiniDocker.Engine.Cgroups
         public static long Parse(object? value, string parameter, string errorId)
         {
             MiniDockerException Bad(string why) => new(errorId, FailureKind.InvalidArgument,
-                $"-{parameter} '{value}' is not a valid size: {why}. Give bytes or a number with k, m, g or t (1024-based), e.g. 512MB, 1.5g, 256m.", value);
+                (p, op) => $"{p(parameter)} '{value}' is not a valid size: {why}. Give bytes or a number with k, m, g or t (1024-based), e.g. 512MB, 1.5g, 256m.", value);
 
             double bytes;
             switch (value)

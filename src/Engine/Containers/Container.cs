@@ -16,8 +16,11 @@ namespace MiniDocker
         Dead,
     }
 
-    /// <summary>One container: its configuration and its last known state. This is what the cmdlets return.</summary>
-    public sealed class Container
+    /// <summary>
+    /// One container: its configuration and its last known state. This is what the cmdlets return; the
+    /// engine's runtime bookkeeping is in <see cref="MiniDocker.Engine.Containers.ContainerRecord"/>, what the store persists.
+    /// </summary>
+    public class Container
     {
         public string Id { get; set; } = "";
         public string Name { get; set; } = "";
@@ -39,6 +42,8 @@ namespace MiniDocker
         public Dictionary<string, string> Environment { get; set; } = new();
         public string WorkingDirectory { get; set; } = "/";
         public bool Init { get; set; }
+        /// <summary>Removed, with everything it owns, by the first engine command that finds it stopped (docker run --rm).</summary>
+        public bool AutoRemove { get; set; }
         public ResourceLimits Limits { get; set; } = new();
         public SecuritySettings Security { get; set; } = new();
         public DateTime Created { get; set; }
@@ -46,16 +51,9 @@ namespace MiniDocker
         public DateTime? FinishedAt { get; set; }
         /// <summary>Host PID of the container's init (PID 1 inside) while it runs.</summary>
         public int? Pid { get; set; }
-        /// <summary>Start time of <see cref="Pid"/> in clock ticks (field 22 of /proc/PID/stat): a recycled PID never matches.</summary>
-        public ulong? PidStartTime { get; set; }
         public int? MonitorPid { get; set; }
-        public ulong? MonitorStartTime { get; set; }
         public int? ExitCode { get; set; }
         public bool OomKilled { get; set; }
-        /// <summary>The cgroup directories this container owns, one per hierarchy (v1) or one (v2).</summary>
-        public List<string> CgroupPaths { get; set; } = new();
-        /// <summary>Where the current run's output starts in the log; earlier runs' output comes before it.</summary>
-        public long LogStartOffset { get; set; }
         /// <summary>Log bytes the monitor could not write (a full disk) in the last run; 0 when nothing was lost.</summary>
         public long LogBytesDropped { get; set; }
         /// <summary>none, host, bridge (the default network) or a network made with New-MiniNetwork.</summary>
@@ -66,6 +64,8 @@ namespace MiniDocker
         public List<string> Dns { get; set; } = new();
         /// <summary>-AddHost entries, NAME:IP, added to /etc/hosts.</summary>
         public List<string> ExtraHosts { get; set; } = new();
+        /// <summary>-NetworkAlias: more names other containers on its (user) network resolve to it.</summary>
+        public List<string> NetworkAliases { get; set; } = new();
         /// <summary>Its address on its bridge network while it runs.</summary>
         public string? IPAddress { get; set; }
         /// <summary>Why the last start failed or why the container is Dead.</summary>

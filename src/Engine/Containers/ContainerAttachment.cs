@@ -43,7 +43,7 @@ namespace MiniDocker.Engine.Containers
             {
                 socket.Dispose();
                 throw new MiniDockerException("AttachFailed", FailureKind.InvalidOperation,
-                    $"The output of container '{c.Name}' could not be attached ({e.Message}), so its start was undone; start it without -Wait and follow it with Get-MiniContainerLog -Follow.", c);
+                    (p, op) => $"The output of container '{c.Name}' could not be attached ({e.Message}), so its start was undone; start it without {p("Wait")} and follow it with {op("GetContainerLog")} {p("Follow")}.", c);
             }
         }
 

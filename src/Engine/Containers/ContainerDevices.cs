@@ -15,7 +15,7 @@ namespace MiniDocker.Engine.Containers
         /// -Device HOST[:CONTAINER][:PERMISSIONS] as docker --device: HOST a character or block device node (symlinks
         /// followed), CONTAINER below /dev (default: HOST's path), PERMISSIONS a subset of rwm (default rwm).
         /// </summary>
-        public static unsafe List<ContainerDevice> Parse(IEnumerable<string> specs)
+        public static unsafe List<ContainerDevice> Parse(IEnumerable<string> specs, Func<string, string>? hostPath = null)
         {
             var devices = new List<ContainerDevice>();
             foreach (var d in specs)
@@ -28,7 +28,7 @@ namespace MiniDocker.Engine.Containers
                 else if (parts.Length == 2) target = parts[1];
                 if (parts.Length is < 1 or > 3 || parts[0].Length == 0 || !IsDevicePermissions(permissions))
                     throw new MiniDockerException("InvalidDevice", FailureKind.InvalidArgument, $"Device '{d}' is not hostPath[:containerPath][:PERMISSIONS], PERMISSIONS a combination of r, w and m.", d);
-                string host = Path.GetFullPath(parts[0]);
+                string host = hostPath?.Invoke(parts[0]) ?? Path.GetFullPath(parts[0]);
                 Tmds.Linux.stat st;
                 byte[] hp = System.Text.Encoding.UTF8.GetBytes(host + "\0");
                 int rc;
@@ -55,7 +55,7 @@ namespace MiniDocker.Engine.Containers
                 });
             }
             if (devices.GroupBy(x => x.Path).FirstOrDefault(g => g.Count() > 1) is { } twice)
-                throw new MiniDockerException("InvalidDevicePath", FailureKind.InvalidArgument, $"Two -Device entries make {twice.Key}.", twice.Key);
+                throw new MiniDockerException("InvalidDevicePath", FailureKind.InvalidArgument, (p, op) => $"Two {p("Devices")} entries make {twice.Key}.", twice.Key);
             return devices;
         }
 

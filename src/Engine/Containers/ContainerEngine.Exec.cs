@@ -23,13 +23,7 @@ namespace MiniDocker.Engine
             var job = PrepareExec(id, spec);
             try
             {
-                var psi = Helper.StartInfo(_options.HelperPath, "exec", job.PlanPath);
-                psi.RedirectStandardInput = true;
-                psi.RedirectStandardOutput = true;
-                psi.RedirectStandardError = true;
-                psi.StandardOutputEncoding = Encoding.UTF8;
-                psi.StandardErrorEncoding = Encoding.UTF8;
-                return new ExecSession(job, Process.Start(psi)!);
+                return new ExecSession(job, Helpers.StartExec(job.PlanPath, redirectStandardStreams: true));
             }
             catch { job.Delete(); throw; }
         }
@@ -43,8 +37,7 @@ namespace MiniDocker.Engine
             var job = PrepareExec(id, spec);
             try
             {
-                var psi = Helper.StartInfo(_options.HelperPath, "exec", job.PlanPath);
-                using var p = Process.Start(psi)!;
+                using var p = Helpers.StartExec(job.PlanPath, redirectStandardStreams: false);
                 p.WaitForExit();
                 return job.Finish(p.ExitCode);
             }
@@ -54,15 +47,15 @@ namespace MiniDocker.Engine
         private ExecJob PrepareExec(string id, ExecSpec spec)
         {
             if (spec.Command.Length == 0 || string.IsNullOrEmpty(spec.Command[0]))
-                throw new MiniDockerException("EmptyCommand", FailureKind.InvalidArgument, "The command is empty: give the program to run, e.g. -Command cat,/etc/os-release.", spec.Command);
+                throw new MiniDockerException("EmptyCommand", FailureKind.InvalidArgument, (p, op) => $"The command is empty: give the program to run, e.g. {p("Command")} cat,/etc/os-release.", spec.Command);
             if (spec.Command.Any(a => a.Contains('\0')))
                 throw new MiniDockerException("InvalidCommand", FailureKind.InvalidArgument, "A command argument contains a NUL character.", spec.Command);
             ValidateEnvironment(spec.Environment);
             if (spec.WorkingDirectory is string wd && !wd.StartsWith('/'))
                 throw new MiniDockerException("InvalidWorkingDirectory", FailureKind.InvalidArgument, $"Working directory '{wd}' must be an absolute path inside the container.", wd);
-            HelperBinary.Require(_options.HelperPath);
+            Helpers.Require();
 
-            Container c;
+            ContainerRecord c;
             using (_store.Lock(id)) c = Reconcile(_store.Load(id)) ?? throw NotFound(id);
             if (c.State == ContainerState.Paused)
                 throw new MiniDockerException("ContainerPaused", FailureKind.InvalidOperation, $"Container '{c.Name}' is paused; resume it before running a command in it.", c);
@@ -89,7 +82,7 @@ namespace MiniDocker.Engine
                     throw new MiniDockerException("InvalidEnvironment", FailureKind.InvalidArgument, $"Environment variable '{kv.Key}' is not valid: names must be non-empty without '=' and nothing may contain NUL.", kv.Key);
                 if (Encoding.UTF8.GetByteCount(kv.Key) + Encoding.UTF8.GetByteCount(kv.Value) + 2 > MaxArgStrlen)
                     throw new MiniDockerException("EnvironmentTooLarge", FailureKind.InvalidArgument,
-                        $"Environment variable '{kv.Key}' is {Encoding.UTF8.GetByteCount(kv.Value)} bytes; the kernel takes at most {MaxArgStrlen} bytes per 'NAME=value' (MAX_ARG_STRLEN), so execve would fail with E2BIG. Pass large data in a file (-Volume).", kv.Key);
+                        (p, op) => $"Environment variable '{kv.Key}' is {Encoding.UTF8.GetByteCount(kv.Value)} bytes; the kernel takes at most {MaxArgStrlen} bytes per 'NAME=value' (MAX_ARG_STRLEN), so execve would fail with E2BIG. Pass large data in a file ({p("Volumes")}).", kv.Key);
             }
         }
 
@@ -109,7 +102,7 @@ namespace MiniDocker.Engine
                          env.Sum(kv => Encoding.UTF8.GetByteCount(kv.Key) + Encoding.UTF8.GetByteCount(kv.Value) + 2L + 8);
             if (total > MaxArgTotal)
                 throw new MiniDockerException("EnvironmentTooLarge", FailureKind.InvalidArgument,
-                    $"The command and environment take {total} bytes; execve takes at most {MaxArgTotal} (a quarter of the default 8 MiB stack), so the start would fail with E2BIG. Pass large data in a file (-Volume).", total);
+                    (p, op) => $"The command and environment take {total} bytes; execve takes at most {MaxArgTotal} (a quarter of the default 8 MiB stack), so the start would fail with E2BIG. Pass large data in a file ({p("Volumes")}).", total);
         }
 
         private static MiniDockerException NotRunning(Container c) =>
@@ -118,7 +111,7 @@ namespace MiniDocker.Engine
         /// <summary>One exec's files (plan, error report) and how its helper's exit turns into a result.</summary>
         internal sealed class ExecJob
         {
-            public ExecJob(Container c, ExecSpec spec, string planPath, string errorPath)
+            public ExecJob(ContainerRecord c, ExecSpec spec, string planPath, string errorPath)
             {
                 Container = c;
                 Spec = spec;
@@ -126,7 +119,7 @@ namespace MiniDocker.Engine
                 ErrorPath = errorPath;
             }
 
-            public Container Container { get; }
+            public ContainerRecord Container { get; }
             public ExecSpec Spec { get; }
             public string PlanPath { get; }
             public string ErrorPath { get; }
@@ -150,25 +143,11 @@ namespace MiniDocker.Engine
                 };
             }
 
-            private MiniDockerException Failure(HelperReport r)
+            private MiniDockerException Failure(HelperReport r) => (r.Step, r.Errno) switch
             {
-                var c = Container;
-                string cause = r.Errno != 0 ? Marshal.GetPInvokeErrorMessage(r.Errno) : "failed";
-                return (r.Step, r.Errno) switch
-                {
-                    ("target", ESRCH) or ("cgroup", ENOENT) => NotRunning(c),
-                    ("exec", ENOENT) => new MiniDockerException("CommandNotFound", FailureKind.ObjectNotFound,
-                        $"Command '{r.Argument}' not found in container '{c.Name}'.", c),
-                    ("exec", EACCES) => new MiniDockerException("CommandNotExecutable", FailureKind.PermissionDenied,
-                        $"Command '{r.Argument}' in container '{c.Name}' is not executable.", c),
-                    ("cwd", ENOENT or ENOTDIR) => new MiniDockerException("WorkingDirectoryNotFound", FailureKind.ObjectNotFound,
-                        $"Working directory '{r.Argument}' does not exist in container '{c.Name}'.", c),
-                    ("tty", _) => new MiniDockerException("TerminalUnavailable", FailureKind.ResourceUnavailable,
-                        $"Could not open a terminal in container '{c.Name}' ({r.Argument}): {cause}.", c),
-                    _ => new MiniDockerException("ExecFailed", FailureKind.InvalidOperation,
-                        $"Running a command in container '{c.Name}' failed at step '{r.Step}' ({r.Argument}): {cause}.", c),
-                };
-            }
+                ("target", ESRCH) or ("cgroup", ENOENT) => NotRunning(Container),
+                _ => HelperFailure.ToException(r, Container, HelperMode.Exec, $"container '{Container.Name}'", Spec.User ?? Container.Security.User),
+            };
 
             public void Delete()
             {

@@ -17,7 +17,7 @@ namespace MiniDocker.Engine
             var r = ImageReference.Parse(repository);
             string last = repository.Substring(repository.LastIndexOf('/') + 1);
             if (r.Digest != null || last.Contains(':'))
-                throw new MiniDockerException("InvalidImageReference", FailureKind.InvalidArgument, $"'{repository}' names a tag or digest; -AllTags takes a repository only, such as {r.LocalName}.", repository);
+                throw new MiniDockerException("InvalidImageReference", FailureKind.InvalidArgument, (p, op) => $"'{repository}' names a tag or digest; {p("AllTags")} takes a repository only, such as {r.LocalName}.", repository);
             var credential = options.Credential ?? RegistryCredentials.Find(r.Registry);
             using var client = new RegistryClient(r.Registry, r.ApiHost, options.Insecure, credential, options.Verbose);
             client.PingAsync(token).GetAwaiter().GetResult();

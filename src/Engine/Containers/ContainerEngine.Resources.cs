@@ -17,19 +17,19 @@ namespace MiniDocker.Engine
             var c = Reconcile(_store.Load(id)) ?? throw NotFound(id);
             if (c.State == ContainerState.Dead)
                 throw new MiniDockerException("ContainerDead", FailureKind.InvalidOperation,
-                    $"Container '{c.Name}' is dead ({c.Error ?? "its monitor and init vanished"}); its limits cannot be changed. Remove it with Remove-MiniContainer.", c);
+                    (p, op) => $"Container '{c.Name}' is dead ({c.Error ?? "its monitor and init vanished"}); its limits cannot be changed. Remove it with {op("RemoveContainer")}.", c);
             var limits = request.ApplyTo(c.Limits, HostCpus.Current());
             if (c.State is ContainerState.Running or ContainerState.Paused && c.CgroupPaths.Count > 0)
                 Cgroups.Apply(new ContainerCgroup(c.CgroupPaths), limits);
             c.Limits = limits;
             _store.Save(c);
-            return c;
+            return c.ToContainer();
         }
 
         /// <summary>One sample of a running or paused container's resource use, from its cgroup.</summary>
         public ContainerStats Stats(string id)
         {
-            var c = Get(id) ?? throw NotFound(id);
+            var c = GetRecord(id) ?? throw NotFound(id);
             if (c.State is not (ContainerState.Running or ContainerState.Paused) || c.CgroupPaths.Count == 0)
                 throw new MiniDockerException("ContainerNotRunning", FailureKind.InvalidOperation,
                     $"Container '{c.Name}' is {c.State.ToString().ToLowerInvariant()}: only a running or paused container has figures to read.", c);
@@ -52,7 +52,8 @@ namespace MiniDocker.Engine
             Cgroups.Freeze(new ContainerCgroup(c.CgroupPaths));
             c.State = ContainerState.Paused;
             _store.Save(c);
-            return c;
+            RecordEvent("pause", c);
+            return c.ToContainer();
         }
 
         /// <summary>Thaws a paused container; state Running.</summary>
@@ -65,7 +66,8 @@ namespace MiniDocker.Engine
             Cgroups.Thaw(new ContainerCgroup(c.CgroupPaths));
             c.State = ContainerState.Running;
             _store.Save(c);
-            return c;
+            RecordEvent("unpause", c);
+            return c.ToContainer();
         }
     }
 }

@@ -19,7 +19,8 @@ namespace MiniDocker.Engine
                 throw new MiniDockerException("ContainerNotRunning", FailureKind.InvalidOperation, $"Container '{c.Name}' is not running (state {c.State}).", c);
             // The start-time check keeps a recycled PID from getting the signal.
             if (ProcessInfo.IsSame(c.Pid, c.PidStartTime)) Syscalls.Kill(c.Pid!.Value, number);
-            return c;
+            RecordEvent("kill", c, signal);
+            return c.ToContainer();
         }
 
         /// <summary>Gives the container NEWNAME: same rules and uniqueness as at New, checked under the store lock.</summary>
@@ -31,11 +32,18 @@ namespace MiniDocker.Engine
             using (_store.Lock(id))
             {
                 var c = _store.Load(id) ?? throw NotFound(id);
-                if (c.Name == newName) return Reconcile(c) ?? c;
-                if (TakenNames(exceptId: id).Contains(newName)) throw NameInUse(newName);
+                if (c.Name == newName) return (Reconcile(c) ?? c).ToContainer();
+                if (Names.InUse(newName, exceptId: id)) throw NameInUse(newName);
+                // New entry, record, old entry: killed anywhere in between, the record still names an indexed name.
+                Names.Claim(newName, id);
+                string oldName = c.Name;
                 c.Name = newName;
-                _store.Save(c);
-                return Reconcile(c) ?? c;
+                try { _store.Save(c); }
+                catch { Names.Release(newName, id); throw; }
+                Names.Release(oldName, id);
+                RecordEvent("rename", c, oldName);
+                RenameInNetwork(c, oldName);
+                return (Reconcile(c) ?? c).ToContainer();
             }
         }
 

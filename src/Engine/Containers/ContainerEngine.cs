@@ -18,7 +18,7 @@ namespace MiniDocker.Engine
     /// </summary>
     public sealed partial class ContainerEngine
     {
-        private const int EPERM = 1, ENOENT = 2, EACCES = 13, ENOTDIR = 20, ELOOP = 40, EOPNOTSUPP = 95, EADDRINUSE = 98;
+        private const int ENOENT = 2;
         private static readonly Regex ValidHostname = new(@"^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,62})\z", RegexOptions.Compiled);
 
         private readonly EngineOptions _options;
@@ -39,7 +39,10 @@ namespace MiniDocker.Engine
         public EngineOptions Options => _options;
 
         /// <summary>Detected on first use, so commands that need no cgroup work on any host.</summary>
-        public ICgroupDriver Cgroups => _cgroups ??= CgroupDriver.ForHost(_options.CgroupParent);
+        public ICgroupDriver Cgroups => _cgroups ??= _options.CgroupDriver ?? CgroupDriver.ForHost(_options.CgroupParent);
+
+        /// <summary>Starts mdhelper: the options' runner, else the binary at HelperPath.</summary>
+        private IHelperRunner Helpers => _options.HelperRunner ?? new MdHelperRunner(_options.HelperPath);
 
         // ---------------------------------------------------------------- create
 
@@ -48,13 +51,13 @@ namespace MiniDocker.Engine
             var root = ImageService.ResolveRootSource(spec);
             string[] command = root.Image != null ? ImageService.ImageCommand(root.Image, spec.Command) : spec.Command;
             if (command.Length == 0 || string.IsNullOrEmpty(command[0]))
-                throw new MiniDockerException("EmptyCommand", FailureKind.InvalidArgument, "The command is empty: give the program to run, e.g. -Command /bin/sh,-c,'echo hi'.", command);
+                throw new MiniDockerException("EmptyCommand", FailureKind.InvalidArgument, (p, op) => $"The command is empty: give the program to run, e.g. {p("Command")} /bin/sh,-c,'echo hi'.", command);
             if (command.Any(a => a.Contains('\0')))
                 throw new MiniDockerException("InvalidCommand", FailureKind.InvalidArgument, "A command argument contains a NUL character.", command);
             ValidateEnvironment(spec.Environment);
             var limits = spec.Limits.ApplyTo(new ResourceLimits(), HostCpus.Current());
             Rootless.RootlessSupport.Check(spec, _options.DefaultNetwork);
-            if (!spec.Limits.IsEmpty && Cgroups is NoCgroupDriver noCgroups) throw noCgroups.Unavailable("A resource limit (-Memory, -Cpus, -PidsLimit, ...)", spec.Name);
+            if (!spec.Limits.IsEmpty && Cgroups is NoCgroupDriver noCgroups) throw noCgroups.Unavailable(p => $"A resource limit ({p("Memory")}, {p("Cpus")}, {p("PidsLimit")}, ...)", spec.Name);
             string workdir = spec.WorkingDirectory ?? root.Image?.Config.WorkingDir ?? "/";
             if (!workdir.StartsWith('/'))
                 throw new MiniDockerException("InvalidWorkingDirectory", FailureKind.InvalidArgument, $"Working directory '{workdir}' must be an absolute path inside the container.", workdir);
@@ -74,7 +77,7 @@ namespace MiniDocker.Engine
             var security = SecurityPolicy.Resolve(spec, root.LayersTopFirst, root.Image?.Config.User);
             var network = ValidateNetworkSpec(spec);
 
-            var c = new Container
+            var c = new ContainerRecord
             {
                 Id = id,
                 RootFs = root.Image == null ? root.LayersTopFirst[0] : "",
@@ -82,12 +85,13 @@ namespace MiniDocker.Engine
                 ImageId = root.Image?.Id,
                 Layers = root.Image == null ? new List<string>() : root.LayersTopFirst.Reverse().ToList(),
                 Mounts = mounts,
-                Devices = ContainerDevices.Parse(spec.Devices),
+                Devices = ContainerDevices.Parse(spec.Devices, spec.HostPath),
                 Command = command.ToArray(),
                 Hostname = hostname,
                 Environment = env,
                 WorkingDirectory = workdir,
                 Init = spec.Init,
+                AutoRemove = spec.AutoRemove,
                 Limits = limits,
                 Security = security,
                 Created = DateTime.UtcNow,
@@ -96,15 +100,16 @@ namespace MiniDocker.Engine
             network.ApplyTo(c);
             using (_store.Lock())
             {
-                var taken = TakenNames();
-                if (spec.Name != null && taken.Contains(spec.Name)) throw NameInUse(spec.Name);
-                c.Name = spec.Name ?? ContainerNames.Generate(taken);
+                if (spec.Name != null && Names.InUse(spec.Name)) throw NameInUse(spec.Name);
+                c.Name = spec.Name ?? ContainerNames.Generate(n => Names.InUse(n));
                 string dir = _store.DirectoryOf(id);
                 StateDirectory.Create(dir);
-                try { _store.Save(c); }
-                catch { Directory.Delete(dir, true); throw; }
+                // The name entry before the record: a New killed between them leaves a stale entry, never a record whose name is unindexed.
+                try { Names.Claim(c.Name, id); _store.Save(c); }
+                catch { Names.Release(c.Name, id); Directory.Delete(dir, true); throw; }
             }
-            return c;
+            RecordEvent("create", c);
+            return c.ToContainer();
         }
 
         // ---------------------------------------------------------------- read
@@ -114,7 +119,10 @@ namespace MiniDocker.Engine
         {
             CleanOrphans();
             CollectDeadLeases();
-            return _store.Ids().Select(Get).Where(c => c != null).Cast<Container>().OrderBy(c => c.Created).ToList();
+            // GetRecord removed the stopped auto-remove containers it met (see ContainerAutoRemove.cs).
+            var all = _store.Ids().Select(GetRecord).Where(c => c != null && !IsAutoRemovable(c)).Select(c => c!.ToContainer()).OrderBy(c => c.Created).ToList();
+            Names.Repair(all.Select(c => (c.Id, c.Name)));
+            return all;
         }
 
         /// <summary>
@@ -122,23 +130,30 @@ namespace MiniDocker.Engine
         /// tab completion, which must never change state (the states may be stale).
         /// </summary>
         public IReadOnlyList<Container> ListRecords() =>
-            _store.Ids().Select(_store.Load).Where(c => c != null).Cast<Container>().OrderBy(c => c.Created).ToList();
+            _store.Ids().Select(_store.Load).Where(c => c != null).Select(c => c!.ToContainer()).OrderBy(c => c.Created).ToList();
 
         /// <summary>The container with this exact id, reconciled; null if there is none.</summary>
-        public Container? Get(string id)
+        public Container? Get(string id) => GetRecord(id)?.ToContainer();
+
+        /// <summary>The record of the container with this exact id, reconciled; null if there is none.</summary>
+        private ContainerRecord? GetRecord(string id)
         {
-            if (_store.Load(id) is not Container c) return null;
+            if (_store.Load(id) is not ContainerRecord c) return null;
             if (c.State is ContainerState.Running or ContainerState.Paused || StartInterrupted(c))
-                using (_store.Lock(id)) return Reconcile(_store.Load(id));
-            return c;
+                using (_store.Lock(id))
+                    if (Reconcile(_store.Load(id)) is not ContainerRecord r) return null;
+                    else c = r;
+            return AutoRemoveIfDone(c);
         }
 
         /// <summary>
         /// A stopped record whose cgroup exists: a Start made it and was killed before recording the outcome
         /// (or is still under way in another process, which the container's lock tells apart).
+        /// A Start makes the run directory before the cgroup and removes it after, so without one there is nothing to
+        /// look for: one stat instead of one per hierarchy for a never-started container (listings stay cheap).
         /// </summary>
-        private bool StartInterrupted(Container c) =>
-            c.State is not (ContainerState.Running or ContainerState.Paused) && LocateCgroup(c.Id).Directories.Count > 0;
+        private bool StartInterrupted(ContainerRecord c) =>
+            c.State is not (ContainerState.Running or ContainerState.Paused) && Directory.Exists(_store.RunDirectoryOf(c.Id)) && LocateCgroup(c.Id).Directories.Count > 0;
 
         /// <summary>The container's cgroup by id alone; none on a host without cgroups (commands that need none still work).</summary>
         private ContainerCgroup LocateCgroup(string id)
@@ -169,8 +184,9 @@ namespace MiniDocker.Engine
                             if (File.Exists(_store.RecordPath(id)) || !Directory.Exists(_store.DirectoryOf(id))) continue;
                             var cg = LocateCgroup(id);
                             if (cg.Directories.Count > 0) { Cgroups.KillAll(cg); Cgroups.Remove(cg); }
-                            if (Directory.Exists(_store.RunDirectoryOf(id))) Directory.Delete(_store.RunDirectoryOf(id), recursive: true);
-                            Rootless.RootlessFiles.DeleteTree(_store.DirectoryOf(id));
+                            DeleteTreeRacingMonitor(_store.RunDirectoryOf(id));
+                            try { DeleteTreeRacingMonitor(_store.DirectoryOf(id)); }
+                            catch (UnauthorizedAccessException) { Rootless.RootlessFiles.DeleteTree(_store.DirectoryOf(id)); }   // rootless: work/work is 000
                             _store.DeleteLock(id);
                         }
                     // Taking the lock of a container that no longer exists deletes its lock file.
@@ -197,15 +213,18 @@ namespace MiniDocker.Engine
         /// Brings a record in line with reality (the exit files, the monitor and init, the cgroup) in memory, and saves
         /// it when the disk lets it: a read never needs a write to succeed. Caller holds the container's lock.
         /// </summary>
-        private Container? Reconcile(Container? c)
+        private ContainerRecord? Reconcile(ContainerRecord? c)
         {
             if (c == null) return null;
-            bool changed = c.State is ContainerState.Running or ContainerState.Paused ? ReconcileRunning(c) : ReconcileInterruptedStart(c);
+            bool wasRunning = c.State is ContainerState.Running or ContainerState.Paused;
+            bool changed = wasRunning ? ReconcileRunning(c) : ReconcileInterruptedStart(c);
             if (changed) _store.TrySave(c);
+            // The first look after the end, under the container's lock: each death is recorded once, watched or not.
+            if (changed && wasRunning && c.State is ContainerState.Exited or ContainerState.Dead) RecordEvent("die", c, c.State == ContainerState.Dead ? c.Error : null, c.ExitCode);
             return c;
         }
 
-        private bool ReconcileRunning(Container c)
+        private bool ReconcileRunning(ContainerRecord c)
         {
             // Who lives is seen before the exit files are read: a monitor seen gone has written all it ever will,
             // while one that exits between a read of no file and the look at it would be taken for one that died.
@@ -234,6 +253,7 @@ namespace MiniDocker.Engine
                 c.Error = c.Error ?? "The container's monitor and init are gone without recording an exit status.";
             }
             // The OOM counter lives in the cgroup: read it before the cgroup goes.
+            Trace($"Container '{c.Name}': found {c.State.ToString().ToLowerInvariant()} (exit code {c.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "none"}); removing its cgroup {string.Join(", ", c.CgroupPaths)}");
             ReleaseCgroup(c);
             ReleaseNetwork(c);
             c.Pid = null;
@@ -241,11 +261,11 @@ namespace MiniDocker.Engine
             return true;
         }
 
-        private static string MonitorDied(Container c) =>
-            $"The container's monitor{(c.MonitorPid is int m ? $" (pid {m})" : "")} died while the container ran; its exit status is lost. Stop-MiniContainer still stops it.";
+        private static string MonitorDied(ContainerRecord c) =>
+            $"The container's monitor{(c.MonitorPid is int m ? $" (pid {m})" : "")} died while the container ran; its exit status is lost. Stopping the container still works.";
 
         /// <summary>The exit status the monitor recorded for the current run (run dir, else its copy beside the record); false when there is none.</summary>
-        private bool ReadExitFile(Container c)
+        private bool ReadExitFile(ContainerRecord c)
         {
             foreach (var path in new[] { _store.ExitPath(c.Id), _store.StateExitPath(c.Id) })
             {
@@ -269,7 +289,7 @@ namespace MiniDocker.Engine
         /// is over). Its container is adopted when it runs (init and monitor found from the cgroup), recorded as exited
         /// when its monitor wrote an exit status, else the empty cgroup is removed.
         /// </summary>
-        private bool ReconcileInterruptedStart(Container c)
+        private bool ReconcileInterruptedStart(ContainerRecord c)
         {
             var cg = LocateCgroup(c.Id);
             if (cg.Directories.Count == 0) return false;
@@ -299,11 +319,11 @@ namespace MiniDocker.Engine
             ReleaseNetwork(c);
             if (!exited) return false;
             c.State = ContainerState.Exited;
-            c.Error = "Start-MiniContainer was interrupted; the container ran and exited meanwhile.";
+            c.Error = "Its start was interrupted; the container ran and exited meanwhile.";
             return true;
         }
 
-        private void ReleaseCgroup(Container c)
+        private void ReleaseCgroup(ContainerRecord c)
         {
             if (c.CgroupPaths.Count == 0) return;
             var cg = new ContainerCgroup(c.CgroupPaths);
@@ -318,7 +338,7 @@ namespace MiniDocker.Engine
 
         // ---------------------------------------------------------------- start
 
-        public Container Start(string id) => Start(id, tty: false, attach: false, out _, out _);
+        public Container Start(string id) => Start(id, tty: false, attach: false, out _, out _).ToContainer();
 
         /// <summary>
         /// Starts ID with this process attached to its output: the monitor holds the output until the engine has
@@ -345,7 +365,7 @@ namespace MiniDocker.Engine
             return Get(c.Id) ?? throw NotFound(c.Id);
         }
 
-        private Container Start(string id, bool tty, bool attach, out Process? attachedMonitor, out ContainerAttachment? attachment)
+        private ContainerRecord Start(string id, bool tty, bool attach, out Process? attachedMonitor, out ContainerAttachment? attachment)
         {
             attachedMonitor = null;
             attachment = null;
@@ -357,6 +377,8 @@ namespace MiniDocker.Engine
                 if (!Directory.Exists(lower))
                     throw new MiniDockerException("RootFsNotFound", FailureKind.ObjectNotFound, $"Root filesystem folder '{lower}' of container '{c.Name}' no longer exists.", c);
 
+            // A missing helper is said before anything is made (the seccomp cache key would read it first).
+            Helpers.Require();
             // Before anything runs (and before the old exit files go): the reconciled record is on disk, and a full
             // state disk fails here (StateDiskFull), not after the init has started.
             _store.Save(c);
@@ -370,9 +392,18 @@ namespace MiniDocker.Engine
             var log = new FileInfo(_store.LogPath(c.Id));
             c.LogStartOffset = log.Exists ? log.Length : 0;
 
+            var clock = Stopwatch.StartNew();
+            ContainerCgroup cg;
             // Rootless: no device program (attaching one needs CAP_SYS_ADMIN on the host); the user namespace refuses
             // mknod and the container's mounts are nodev, so it reaches no device the user could not already.
-            var cg = Cgroups.Create(c.Id, c.Limits, Rootless.RootlessMode.IsRootless ? null : DevicePolicy.For(c));
+            try { cg = Cgroups.Create(c.Id, c.Limits, Rootless.RootlessMode.IsRootless ? null : DevicePolicy.For(c)); }
+            catch
+            {
+                // The driver leaves nothing when it throws; the run directory made above goes too.
+                try { Directory.Delete(_store.RunDirectoryOf(c.Id), recursive: true); } catch (IOException) { }
+                throw;
+            }
+            Trace($"Container '{c.Name}': cgroup {string.Join(", ", cg.Directories)}");
             try
             {
                 var network = AttachNetwork(c, dir);
@@ -382,14 +413,21 @@ namespace MiniDocker.Engine
                 if (!tty) plan.Attach(_store.AttachPath(c.Id));
                 if (attach) plan.AttachHold(AttachHoldMilliseconds);
                 SeccompCache.Attach(plan, _options.SeccompCacheRoot, _options.HelperPath);
+                Trace($"Container '{c.Name}': launch plan of {Summarize(plan)}");
+                long prepared = clock.ElapsedMilliseconds;
                 HelperReport report;
+                // Before the launch: every line this run logs is stamped at or after StartedAt (Wait -LogPattern relies on it).
+                var launched = DateTime.UtcNow;
                 if (tty)
-                    (report, attachedMonitor) = Helper.LaunchAttached(_options.HelperPath, plan.Tty(), Path.Combine(_store.RunDirectoryOf(c.Id), "plan"));
+                    (report, attachedMonitor) = Helpers.LaunchAttached(plan.Tty(), Path.Combine(_store.RunDirectoryOf(c.Id), "plan"));
                 else
-                    report = Helper.Launch(_options.HelperPath, plan);
+                    report = Helpers.Launch(plan);
                 if (!report.Ok) throw StartFailure(c, report);
+                Trace($"Container '{c.Name}': monitor {report.MonitorPid}, init {report.InitPid}; host side ready in {prepared} ms, helper reported ready after {clock.ElapsedMilliseconds - prepared} ms");
                 if (attach)
-                    try { attachment = ContainerAttachment.Connect(c, _store.AttachPath(c.Id)); }
+#pragma warning disable CA2000 // the caller owns it (and the catch below disposes it on failure)
+                    try { attachment = ContainerAttachment.Connect(c.ToContainer(), _store.AttachPath(c.Id)); }
+#pragma warning restore CA2000
                     catch (MiniDockerException)
                     {
                         // It waits for this client (attachhold) and would write an exit file into a later run's directory.
@@ -401,7 +439,7 @@ namespace MiniDocker.Engine
                 c.Pid = report.InitPid;
                 c.PidStartTime = ProcessInfo.StartTime(report.InitPid);
                 c.State = ContainerState.Running;
-                c.StartedAt = DateTime.UtcNow;
+                c.StartedAt = launched;
                 c.FinishedAt = null;
                 c.ExitCode = null;
                 c.OomKilled = false;
@@ -410,6 +448,7 @@ namespace MiniDocker.Engine
                 c.CgroupPaths = cg.Directories.ToList();
                 BindNetwork(c, network, report);
                 _store.Save(c);
+                RecordEvent("start", c);
                 return c;
             }
             catch
@@ -440,35 +479,10 @@ namespace MiniDocker.Engine
             }
         }
 
-        private static MiniDockerException StartFailure(Container c, HelperReport r)
-        {
-            string cause = r.Errno != 0 ? Marshal.GetPInvokeErrorMessage(r.Errno) : "failed";
-            return (r.Step, r.Errno) switch
-            {
-                // execve says ENOENT for a missing #! interpreter or ELF loader too: look at the file.
-                ("exec", ENOENT or EACCES or 8 /* ENOEXEC */) when CommandCheck.Problem(ContainerMounts.LowerDirs(c).Reverse().ToList(), r.Argument,
-                    c.Environment.TryGetValue("PATH", out var path) ? path : ContainerPlan.DefaultPath, RootSource.Describe(c), c) is { } p => p,
-                ("exec", ENOENT) => new MiniDockerException("CommandNotFound", FailureKind.ObjectNotFound,
-                    $"Command '{r.Argument}' not found in {RootSource.Describe(c)}.", c),
-                ("exec", EACCES) => new MiniDockerException("CommandNotExecutable", FailureKind.PermissionDenied,
-                    $"Command '{r.Argument}' in {RootSource.Describe(c)} is not executable.", c),
-                ("cwd", ENOENT or ENOTDIR) => new MiniDockerException("WorkingDirectoryNotFound", FailureKind.ObjectNotFound,
-                    $"Working directory '{r.Argument}' does not exist in container '{c.Name}'.", c),
-                ("cwd", EACCES) => new MiniDockerException("WorkingDirectoryNotAccessible", FailureKind.PermissionDenied,
-                    $"User '{c.Security.User}' may not enter working directory '{r.Argument}' in container '{c.Name}'.", c),
-                ("mount" or "mkdir" or "mknod" or "symlink", ENOENT or ENOTDIR or ELOOP) when r.Argument.StartsWith("rootfs/", StringComparison.Ordinal) =>
-                    new MiniDockerException("RootFsPathUnusable", FailureKind.InvalidOperation,
-                        $"The {RootSource.Describe(c)} has a /{r.Argument.Substring(7)} that does not resolve to a usable path inside it (e.g. a symlink pointing outside); fix the image.", c),
-                ("publish", EADDRINUSE) => new MiniDockerException("PortAlreadyAllocated", FailureKind.ResourceUnavailable,
-                    $"Host port {r.Argument} of container '{c.Name}' is already in use by another program.", c),
-                ("bridge" or "veth", EOPNOTSUPP) => new MiniDockerException("BridgeNotSupported", FailureKind.NotInstalled,
-                    $"The kernel cannot make a {r.Step} ({r.Argument}): the bridge/veth modules are missing (a custom WSL kernel lacks them); use -Network none or host.", c),
-                ("rlimit", EPERM) => new MiniDockerException("UlimitNotPermitted", FailureKind.PermissionDenied,
-                    $"Container '{c.Name}' asks for a hard resource limit above the engine's own, which needs CAP_SYS_RESOURCE; lower -Ulimit.", c),
-                _ => new MiniDockerException("ContainerStartFailed", FailureKind.InvalidOperation,
-                    $"Container '{c.Name}' failed to start at step '{r.Step}' ({r.Argument}): {cause}.", c),
-            };
-        }
+        private static MiniDockerException StartFailure(Container c, HelperReport r) =>
+            HelperFailure.ToException(r, c, HelperMode.Run, RootSource.Describe(c), c.Security.User, () =>
+                CommandCheck.Problem(ContainerMounts.LowerDirs(c).Reverse().ToList(), r.Argument,
+                    c.Environment.TryGetValue("PATH", out var path) ? path : ContainerPlan.DefaultPath, RootSource.Describe(c), c));
 
         // ---------------------------------------------------------------- stop, wait, remove
 
@@ -488,7 +502,7 @@ namespace MiniDocker.Engine
         /// </summary>
         public IReadOnlyList<StopResult> StopMany(IReadOnlyList<string> ids, TimeSpan timeout, CancellationToken token = default)
         {
-            var signalled = new List<Container>();
+            var signalled = new List<ContainerRecord>();
             var errors = new Dictionary<string, MiniDockerException>();
             foreach (var id in ids)
             {
@@ -499,23 +513,36 @@ namespace MiniDocker.Engine
             foreach (var c in running)
                 using (_store.Lock(c.Id))
                 {
-                    if (_store.Load(c.Id) is { CgroupPaths.Count: > 0 } r) Cgroups.KillAll(new ContainerCgroup(r.CgroupPaths));
+                    var r = _store.Load(c.Id);
+                    if (r is { CgroupPaths.Count: > 0 })
+                    {
+                        Trace($"Container '{c.Name}': still running {timeout.TotalSeconds} s after SIGTERM; killing every process in {string.Join(", ", r.CgroupPaths)}");
+                        Cgroups.KillAll(new ContainerCgroup(r.CgroupPaths));
+                    }
                     // No cgroup (rootless without delegation): killing PID 1 ends its whole PID namespace.
-                    else if (ProcessInfo.IsSame(c.Pid, c.PidStartTime)) Syscalls.Kill(c.Pid!.Value, Syscalls.SIGKILL_);
+                    else if (r != null && ProcessInfo.IsSame(r.Pid, r.PidStartTime))
+                    {
+                        Trace($"Container '{c.Name}': still running {timeout.TotalSeconds} s after SIGTERM; killing its PID 1 (no cgroup)");
+                        Syscalls.Kill(r.Pid!.Value, Syscalls.SIGKILL_);
+                    }
                 }
             WaitForAll(running, TimeSpan.FromSeconds(10), CancellationToken.None);
-            return ids.Select(id => errors.TryGetValue(id, out var e) ? new StopResult(id, null, e)
+            var results = ids.Select(id => errors.TryGetValue(id, out var e) ? new StopResult(id, null, e)
                 : Get(id) is Container c ? new StopResult(id, c, null) : new StopResult(id, null, NotFound(id))).ToList();
+            // After the Get that recorded the die, as docker orders them.
+            foreach (var r in results) if (r.Container != null) RecordEvent("stop", r.Container);
+            return results;
         }
 
         /// <summary>SIGTERM to a running container's init (thawed first when paused); the container as it was.</summary>
-        private Container SignalStop(string id)
+        private ContainerRecord SignalStop(string id)
         {
             using var _ = _store.Lock(id);
             var c = Reconcile(_store.Load(id)) ?? throw NotFound(id);
             if (c.State is not (ContainerState.Running or ContainerState.Paused))
                 throw new MiniDockerException("ContainerNotRunning", FailureKind.InvalidOperation, $"Container '{c.Name}' is not running (state {c.State}).", c);
             if (ProcessInfo.IsSame(c.Pid, c.PidStartTime)) Syscalls.Kill(c.Pid!.Value, Syscalls.SIGTERM_);
+            Trace($"Container '{c.Name}': SIGTERM to its init (PID {c.Pid})");
             if (c.State == ContainerState.Paused)
             {
                 // A frozen init cannot act on SIGTERM: thaw it so the signal is delivered (docker does the same).
@@ -527,9 +554,9 @@ namespace MiniDocker.Engine
         }
 
         /// <summary>Waits until every one of CONTAINERS has exited or TIMEOUT passes; returns those still running.</summary>
-        private List<Container> WaitForAll(List<Container> containers, TimeSpan timeout, CancellationToken token)
+        private List<ContainerRecord> WaitForAll(List<ContainerRecord> containers, TimeSpan timeout, CancellationToken token)
         {
-            if (containers.Count == 1) return WaitForExit(containers[0], timeout, token) ? new List<Container>() : containers;
+            if (containers.Count == 1) return WaitForExit(containers[0], timeout, token) ? new List<ContainerRecord>() : containers;
             var deadline = DateTime.UtcNow + timeout;
             var left = containers.Where(c => !HasExited(c)).ToList();
             while (left.Count > 0 && DateTime.UtcNow < deadline && !token.IsCancellationRequested)
@@ -541,12 +568,12 @@ namespace MiniDocker.Engine
         }
 
         /// <summary>The run is over: its monitor recorded the exit, or the monitor and the init are both gone.</summary>
-        private bool HasExited(Container c) =>
+        private bool HasExited(ContainerRecord c) =>
             File.Exists(_store.ExitPath(c.Id)) ||   // written last: the monitor writes nothing after it
             !ProcessInfo.IsSame(c.MonitorPid, c.MonitorStartTime) && !ProcessInfo.IsSame(c.Pid, c.PidStartTime);
 
         /// <summary>Waits until the run is over (see <see cref="HasExited"/>); false on timeout or cancel.</summary>
-        private bool WaitForExit(Container c, TimeSpan timeout, CancellationToken token)
+        private bool WaitForExit(ContainerRecord c, TimeSpan timeout, CancellationToken token)
         {
             var deadline = timeout >= DateTime.MaxValue - DateTime.UtcNow ? DateTime.MaxValue : DateTime.UtcNow + timeout;
             // The monitor exits right after recording the exit: wake on its pidfd rather than poll; once the monitor is
@@ -577,7 +604,7 @@ namespace MiniDocker.Engine
         /// <summary>Waits for the container to exit; null TIMEOUT waits forever. Throws on timeout.</summary>
         public Container Wait(string id, TimeSpan? timeout, CancellationToken token)
         {
-            var c = Get(id) ?? throw NotFound(id);
+            var c = GetRecord(id) ?? throw NotFound(id);
             if (c.State == ContainerState.Created)
                 throw new MiniDockerException("ContainerNotStarted", FailureKind.InvalidOperation, $"Container '{c.Name}' has not been started; start it first.", c);
             if (c.State is ContainerState.Running or ContainerState.Paused &&
@@ -586,7 +613,8 @@ namespace MiniDocker.Engine
                 token.ThrowIfCancellationRequested();
                 throw new MiniDockerException("WaitTimeout", FailureKind.OperationTimeout, $"Container '{c.Name}' was still running after {timeout?.TotalSeconds} s.", c);
             }
-            return Get(id) ?? throw NotFound(id);
+            // An auto-remove container the first Get found stopped was removed by it: that record is the last word.
+            return Get(id) ?? (IsAutoRemovable(c) ? c : throw NotFound(id));
         }
 
         /// <summary>
@@ -594,7 +622,10 @@ namespace MiniDocker.Engine
         /// space (a full disk must not keep a container); the record goes first, so a Remove killed midway leaves an
         /// orphan folder that the next listing cleans, never a record pointing at half a container.
         /// </summary>
-        public void Remove(string id, bool force)
+        public void Remove(string id, bool force) => Remove(id, force, collectLayers: true);
+
+        // Without COLLECTLAYERS for the auto-remove inside reads, which may run under the image store's lock.
+        private void Remove(string id, bool force, bool collectLayers)
         {
             string? imageId;
             using (_store.Lock(id))
@@ -603,12 +634,13 @@ namespace MiniDocker.Engine
                 if (c.State is ContainerState.Running or ContainerState.Paused)
                 {
                     if (!force)
-                        throw new MiniDockerException("ContainerRunning", FailureKind.InvalidOperation, $"Container '{c.Name}' is {c.State.ToString().ToLowerInvariant()}; stop it first or use -Force.", c);
+                        throw new MiniDockerException("ContainerRunning", FailureKind.InvalidOperation, (p, op) => $"Container '{c.Name}' is {c.State.ToString().ToLowerInvariant()}; stop it first or use {p("Force")}.", c);
                     Cgroups.KillAll(new ContainerCgroup(c.CgroupPaths));
                     if (ProcessInfo.IsSame(c.Pid, c.PidStartTime)) Syscalls.Kill(c.Pid!.Value, Syscalls.SIGKILL_);
                     WaitForExit(c, TimeSpan.FromSeconds(10), CancellationToken.None);
                     c = Reconcile(c)!;
                 }
+                if (c.CgroupPaths.Count > 0) Trace($"Container '{c.Name}': removing its cgroup {string.Join(", ", c.CgroupPaths)}");
                 ReleaseCgroup(c);
                 ReleaseNetwork(c);
                 try
@@ -621,13 +653,15 @@ namespace MiniDocker.Engine
                 {
                     // A specific error, so a pipeline removing many containers goes on to the next one.
                     throw new MiniDockerException("ContainerRemoveFailed", FailureKind.WriteError,
-                        $"Container '{c.Name}' could not be fully removed ({e.Message}); Get-MiniContainer cleans what is left, or run Remove-MiniContainer again.", c, e);
+                        (p, op) => $"Container '{c.Name}' could not be fully removed ({e.Message}); {op("GetContainer")} cleans what is left, or run {op("RemoveContainer")} again.", c, e);
                 }
+                Names.Release(c.Name, c.Id);
                 // Still holding it: lockers waiting on this file see it unlinked and find no container.
                 _store.DeleteLock(c.Id);
                 imageId = c.ImageId;
+                RecordEvent("remove", c);
             }
-            if (imageId != null) ImageService.CollectUnusedLayers();   // its image may have been removed with -Force while it lived
+            if (imageId != null && collectLayers) ImageService.CollectUnusedLayers();   // its image may have been removed with -Force while it lived
         }
 
         // ---------------------------------------------------------------- logs
@@ -638,17 +672,8 @@ namespace MiniDocker.Engine
         /// Streams log entries from the oldest kept as they are written until the container exits or TOKEN is cancelled;
         /// MISSED gets the bytes a reader lost when it fell behind the log's rotation.
         /// </summary>
-        public IEnumerable<LogEntry> FollowLogs(string id, CancellationToken token, Action<long>? missed = null)
-        {
-            var c = _store.Load(id) ?? throw NotFound(id);
-            return ContainerLog.Follow(_store.LogPath(id),
-                () => c.State is not (ContainerState.Running or ContainerState.Paused) || File.Exists(_store.ExitPath(id)) || !ProcessInfo.IsSame(c.MonitorPid, c.MonitorStartTime),
-                token, missed);
-        }
-
-        /// <summary>The names of every container but EXCEPTID; the caller holds the store lock.</summary>
-        private HashSet<string> TakenNames(string? exceptId = null) =>
-            _store.Ids().Where(x => x != exceptId).Select(_store.Load).Where(x => x != null).Select(x => x!.Name).ToHashSet();
+        public IEnumerable<LogEntry> FollowLogs(string id, CancellationToken token, Action<long>? missed = null) =>
+            QueryLogs(id, new LogQuery { Follow = true }, token, missed);
 
         private static MiniDockerException NameInUse(string name) =>
             new("ContainerNameInUse", FailureKind.ResourceExists, $"A container named '{name}' already exists; remove it or choose another name.", name);

@@ -38,12 +38,125 @@ namespace MiniDocker.Engine.Containers
             return tail is int n ? entries.TakeLast(n).ToList() : entries.ToList();
         }
 
+        /// <summary>
+        /// The last N entries at or after SINCE, oldest first, read backwards from the end of the log (the current file,
+        /// then the rotated one only when it needs more), so a long log costs what the tail holds, not its size. START is
+        /// where in the log (bytes since the first file began) the first of them starts, or the log's end for none: a
+        /// follower starts there.
+        /// </summary>
+        public static List<LogEntry> ReadTail(string path, int n, DateTime? since, out long start)
+        {
+            var result = new List<LogEntry>();
+            DateTime? from = since?.ToUniversalTime();
+            using var current = TailFile.Open(path);
+            start = current != null ? current.Base + current.Length : 0;
+            if (n <= 0 || current == null) return result;
+            bool done = current.CollectBackwards(n, from, result);
+            if (current.FirstTaken is long a) start = a;
+            if (!done)
+                using (var rotated = TailFile.Open(RotatedPath(path)))
+                    // A rotation between the two opens makes the rotated file the one already read: skip it then.
+                    if (rotated != null && rotated.Base < current.Base)
+                    {
+                        rotated.CollectBackwards(n, from, result);
+                        if (rotated.FirstTaken is long r) start = r;
+                    }
+            result.Reverse();
+            return result;
+        }
+
+        /// <summary>One log file read from its end: its lines' entries newest first, with where each line starts.</summary>
+        private sealed class TailFile : IDisposable
+        {
+            private const int Chunk = 65536;
+            private readonly FileStream _fs;
+
+            private TailFile(FileStream fs, long @base, long length) { _fs = fs; Base = @base; Length = length; }
+
+            public long Base { get; }
+            public long Length { get; }
+            /// <summary>Where in the log the oldest entry taken so far starts.</summary>
+            public long? FirstTaken { get; private set; }
+
+            public static TailFile? Open(string path)
+            {
+                FileStream fs;
+#pragma warning disable CA2000 // disposed below when reading its head fails, else owned by the TailFile
+                try { fs = ContainerLog.Open(path); }
+#pragma warning restore CA2000
+                catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException) { return null; }
+                try
+                {
+                    var head = new byte[128];
+                    int got = fs.Read(head, 0, head.Length);
+                    int nl = Array.IndexOf(head, (byte)'\n', 0, got);
+                    long b = nl > 0 ? RotationBase(Encoding.UTF8.GetString(head, 0, nl)) : 0;
+                    return new TailFile(fs, b, fs.Length);   // the length now: what the monitor appends later is a follower's
+                }
+                catch
+                {
+                    fs.Dispose();
+                    throw;
+                }
+            }
+
+            /// <summary>Adds entries newest first to RESULT until it holds N or one is older than FROM (then true: done).</summary>
+            public bool CollectBackwards(int n, DateTime? from, List<LogEntry> result)
+            {
+                var line = new List<byte[]>();   // the current line's pieces, last piece first
+                long end = Length;               // the end of the line being assembled
+                long pos = Length;
+                var buffer = new byte[Chunk];
+                while (pos > 0)
+                {
+                    int size = (int)Math.Min(Chunk, pos);
+                    pos -= size;
+                    _fs.Seek(pos, SeekOrigin.Begin);
+                    _fs.ReadExactly(buffer, 0, size);
+                    int stop = size;
+                    for (int i = size - 1; i >= -1; i--)
+                    {
+                        if (i >= 0 && buffer[i] != (byte)'\n') continue;
+                        if (i == -1 && pos > 0) break;   // the line goes on in the chunk before
+                        line.Add(buffer.AsSpan(i + 1, stop - (i + 1)).ToArray());
+                        long lineStart = pos + i + 1;
+                        if (lineStart < end && Take(Join(line), lineStart)) return true;
+                        line.Clear();
+                        end = lineStart - 1;
+                        stop = i;
+                    }
+                    if (stop > 0) line.Add(buffer.AsSpan(0, stop).ToArray());
+                }
+                return false;
+
+                bool Take(string text, long lineStart)
+                {
+                    if (ParseLine(text) is not LogEntry e) return false;
+                    if (from is DateTime f && e.Timestamp < f) return true;   // the log is in time order: all before are older
+                    result.Add(e);
+                    FirstTaken = Base + lineStart;
+                    return result.Count >= n;
+                }
+            }
+
+            private static string Join(List<byte[]> piecesLastFirst)
+            {
+                var all = new List<byte>();
+                for (int i = piecesLastFirst.Count - 1; i >= 0; i--) all.AddRange(piecesLastFirst[i]);
+                return Encoding.UTF8.GetString(all.ToArray());
+            }
+
+            public void Dispose() => _fs.Dispose();
+        }
+
         /// <summary>The entries of one log file (none when it does not exist).</summary>
         public static IEnumerable<LogEntry> ReadFile(string path)
         {
             FileStream fs;
             // Opened now, not when enumerated: a rotation may take PATH away for a moment at any time.
+#pragma warning disable CA2000 // the enumeration owns it (ReadLines disposes it at the end)
             try { fs = Open(path); }
+#pragma warning restore CA2000
             catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException) { return Enumerable.Empty<LogEntry>(); }
             return ReadLines(fs).Select(ParseLine).Where(e => e != null).Cast<LogEntry>();
         }
@@ -62,7 +175,7 @@ namespace MiniDocker.Engine.Containers
         /// so far behind that a file it had not read was rotated away goes on with the oldest file still kept, and MISSED
         /// gets the number of bytes it lost.
         /// </summary>
-        public static IEnumerable<LogEntry> Follow(string path, Func<bool> finished, CancellationToken token, Action<long>? missed = null)
+        public static IEnumerable<LogEntry> Follow(string path, Func<bool> finished, CancellationToken token, Action<long>? missed = null, long startAt = 0)
         {
             LogFile? file = null;
             try
@@ -76,9 +189,12 @@ namespace MiniDocker.Engine.Containers
                         token.WaitHandle.WaitOne(10);
                         continue;
                     }
+                    file.SkipTo(startAt);
                     foreach (var e in file.ReadAvailable()) yield return e;
                     // The monitor writes only to the file at PATH: when PATH has another base than ours, ours is complete.
+#pragma warning disable CA2000 // it is disposed (the analyzer misreads a using inside an iterator)
                     using (var current = LogFile.Open(path))
+#pragma warning restore CA2000
                         if (current != null && current.Base != file.Base)
                         {
                             foreach (var e in file.ReadAvailable()) yield return e;
@@ -131,19 +247,31 @@ namespace MiniDocker.Engine.Containers
             public long Base { get; }
             public long Consumed => _fs.Position;
 
+            /// <summary>Moves a fresh file to byte AT of the log (a line start from ReadTail) when AT lies past its start.</summary>
+            public void SkipTo(long at)
+            {
+                if (at > Base + _fs.Position && _pending.Length == 0) _fs.Seek(Math.Min(at - Base, _fs.Length), SeekOrigin.Begin);
+            }
+
             /// <summary>The file at PATH, or null when there is none (a rotation may be renaming it right now).</summary>
             public static LogFile? Open(string path)
             {
                 FileStream fs;
+#pragma warning disable CA2000 // disposed below when reading its head fails, else owned by the LogFile
                 try { fs = ContainerLog.Open(path); }
+#pragma warning restore CA2000
                 catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException) { return null; }
-                // The marker is written before the file is renamed into place: a file that has one has it whole.
-                var head = new byte[128];
-                int n = fs.Read(head, 0, head.Length);
-                int nl = Array.IndexOf(head, (byte)'\n', 0, n);
-                long b = nl > 0 ? RotationBase(Encoding.UTF8.GetString(head, 0, nl)) : 0;
-                fs.Seek(0, SeekOrigin.Begin);
-                return new LogFile(fs, b);
+                try
+                {
+                    // The marker is written before the file is renamed into place: a file that has one has it whole.
+                    var head = new byte[128];
+                    int n = fs.Read(head, 0, head.Length);
+                    int nl = Array.IndexOf(head, (byte)'\n', 0, n);
+                    long b = nl > 0 ? RotationBase(Encoding.UTF8.GetString(head, 0, nl)) : 0;
+                    fs.Seek(0, SeekOrigin.Begin);
+                    return new LogFile(fs, b);
+                }
+                catch { fs.Dispose(); throw; }
             }
 
             public List<LogEntry> ReadAvailable()

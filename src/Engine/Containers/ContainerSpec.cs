@@ -13,6 +13,13 @@ namespace MiniDocker.Engine.Containers
         public string[] Volumes { get; set; } = System.Array.Empty<string>();
         /// <summary>hostDevice[:containerPath][:rwm] device nodes passed in (docker --device).</summary>
         public string[] Devices { get; set; } = System.Array.Empty<string>();
+        /// <summary>
+        /// Makes a host path in Volumes, Devices or seccomp=PROFILE absolute once the engine has parsed it out of its
+        /// option (a caller whose current folder is not the process's, as pwsh's location, resolves against its own);
+        /// null: Path.GetFullPath.
+        /// </summary>
+        public System.Func<string, string>? HostPathResolver { get; set; }
+        internal string HostPath(string path) => System.IO.Path.GetFullPath(HostPathResolver?.Invoke(path) ?? path);
         /// <summary>Container paths that get a fresh tmpfs.</summary>
         public string[] Tmpfs { get; set; } = System.Array.Empty<string>();
         public string[] Command { get; set; } = System.Array.Empty<string>();
@@ -21,6 +28,8 @@ namespace MiniDocker.Engine.Containers
         public IDictionary<string, string> Environment { get; set; } = new Dictionary<string, string>();
         public string? WorkingDirectory { get; set; }
         public bool Init { get; set; }
+        /// <summary>docker run --rm: the container goes, with everything it owns, once it has stopped.</summary>
+        public bool AutoRemove { get; set; }
         /// <summary>Limits as given; validated in Create against the defaults (e.g. PidsLimit 4096).</summary>
         public LimitRequest Limits { get; set; } = new();
 
@@ -39,5 +48,6 @@ namespace MiniDocker.Engine.Containers
         public string[] Publish { get; set; } = System.Array.Empty<string>();
         public string[] Dns { get; set; } = System.Array.Empty<string>();
         public string[] AddHost { get; set; } = System.Array.Empty<string>();
+        public string[] NetworkAlias { get; set; } = System.Array.Empty<string>();
     }
 }

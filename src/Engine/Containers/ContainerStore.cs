@@ -14,11 +14,8 @@ namespace MiniDocker.Engine.Containers
     /// </summary>
     public sealed class ContainerStore
     {
-        private static readonly JsonSerializerOptions Json = new()
-        {
-            WriteIndented = true,
-            Converters = { new JsonStringEnumConverter() },
-        };
+        // Enums as names (UseStringEnumConverter in the generated metadata, which mini-docker's NativeAOT build needs).
+        private static readonly JsonSerializerOptions Json = EngineJson.Indented(ContainerJsonContext.Default);
 
         private static readonly Regex ValidName = new(@"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}\z", RegexOptions.Compiled);
 
@@ -53,14 +50,14 @@ namespace MiniDocker.Engine.Containers
                 ? Directory.EnumerateDirectories(Root).Select(d => Path.GetFileName(d)!).Where(n => n.Length == 64 && File.Exists(Path.Combine(Root, n, "config.json")))
                 : Enumerable.Empty<string>();
 
-        public Container? Load(string id)
+        public ContainerRecord? Load(string id)
         {
-            try { return JsonSerializer.Deserialize<Container>(File.ReadAllText(Path.Combine(Root, id, "config.json")), Json); }
+            try { return JsonSerializer.Deserialize<ContainerRecord>(File.ReadAllText(Path.Combine(Root, id, "config.json")), Json); }
             catch (FileNotFoundException) { return null; }
             catch (JsonException e)
             {
                 // A damaged record must not hide the others; reported as Dead so Remove-MiniContainer can clean it.
-                return new Container { Id = id, Name = id.Substring(0, 12), State = ContainerState.Dead, Error = $"State file unreadable: {e.Message}" };
+                return new ContainerRecord { Id = id, Name = id.Substring(0, 12), State = ContainerState.Dead, Error = $"State file unreadable: {e.Message}" };
             }
             catch (DirectoryNotFoundException) { return null; }
         }
@@ -68,7 +65,7 @@ namespace MiniDocker.Engine.Containers
         public string RecordPath(string id) => Path.Combine(Root, id, "config.json");
 
         /// <summary>Writes the record; a full disk is the specific StateDiskFull error naming the filesystem.</summary>
-        public void Save(Container c)
+        public void Save(ContainerRecord c)
         {
             string path = RecordPath(c.Id);
             try { AtomicFile.WriteAllText(path, JsonSerializer.Serialize(c, Json)); }
@@ -79,7 +76,7 @@ namespace MiniDocker.Engine.Containers
         /// Saves a record a read has reconciled, when it can: the reconciled state is returned either way and the
         /// next command reconciles again, so a full or read-only disk never locks the user out of reads.
         /// </summary>
-        public void TrySave(Container c)
+        public void TrySave(ContainerRecord c)
         {
             try { Save(c); }
             catch (MiniDockerException) { }
@@ -96,7 +93,7 @@ namespace MiniDocker.Engine.Containers
         {
             string mount = MountPointOf(path);
             return new MiniDockerException("StateDiskFull", FailureKind.WriteError,
-                $"The filesystem at '{mount}' that holds MiniDocker's state is full (writing {path}); free space there, e.g. remove containers with Remove-MiniContainer, which works on a full disk.", target, inner);
+                (p, op) => $"The filesystem at '{mount}' that holds MiniDocker's state is full (writing {path}); free space there, e.g. remove containers with {op("RemoveContainer")}, which works on a full disk.", target, inner);
         }
 
         /// <summary>The mount point PATH lives on (longest matching mount in /proc/self/mountinfo).</summary>

@@ -20,13 +20,14 @@ namespace MiniDocker.Engine.Containers
         internal ExecSession(ContainerEngine.ExecJob job, Process helper)
         {
             _job = job;
+            Container = job.Container.ToContainer();
             _helper = helper;
             _helper.StandardInput.Close();
             _readers = Task.WhenAll(Pump(_helper.StandardOutput, "stdout"), Pump(_helper.StandardError, "stderr"))
                 .ContinueWith(_ => _lines.CompleteAdding(), TaskScheduler.Default);
         }
 
-        public Container Container => _job.Container;
+        public Container Container { get; }
 
         private Task Pump(StreamReader reader, string stream) => Task.Factory.StartNew(() =>
         {

@@ -9,7 +9,7 @@ namespace MiniDocker.Engine.Images
     {
         private readonly LayerDirectory _root;
         public DirectoryBlobs(string path) => _root = new LayerDirectory(path);
-        public bool Has(string name) => TryOpen(name) is FileStream f && Close(f);
+        public bool Has(string name) { using var f = TryOpen(name); return f != null; }
         public long Length(string name) { using var f = Open(name); return f.Length; }
         public Stream Open(string name) => TryOpen(name) ?? throw new MiniDockerException("ImageArchiveInvalid", FailureKind.InvalidArgument, $"'{_root.Path}' has no file '{name}'.", name);
 
@@ -19,7 +19,6 @@ namespace MiniDocker.Engine.Images
             return fd < 0 ? null : new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle((IntPtr)fd, true), FileAccess.Read, 1 << 20);
         }
 
-        private static bool Close(FileStream f) { f.Dispose(); return true; }
         public void Dispose() => _root.Dispose();
     }
 }

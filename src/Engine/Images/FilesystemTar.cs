@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Formats.Tar;
 using System.IO;
 using System.Linq;
-using System.Text;
 using Tmds.Linux;
 using static Tmds.Linux.LibC;
 

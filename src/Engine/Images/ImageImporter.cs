@@ -38,8 +38,9 @@ namespace MiniDocker.Engine.Images
         {
             if (Directory.Exists(path))
             {
-                if (File.Exists(Path.Combine(path, "manifest.json"))) return FromDockerSave(new DirectoryBlobs(path), path);
-                if (File.Exists(Path.Combine(path, "oci-layout"))) return FromOciLayout(new DirectoryBlobs(path), path);
+                // The folder's fds are closed when the import ends, not when a finalizer runs.
+                if (File.Exists(Path.Combine(path, "manifest.json"))) { using var saved = new DirectoryBlobs(path); return FromDockerSave(saved, path); }
+                if (File.Exists(Path.Combine(path, "oci-layout"))) { using var layout = new DirectoryBlobs(path); return FromOciLayout(layout, path); }
                 return FromLayers(path, new[] { AddTree(w => FilesystemTar.WriteMerged(new[] { path }, w), path) }, new ImageConfig());
             }
             _progress.Total = new FileInfo(path).Length;
@@ -91,7 +92,7 @@ namespace MiniDocker.Engine.Images
             var chosen = manifests[0];
             if (manifests.Any(d => d?["platform"] != null))
                 chosen = Registry.PlatformChoice.Choose(manifests, platform, out var available)
-                    ?? throw new MiniDockerException("ImagePlatformNotFound", FailureKind.ObjectNotFound, $"'{source}' has no image for {platform}; it has: {string.Join(", ", available)}. Choose one with -Platform.", source);
+                    ?? throw new MiniDockerException("ImagePlatformNotFound", FailureKind.ObjectNotFound, (p, op) => $"'{source}' has no image for {platform}; it has: {string.Join(", ", available)}. Choose one with {p("Platform")}.", source);
             string digest = chosen?["digest"]?.GetValue<string>() ?? "";
             var node = ParseJson(blobs, BlobPath(digest, source), source);
             return node?["manifests"] is JsonArray ? ResolveManifest(blobs, node, source, platform, depth + 1) : node ?? throw Invalid(source, "empty manifest");

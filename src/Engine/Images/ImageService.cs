@@ -81,7 +81,7 @@ namespace MiniDocker.Engine.Images
             if (byId.Count == 1) return byId[0].First();
             if (byId.Count > 1)
                 throw new MiniDockerException("AmbiguousImageId", FailureKind.InvalidArgument, $"Image id prefix '{reference}' matches {byId.Count} images; give more characters.", reference);
-            throw new MiniDockerException("ImageNotFound", FailureKind.ObjectNotFound, $"No image '{reference}'; import one with Import-MiniImage.", reference);
+            throw new MiniDockerException("ImageNotFound", FailureKind.ObjectNotFound, (p, op) => $"No image '{reference}'; import one with {op("ImportImage")}.", reference);
         }
 
         /// <summary>
@@ -105,7 +105,7 @@ namespace MiniDocker.Engine.Images
                 var users = usersOf(record.Id);
                 if (users.Count > 0 && !force)
                     throw new MiniDockerException("ImageInUse", FailureKind.InvalidOperation,
-                        $"Image '{image}' is used by container(s) {string.Join(", ", users)}; remove them first or use -Force (their layers stay until they are removed).", image);
+                        (p, op) => $"Image '{image}' is used by container(s) {string.Join(", ", users)}; remove them first or use {p("Force")} (their layers stay until they are removed).", image);
                 Store.Delete(record);
                 Store.CollectLayers(LayersInUse());
             }
@@ -126,15 +126,15 @@ namespace MiniDocker.Engine.Images
         {
             bool hasImage = !string.IsNullOrEmpty(spec.Image), hasRootfs = !string.IsNullOrEmpty(spec.RootFs);
             if (hasImage == hasRootfs)
-                throw new MiniDockerException("RootFsOrImageRequired", FailureKind.InvalidArgument, "Give exactly one of -Image and -RootFs.", spec.Image ?? spec.RootFs);
+                throw new MiniDockerException("RootFsOrImageRequired", FailureKind.InvalidArgument, (p, op) => $"Give exactly one of {p("Image")} and {p("RootFs")}.", spec.Image ?? spec.RootFs);
             if (!hasImage)
             {
                 if (spec.RootFs.Contains('\0'))
-                    throw new MiniDockerException("InvalidRootFs", FailureKind.InvalidArgument, "The -RootFs path contains a NUL character.", spec.RootFs);
+                    throw new MiniDockerException("InvalidRootFs", FailureKind.InvalidArgument, (p, op) => $"The {p("RootFs")} path contains a NUL character.", spec.RootFs);
                 string rootfs = Path.GetFullPath(spec.RootFs);
                 if (File.Exists(rootfs))
                     throw new MiniDockerException("RootFsNotDirectory", FailureKind.InvalidArgument,
-                        $"Root filesystem '{rootfs}' is a file, not a folder; give a rootfs folder, or import an archive first (Import-MiniImage) and use -Image.", rootfs);
+                        (p, op) => $"Root filesystem '{rootfs}' is a file, not a folder; give a rootfs folder, or import an archive first ({op("ImportImage")}) and use {p("Image")}.", rootfs);
                 if (!Directory.Exists(rootfs))
                     throw new MiniDockerException("RootFsNotFound", FailureKind.ObjectNotFound, $"Root filesystem folder '{rootfs}' does not exist.", rootfs);
                 return new RootSource(new[] { rootfs }, null, "rootfs " + rootfs);
@@ -151,7 +151,7 @@ namespace MiniDocker.Engine.Images
         {
             var args = (image.Config.Entrypoint ?? Array.Empty<string>()).Concat(command.Length > 0 ? command : image.Config.Cmd ?? Array.Empty<string>()).ToArray();
             if (args.Length == 0)
-                throw new MiniDockerException("EmptyCommand", FailureKind.InvalidArgument, $"Image '{image}' has no Cmd or Entrypoint: give -Command.", image);
+                throw new MiniDockerException("EmptyCommand", FailureKind.InvalidArgument, (p, op) => $"Image '{image}' has no Cmd or Entrypoint: give {p("Command")}.", image);
             return args;
         }
 

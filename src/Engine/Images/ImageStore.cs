@@ -18,7 +18,7 @@ namespace MiniDocker.Engine.Images
     /// </summary>
     public sealed class ImageStore
     {
-        private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+        private static readonly JsonSerializerOptions Json = EngineJson.Indented(EngineDataJsonContext.Default);
         // An optional registry host[:port] first (localhost:5000/x/y, as pulled), then Docker's path components.
         private static readonly Regex ValidName = new("^([a-zA-Z0-9]([a-zA-Z0-9.-]*[a-zA-Z0-9])?(:[0-9]+)?/)?[a-z0-9]+([._-]+[a-z0-9]+)*(/[a-z0-9]+([._-]+[a-z0-9]+)*)*$", RegexOptions.Compiled);
         private static readonly Regex ValidTag = new("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", RegexOptions.Compiled);

@@ -21,7 +21,11 @@ namespace MiniDocker.Engine.Images
         [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential)]
         private struct OpenHow { public ulong Flags, Mode, Resolve; }
 
+        // Both fds are owned by SafeHandles, so a LayerDirectory never disposed still closes them (finalizer);
+        // the ints are their values, handed to the *at() calls while this object lives.
+        private readonly Syscalls.SafeFdHandle _rootHandle;
         private readonly int _root;
+        private Syscalls.SafeFdHandle? _cachedHandle;
         private string? _cachedPath;
         private int _cachedFd = -1;
 
@@ -30,6 +34,7 @@ namespace MiniDocker.Engine.Images
             Path = path;
             _root = Open(AT_FDCWD, path, O_PATH | O_DIRECTORY | O_CLOEXEC);
             if (_root < 0) throw Failure("open", path, Syscalls.LastErrno);
+            _rootHandle = new Syscalls.SafeFdHandle(_root);
         }
 
         public string Path { get; }
@@ -37,7 +42,7 @@ namespace MiniDocker.Engine.Images
         public void Dispose()
         {
             Forget();
-            close(_root);
+            _rootHandle.Dispose();
         }
 
         private static int Open(int dirfd, string path, int flags)
@@ -73,6 +78,7 @@ namespace MiniDocker.Engine.Images
             }
             if (fd < 0) throw Failure("open directory", relative, errno);
             Forget();
+            _cachedHandle = new Syscalls.SafeFdHandle(fd);
             _cachedPath = relative;
             _cachedFd = fd;
             return fd;
@@ -86,7 +92,8 @@ namespace MiniDocker.Engine.Images
 
         private void Forget()
         {
-            if (_cachedFd >= 0) close(_cachedFd);
+            _cachedHandle?.Dispose();
+            _cachedHandle = null;
             _cachedFd = -1;
             _cachedPath = null;
         }

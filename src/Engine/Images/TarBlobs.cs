@@ -25,7 +25,9 @@ namespace MiniDocker.Engine.Images
             string? last = null;
             try
             {
+#pragma warning disable CA2000 // disposing the reader would dispose the entry streams kept in _files; the archive owns them
                 var reader = new TarReader(blobs._archive, leaveOpen: true);
+#pragma warning restore CA2000
                 while (reader.GetNextEntry(copyData: false) is TarEntry e)
                 {
                     last = e.Name;

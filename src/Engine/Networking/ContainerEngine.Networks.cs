@@ -15,9 +15,9 @@ namespace MiniDocker.Engine
 
         private NetworkRegistry Networks => _networks ??= new NetworkRegistry(_options.StateRoot, _options.RunRoot);
 
-        private sealed record NetworkSpec(string Network, List<PortMapping> Ports, List<string> Dns, List<string> ExtraHosts)
+        private sealed record NetworkSpec(string Network, List<PortMapping> Ports, List<string> Dns, List<string> ExtraHosts, List<string> Aliases)
         {
-            public void ApplyTo(Container c) => (c.Network, c.Ports, c.Dns, c.ExtraHosts) = (Network, Ports, Dns, ExtraHosts);
+            public void ApplyTo(Container c) => (c.Network, c.Ports, c.Dns, c.ExtraHosts, c.NetworkAliases) = (Network, Ports, Dns, ExtraHosts, Aliases);
         }
 
         private NetworkSpec ValidateNetworkSpec(ContainerSpec spec)
@@ -28,21 +28,28 @@ namespace MiniDocker.Engine
             var network = bridged ? Networks.Find(name) ?? throw UnknownNetwork(name) : null;
             if (ports.Count > 0 && (network == null || network.Internal))
                 throw new MiniDockerException("PublishNeedsBridgeNetwork", FailureKind.InvalidArgument,
-                    $"-Publish needs a bridge network with a way out; '{name}' is {(network == null ? "not one" : "internal")}.", spec.Publish[0]);
+                    (p, op) => $"{p("Publish")} needs a bridge network with a way out; '{name}' is {(network == null ? "not one" : "internal")}.", spec.Publish[0]);
             foreach (var d in spec.Dns)
                 if (!System.Net.IPAddress.TryParse(d, out _))
-                    throw new MiniDockerException("InvalidDns", FailureKind.InvalidArgument, $"-Dns '{d}' is not an IP address.", d);
+                    throw new MiniDockerException("InvalidDns", FailureKind.InvalidArgument, (p, op) => $"{p("Dns")} '{d}' is not an IP address.", d);
             foreach (var h in spec.AddHost)
             {
                 int colon = h.IndexOf(':');
                 if (colon <= 0 || !ValidHostAlias.IsMatch(h.Substring(0, colon)) || !System.Net.IPAddress.TryParse(h.Substring(colon + 1), out _))
-                    throw new MiniDockerException("InvalidAddHost", FailureKind.InvalidArgument, $"-AddHost '{h}' is not NAME:IP (e.g. db:10.0.0.5).", h);
+                    throw new MiniDockerException("InvalidAddHost", FailureKind.InvalidArgument, (p, op) => $"{p("AddHost")} '{h}' is not NAME:IP (e.g. db:10.0.0.5).", h);
             }
-            return new NetworkSpec(name, ports, spec.Dns.ToList(), spec.AddHost.ToList());
+            foreach (var a in spec.NetworkAlias)
+                if (!ValidHostAlias.IsMatch(a))
+                    throw new MiniDockerException("InvalidNetworkAlias", FailureKind.InvalidArgument, (p, op) => $"{p("NetworkAlias")} '{a}' is not a host name (letters, digits, '.', '-').", a);
+            // Docker's rule: the default network resolves no names, so an alias there would silently do nothing.
+            if (spec.NetworkAlias.Length > 0 && (network == null || network.Name == NetworkRegistry.DefaultName))
+                throw new MiniDockerException("NetworkAliasNeedsUserNetwork", FailureKind.InvalidArgument,
+                    (p, op) => $"{p("NetworkAlias")} needs a network made with {op("CreateNetwork")}; '{name}' resolves no names.", spec.NetworkAlias[0]);
+            return new NetworkSpec(name, ports, spec.Dns.ToList(), spec.AddHost.ToList(), spec.NetworkAlias.Distinct().ToList());
         }
 
         private static MiniDockerException UnknownNetwork(string name) =>
-            new("NetworkNotFound", FailureKind.ObjectNotFound, $"There is no network '{name}': use none, host, bridge or one made with New-MiniNetwork.", name);
+            new("NetworkNotFound", FailureKind.ObjectNotFound, (p, op) => $"There is no network '{name}': use none, host, bridge or one made with {op("CreateNetwork")}.", name);
 
         /// <summary>Start, before the plan: the address lease, ip_forward, the /etc files. Null for -Network none.</summary>
         private NetworkAttachment? AttachNetwork(Container c, string containerDir)
@@ -61,13 +68,21 @@ namespace MiniDocker.Engine
             Firewall.RequireNft();
             Lease lease;
             Network n;
+            (string ResolvConf, List<string> Upstreams)? dns = null;
             using (Networks.Lock())
             {
                 n = c.Network == NetworkRegistry.DefaultName ? Networks.EnsureDefault() : Networks.Find(c.Network) ?? throw UnknownNetwork(c.Network);
-                lease = Networks.Allocate(n, c.Id, c.Ports);
+                if (n.DnsEnabled)
+                {
+                    if (AardvarkDns.Find() == null) throw AardvarkDns.NotInstalled();
+                    dns = ContainerEtcFiles.ForNetworkDns(c.Dns, n.Gateway);
+                }
+                var names = dns == null ? null : new[] { c.Name, c.Id.Substring(0, 12) }.Concat(c.NetworkAliases).ToList();
+                lease = Networks.Allocate(n, c.Id, c.Ports, names, dns?.Upstreams);
             }
             if (!n.Internal) EnableForwarding();
             ContainerEtcFiles.Write(etc, c, lease.Address, bridged: true);
+            if (dns != null) File.WriteAllText(Path.Combine(etc, "resolv.conf"), dns.Value.ResolvConf);
             return new NetworkAttachment { Mode = n.Name, EtcDir = etc, Network = n, Lease = lease };
         }
 
@@ -106,6 +121,19 @@ namespace MiniDocker.Engine
             catch (Exception e) when (e is MiniDockerException or IOException or UnauthorizedAccessException) { }
         }
 
+        /// <summary>A running container's new name replaces the old one in its network's DNS (as with Docker).</summary>
+        private void RenameInNetwork(Container c, string oldName)
+        {
+            if (c.Network is NetworkAttachment.None or NetworkAttachment.Host) return;
+            try
+            {
+                using (Networks.Lock())
+                    if (Networks.Rename(c.Id, oldName, c.Name)) ApplyFirewall();
+            }
+            // The record is renamed already; a DNS server that cannot be told now is brought up to date by the next change.
+            catch (Exception e) when (e is MiniDockerException or IOException or UnauthorizedAccessException) { }
+        }
+
         /// <summary>Every listing repairs what a crash left: leases of containers whose monitor and init are gone, and their rules.</summary>
         private void CollectDeadLeases()
         {
@@ -118,21 +146,32 @@ namespace MiniDocker.Engine
             catch (Exception e) when (e is MiniDockerException or IOException or UnauthorizedAccessException) { }
         }
 
-        /// <summary>Set once nft refused the fib expression (kernels without nft_fib_inet, e.g. WSL 6.6).</summary>
-        private static bool _noFib;
+        /// <summary>
+        /// Set once nft refused the fib expression (kernels without nft_fib_inet, e.g. WSL 6.6). MINIDOCKER_NFT_FIB=0
+        /// starts without it (the tests prove the fallback rules on a kernel that has fib).
+        /// </summary>
+        private static bool _noFib = Environment.GetEnvironmentVariable("MINIDOCKER_NFT_FIB") == "0";
 
-        /// <summary>Caller holds the registry lock.</summary>
+        /// <summary>Caller holds the registry lock. The firewall table and the DNS servers' files follow the leases.</summary>
         private void ApplyFirewall()
         {
             var networks = Networks.Defined();
             var leases = Networks.LoadLeases();
+            ApplyFirewall(networks, leases);
+            AardvarkDns.Sync(Path.Combine(_options.RunRoot, "networks", "aardvark-dns"), networks, leases);
+        }
+
+        private static void ApplyFirewall(List<Network> networks, List<Lease> leases)
+        {
+            // Docker's FORWARD policy DROP would drop our forwarded traffic: our accepts go there, in the same batch.
+            string foreign = ForeignForward.Rules(networks);
             if (!_noFib)
             {
-                try { Firewall.Apply(Firewall.Build(networks, leases)); return; }
+                try { Firewall.Apply(Firewall.Build(networks, leases) + foreign); return; }
                 catch (MiniDockerException e) when (e.Data["nft"] is string nft && nft.Contains("fib", StringComparison.Ordinal)) { }
                 _noFib = true;
             }
-            Firewall.Apply(Firewall.Build(networks, leases, Firewall.LocalAddresses()));
+            Firewall.Apply(Firewall.Build(networks, leases, Firewall.LocalAddresses()) + foreign);
         }
 
         // ---------------------------------------------------------------- the network cmdlets' API
@@ -167,7 +206,7 @@ namespace MiniDocker.Engine
             var users = List().Where(c => c.Network == name).ToList();
             if (users.Count > 0 && !force)
                 throw new MiniDockerException("NetworkInUse", FailureKind.InvalidOperation,
-                    $"Network '{name}' is used by {string.Join(", ", users.Select(c => c.Name))}; remove them first or use -Force (removes them).", n);
+                    (p, op) => $"Network '{name}' is used by {string.Join(", ", users.Select(c => c.Name))}; remove them first or use {p("Force")} (removes them).", n);
             foreach (var c in users) Remove(c.Id, force: true);
             using (Networks.Lock())
             {

@@ -59,6 +59,21 @@ namespace MiniDocker.Engine.Networking
             return sb.ToString();
         }
 
+        /// <summary>
+        /// A DNS network's resolv.conf: the network's own server (aardvark-dns on the gateway) only; what the
+        /// container would have used otherwise (-Dns or the host's) becomes that server's upstreams for it.
+        /// </summary>
+        public static (string ResolvConf, List<string> Upstreams) ForNetworkDns(IReadOnlyList<string> dns, string gateway, string hostPath = "/etc/resolv.conf")
+        {
+            // The server runs in the host's namespace, where its loopback servers (a local stub) are reachable.
+            var lines = ResolvConf(dns, bridged: false, hostPath).Split('\n').Where(l => l.Length > 0).ToList();
+            var upstreams = Servers(lines).Where(s => System.Net.IPAddress.TryParse(s, out _)).ToList();
+            var sb = new StringBuilder();
+            sb.Append("nameserver ").Append(gateway).Append('\n');
+            foreach (var l in lines.Where(l => !l.StartsWith("nameserver"))) sb.Append(l).Append('\n');
+            return (sb.ToString(), upstreams);
+        }
+
         private static List<string> Servers(IEnumerable<string> lines) =>
             lines.Select(l => l.Trim().Split((char[]?)null, System.StringSplitOptions.RemoveEmptyEntries))
                 .Where(f => f.Length >= 2 && f[0] == "nameserver").Select(f => f[1]).ToList();

@@ -82,7 +82,7 @@ namespace MiniDocker.Engine.Networking
         public static string RequireNft() =>
             new[] { "/usr/sbin/nft", "/sbin/nft", "/usr/bin/nft" }.FirstOrDefault(File.Exists)
             ?? throw new MiniDockerException("NftablesNotInstalled", FailureKind.NotInstalled,
-                "Bridge networks need nftables: install it (Debian/Ubuntu: apt-get install nftables).", "nft");
+                (p, op) => $"Bridge networks (the default) need nftables: install it (Debian/Ubuntu: apt-get install nftables), or use {p("Network")} none.", "nft");
 
         /// <summary>Applies SCRIPT atomically (nft runs a file as one transaction). Caller holds the registry lock.</summary>
         public static void Apply(string script)
@@ -101,7 +101,7 @@ namespace MiniDocker.Engine.Networking
             if (p.ExitCode != 0)
             {
                 var e = new MiniDockerException("FirewallUpdateFailed", FailureKind.InvalidOperation,
-                    $"nftables refused MiniDocker's table ({err.Trim()}); the kernel may lack nf_tables, nft_nat, nft_masq or nft_fib.", script);
+                    (p, op) => $"nftables refused MiniDocker's table ({err.Trim()}); the kernel may lack nf_tables, nft_nat, nft_masq or nft_fib (or use {p("Network")} none).", script);
                 e.Data["nft"] = err;   // nft echoes the refused line: the engine looks for fib in it
                 throw e;
             }

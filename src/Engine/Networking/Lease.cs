@@ -12,6 +12,10 @@ namespace MiniDocker.Engine.Networking
         public string Network { get; set; } = "";
         public string Address { get; set; } = "";
         public List<PortMapping> Ports { get; set; } = new();
+        /// <summary>What other containers on its network resolve to Address: its name, short id and -NetworkAlias (DNS networks only).</summary>
+        public List<string> Names { get; set; } = new();
+        /// <summary>The upstream servers the network's DNS server asks for this container's other names.</summary>
+        public List<string> DnsServers { get; set; } = new();
         public int OwnerPid { get; set; }
         public ulong OwnerStart { get; set; }
         public int? MonitorPid { get; set; }

@@ -14,6 +14,8 @@ namespace MiniDocker
         public string Gateway { get; set; } = "";
         /// <summary>No way out: no default route in its containers, no masquerade, no forwarding off the bridge.</summary>
         public bool Internal { get; set; }
+        /// <summary>Its containers resolve each other by name and alias (aardvark-dns on the gateway); user networks made where aardvark-dns is installed.</summary>
+        public bool DnsEnabled { get; set; }
         public DateTime Created { get; set; }
         /// <summary>Names of the containers attached to it (filled in when listed).</summary>
         public List<string> Containers { get; set; } = new();

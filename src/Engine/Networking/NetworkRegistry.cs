@@ -15,7 +15,7 @@ namespace MiniDocker.Engine.Networking
     public sealed class NetworkRegistry
     {
         public const string DefaultName = "bridge", DefaultBridge = "md0";
-        private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+        private static readonly JsonSerializerOptions Json = EngineJson.Indented(EngineDataJsonContext.Default);
         private static readonly Regex ValidName = new(@"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}\z", RegexOptions.Compiled);
         /// <summary>Automatic subnets: /24s from 10.89.0.0 up (Podman takes 10.88/16, Docker 172.17/16, which collides on WSL2).</summary>
         private static readonly Ipv4Subnet AutoPool = new(0x0A590000, 16);
@@ -65,7 +65,7 @@ namespace MiniDocker.Engine.Networking
         private void Save(Network n)
         {
             Directory.CreateDirectory(_definitions);
-            var copy = new Network { Name = n.Name, Bridge = n.Bridge, Subnet = n.Subnet, Gateway = n.Gateway, Internal = n.Internal, Created = n.Created };
+            var copy = new Network { Name = n.Name, Bridge = n.Bridge, Subnet = n.Subnet, Gateway = n.Gateway, Internal = n.Internal, DnsEnabled = n.DnsEnabled, Created = n.Created };
             AtomicFile.WriteAllText(Path.Combine(_definitions, n.Name + ".json"), JsonSerializer.Serialize(copy, Json));
         }
 
@@ -94,7 +94,7 @@ namespace MiniDocker.Engine.Networking
                 if (!taken.Any(t => t.Subnet.Overlaps(candidate))) return candidate;
             }
             throw new MiniDockerException("NoFreeSubnet", FailureKind.ResourceUnavailable,
-                "Every automatic subnet (10.89.0.0/24 to 10.99.255.0/24) is used by a network or a host route; give -Subnet.");
+                (p, op) => $"Every automatic subnet (10.89.0.0/24 to 10.99.255.0/24) is used by a network or a host route; give {p("Subnet")}.");
         }
 
         /// <summary>What a new subnet must not overlap: other networks and the host's routes (except our own bridges').</summary>
@@ -126,7 +126,7 @@ namespace MiniDocker.Engine.Networking
                     throw new MiniDockerException("NetworkExists", FailureKind.ResourceExists, $"A network named '{name}' already exists.", name);
                 var s = wanted ?? PickSubnet(all);
                 if (wanted != null && Taken(all).FirstOrDefault(t => t.Subnet.Overlaps(s)) is var clash && clash.What != null)
-                    throw new MiniDockerException("SubnetOverlap", FailureKind.ResourceExists, $"Subnet {s} overlaps {clash.What} ({clash.Subnet}); choose another -Subnet.", subnet);
+                    throw new MiniDockerException("SubnetOverlap", FailureKind.ResourceExists, (p, op) => $"Subnet {s} overlaps {clash.What} ({clash.Subnet}); choose another {p("Subnet")}.", subnet);
                 uint gw = s.Network + 1;
                 if (gateway != null)
                 {
@@ -137,7 +137,7 @@ namespace MiniDocker.Engine.Networking
                 var used = all.Select(n => n.Bridge).ToHashSet();
                 int index = 1;
                 while (used.Contains("md" + index)) index++;
-                var n = new Network { Name = name, Bridge = "md" + index, Subnet = s.ToString(), Gateway = Ipv4Subnet.Format(gw), Internal = isInternal, Created = DateTime.UtcNow };
+                var n = new Network { Name = name, Bridge = "md" + index, Subnet = s.ToString(), Gateway = Ipv4Subnet.Format(gw), Internal = isInternal, DnsEnabled = AardvarkDns.Find() != null, Created = DateTime.UtcNow };
                 Save(n);
                 return n;
             }
@@ -177,7 +177,7 @@ namespace MiniDocker.Engine.Networking
         }
 
         /// <summary>A free address in N for CONTAINERID, owned by this process until Bind. Caller holds the lock.</summary>
-        public Lease Allocate(Network n, string containerId, IReadOnlyList<PortMapping> ports)
+        public Lease Allocate(Network n, string containerId, IReadOnlyList<PortMapping> ports, IReadOnlyList<string>? names = null, IReadOnlyList<string>? dnsServers = null)
         {
             var leases = LoadLeases();
             leases.RemoveAll(l => l.ContainerId == containerId || !l.IsAlive);
@@ -196,6 +196,7 @@ namespace MiniDocker.Engine.Networking
                 var lease = new Lease
                 {
                     ContainerId = containerId, Network = n.Name, Address = Ipv4Subnet.Format(ip), Ports = ports.ToList(),
+                    Names = names?.ToList() ?? new List<string>(), DnsServers = dnsServers?.ToList() ?? new List<string>(),
                     OwnerPid = Environment.ProcessId, OwnerStart = ProcessInfo.StartTime(Environment.ProcessId) ?? 0,
                 };
                 leases.Add(lease);
@@ -212,6 +213,18 @@ namespace MiniDocker.Engine.Networking
             foreach (var l in leases.Where(l => l.ContainerId == containerId))
                 (l.MonitorPid, l.MonitorStart, l.InitPid, l.InitStart) = (monitorPid, monitorStart, initPid, initStart);
             SaveLeases(leases);
+        }
+
+        /// <summary>OLDNAME becomes NEWNAME among the DNS names of CONTAINERID's lease; true if it had it. Caller holds the lock.</summary>
+        public bool Rename(string containerId, string oldName, string newName)
+        {
+            var leases = LoadLeases();
+            bool changed = false;
+            foreach (var l in leases.Where(l => l.ContainerId == containerId))
+                for (int i = 0; i < l.Names.Count; i++)
+                    if (l.Names[i] == oldName) { l.Names[i] = newName; changed = true; }
+            if (changed) SaveLeases(leases);
+            return changed;
         }
 
         /// <summary>Idempotent; true if a lease was dropped. Caller holds the lock.</summary>

@@ -56,6 +56,6 @@ namespace MiniDocker.Engine.Networking
         }
 
         private static MiniDockerException Invalid(string spec, string why) =>
-            new("InvalidPublish", FailureKind.InvalidArgument, $"-Publish '{spec}': {why} (e.g. 8080:80, 127.0.0.1:8080:80, 5353:53/udp).", spec);
+            new("InvalidPublish", FailureKind.InvalidArgument, (p, op) => $"{p("Publish")} '{spec}': {why} (e.g. 8080:80, 127.0.0.1:8080:80, 5353:53/udp).", spec);
     }
 }

@@ -49,9 +49,9 @@ namespace MiniDocker.Engine.Registry
             if (!Directory.Exists(dir))
                 throw new MiniDockerException("ExportDirectoryNotFound", FailureKind.ObjectNotFound, $"Cannot save to '{path}': the folder '{dir}' does not exist; create it first.", target);
             if (_format == ImageArchiveFormat.OciLayout ? File.Exists(path) || (Directory.Exists(path) && Directory.EnumerateFileSystemEntries(path).Any()) : Directory.Exists(path))
-                throw new MiniDockerException("ExportPathExists", FailureKind.InvalidArgument, _format == ImageArchiveFormat.OciLayout
+                throw new MiniDockerException("ExportPathExists", FailureKind.InvalidArgument, (p, op) => _format == ImageArchiveFormat.OciLayout
                     ? $"'{path}' exists and is not an empty folder; an OCI layout is written into a new or empty folder."
-                    : $"'{path}' is a folder; give the tar file to write, or use -Format OciLayout to write a layout folder.", target);
+                    : $"'{path}' is a folder; give the tar file to write, or use {p("Format")} OciLayout to write a layout folder.", target);
             string stage = Path.Combine(dir, $".{Path.GetFileName(path)}.tmp-{Convert.ToHexString(RandomNumberGenerator.GetBytes(6)).ToLowerInvariant()}");
             try
             {

@@ -139,7 +139,7 @@ namespace MiniDocker.Engine.Registry
             if (body.FirstLength is long length && length != blob.Size)
                 throw DigestMismatch($"layer {blob.Digest}", $"the registry sends {length} bytes, the manifest says {blob.Size}");
             long reported = 0;
-            var verified = new VerifiedBlobStream(body, blob, done =>
+            using var verified = new VerifiedBlobStream(body, blob, done =>
             {
                 if (done - reported < (1 << 20) && done != blob.Size) return;
                 reported = done;
@@ -166,7 +166,7 @@ namespace MiniDocker.Engine.Registry
             if (blob.Size > limit) throw Unsupported($"its config blob is {blob.Size} bytes (more than {limit >> 20} MiB)");
             using var response = await _client.GetBlobAsync(_reference.Repository, blob.Digest, token);
             await using var body = await response.Content.ReadAsStreamAsync(token);
-            var verified = new VerifiedBlobStream(body, blob, null);
+            using var verified = new VerifiedBlobStream(body, blob, null);
             var ms = new MemoryStream();
             await verified.CopyToAsync(ms, token);
             return ms.ToArray();
@@ -213,7 +213,7 @@ namespace MiniDocker.Engine.Registry
             var match = PlatformChoice.Choose(list, PlatformText, out var available);
             if (match?["digest"]?.GetValue<string>() is string digest) return digest;
             throw new MiniDockerException("RegistryPlatformNotFound", FailureKind.ObjectNotFound,
-                $"{_reference} has no image for {PlatformText}; it has: {string.Join(", ", available)}. Choose one with -Platform.", _reference.ToString());
+                (p, op) => $"{_reference} has no image for {PlatformText}; it has: {string.Join(", ", available)}. Choose one with {p("Platform")}.", _reference.ToString());
         }
 
         private static string Short(string digest) => digest.Substring(7, 12);

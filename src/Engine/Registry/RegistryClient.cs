@@ -250,7 +250,7 @@ namespace MiniDocker.Engine.Registry
             for (Exception? x = e; x != null; x = x.InnerException)
                 if (x is AuthenticationException)
                     return new MiniDockerException("RegistryTlsFailed", FailureKind.PermissionDenied,
-                        $"TLS with {uri.Authority} failed: {(x.Message + (x.InnerException != null ? " " + x.InnerException.Message : "")).TrimEnd('.')}. A registry with a private CA: put the CA into SSL_CERT_FILE (or the system store); a plain-HTTP registry: use -Insecure, or list it in {InsecureRegistries.Variable}.", _registry, e);
+                        (p, op) => $"TLS with {uri.Authority} failed: {(x.Message + (x.InnerException != null ? " " + x.InnerException.Message : "")).TrimEnd('.')}. A registry with a private CA: put the CA into SSL_CERT_FILE (or the system store); a plain-HTTP registry: use {p("Insecure")}, or list it in {InsecureRegistries.Variable}.", _registry, e);
             string why = e.InnerException?.Message ?? e.Message;
             return new MiniDockerException("RegistryUnreachable", FailureKind.ResourceUnavailable, $"Could not reach {uri.Scheme}://{uri.Authority}: {why}.", _registry, e);
         }
@@ -292,7 +292,7 @@ namespace MiniDocker.Engine.Registry
             {
                 if (_credential == null || _credential.IsIdentityToken)
                     throw new MiniDockerException("RegistryAuthenticationRequired", FailureKind.PermissionDenied,
-                        $"{_registry} requires a user name and password: log in with Connect-MiniRegistry {_registry} (or docker login), or give -Credential.", _registry);
+                        (p, op) => $"{_registry} requires a user name and password: log in with {op("ConnectRegistry")} {_registry} (or docker login), or give {p("Credential")}.", _registry);
                 return "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(_credential.UserName + ":" + _credential.Secret));
             }
             if (challenge.Scheme != "bearer")
@@ -382,9 +382,9 @@ namespace MiniDocker.Engine.Registry
             {
                 case 401:
                     return new MiniDockerException(_credential == null ? "RegistryAuthenticationRequired" : "RegistryAuthenticationFailed", FailureKind.PermissionDenied,
-                        _credential == null
-                            ? $"{_registry} refused {what} without credentials (401): log in with Connect-MiniRegistry {_registry}, or check the name.{said}"
-                            : $"{_registry} refused the credentials of '{_credential.UserName}' for {what} (401): check the user name and password (Connect-MiniRegistry).{said}", target);
+                        (p, op) => _credential == null
+                            ? $"{_registry} refused {what} without credentials (401): log in with {op("ConnectRegistry")} {_registry}, or check the name.{said}"
+                            : $"{_registry} refused the credentials of '{_credential.UserName}' for {what} (401): check the user name and password ({op("ConnectRegistry")}).{said}", target);
                 case 403:
                     return new MiniDockerException("RegistryAccessDenied", FailureKind.PermissionDenied, $"{_registry} denied access to {what} (403).{said}", target);
                 case 404:

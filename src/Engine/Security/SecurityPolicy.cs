@@ -30,7 +30,7 @@ namespace MiniDocker.Engine.Security
                 Capabilities = Capabilities.Resolve(spec.CapAdd, spec.CapDrop, spec.Privileged),
                 Seccomp = spec.Privileged ? "unconfined" : "default",
             };
-            foreach (var opt in spec.SecurityOpt) ApplySecurityOpt(s, opt);
+            foreach (var opt in spec.SecurityOpt) ApplySecurityOpt(s, opt, spec.HostPath);
             s.Ulimits = ParseUlimits(spec.Ulimits);
             if ((spec.User ?? defaultUser) is string user) ResolveUser(s, user, rootfs);
             if (s.SeccompProfileJson != null) SeccompProfile.FromDockerJson(s.SeccompProfileJson, s.Capabilities, s.Seccomp); // validate now
@@ -70,7 +70,7 @@ namespace MiniDocker.Engine.Security
             : SeccompProfile.Default(s.Capabilities);
 
         /// <summary>seccomp=unconfined|PROFILE.json, no-new-privileges[=true|false] (Docker also accepts ':' for '=').</summary>
-        private static void ApplySecurityOpt(SecuritySettings s, string opt)
+        private static void ApplySecurityOpt(SecuritySettings s, string opt, Func<string, string> hostPath)
         {
             int sep = opt.IndexOfAny(new[] { '=', ':' });
             string key = (sep < 0 ? opt : opt.Substring(0, sep)).Trim().ToLowerInvariant();
@@ -82,7 +82,7 @@ namespace MiniDocker.Engine.Security
                     s.SeccompProfileJson = null;
                     break;
                 case "seccomp" when !string.IsNullOrEmpty(value):
-                    string path = Path.GetFullPath(value);
+                    string path = hostPath(value);
                     if (!File.Exists(path))
                         throw new MiniDockerException("SeccompProfileNotFound", FailureKind.ObjectNotFound, $"Seccomp profile file '{path}' does not exist.", path);
                     s.Seccomp = path;
@@ -129,7 +129,7 @@ namespace MiniDocker.Engine.Security
         /// <summary>A copy of S running as USER, resolved in ROOTFS (for exec: the running container's /proc/PID/root).</summary>
         public static SecuritySettings WithUser(SecuritySettings s, string user, string rootfs)
         {
-            var copy = System.Text.Json.JsonSerializer.Deserialize<SecuritySettings>(System.Text.Json.JsonSerializer.Serialize(s))!;
+            var copy = System.Text.Json.JsonSerializer.Deserialize(System.Text.Json.JsonSerializer.Serialize(s, EngineDataJsonContext.Default.SecuritySettings), EngineDataJsonContext.Default.SecuritySettings)!;
             ResolveUser(copy, user, new[] { rootfs });
             return copy;
         }

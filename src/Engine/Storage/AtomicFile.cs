@@ -6,15 +6,22 @@ namespace MiniDocker.Engine.Storage
     /// <summary>Writes that are all-or-nothing: temp file, fsync, rename.</summary>
     public static class AtomicFile
     {
-        public static void WriteAllText(string path, string content)
+        public static void WriteAllText(string path, string content) =>
+            Write(path, fs =>
+            {
+                byte[] bytes = Encoding.UTF8.GetBytes(content);
+                fs.Write(bytes, 0, bytes.Length);
+            });
+
+        /// <summary>PATH holds all that WRITE wrote, or is as it was: WRITE fills a private temp file that replaces PATH.</summary>
+        public static void Write(string path, System.Action<Stream> write)
         {
             string tmp = path + ".tmp";
             try
             {
                 using (var fs = PrivateFile.Create(tmp))
                 {
-                    byte[] bytes = Encoding.UTF8.GetBytes(content);
-                    fs.Write(bytes, 0, bytes.Length);
+                    write(fs);
                     fs.Flush(flushToDisk: true);
                 }
                 File.Move(tmp, path, overwrite: true);

@@ -18,7 +18,7 @@ namespace MiniDocker.Engine.Storage
                 var options = parts.Length == 3 ? parts[2].Split(',') : System.Array.Empty<string>();
                 if (parts.Length is < 2 or > 3 || options.Any(o => o is not ("ro" or "rw" or "suid")) || (options.Contains("ro") && options.Contains("rw")) || parts[0].Length == 0)
                     throw new MiniDockerException("InvalidVolume", FailureKind.InvalidArgument, $"Volume '{v}' is not hostPath:containerPath[:OPTIONS], OPTIONS a comma-separated list of ro or rw, and suid.", v);
-                string source = Path.GetFullPath(parts[0]);
+                string source = spec.HostPath(parts[0]);
                 if (!File.Exists(source) && !Directory.Exists(source))
                     throw new MiniDockerException("VolumeSourceNotFound", FailureKind.ObjectNotFound, $"Volume source '{source}' does not exist on the host; create it first.", source);
                 mounts.Add(new ContainerMount { Type = "bind", Source = source, Target = Target(parts[1], v), ReadOnly = options.Contains("ro"), Suid = options.Contains("suid") });
@@ -46,7 +46,7 @@ namespace MiniDocker.Engine.Storage
             foreach (var m in c.Mounts)
                 if (m.Type == "bind" && !File.Exists(m.Source) && !Directory.Exists(m.Source))
                     throw new MiniDockerException("VolumeSourceNotFound", FailureKind.ObjectNotFound,
-                        $"Volume source '{m.Source}' of container '{c.Name}' no longer exists on the host; create it again, or recreate the container without -Volume {m}.", c);
+                        (p, op) => $"Volume source '{m.Source}' of container '{c.Name}' no longer exists on the host; create it again, or recreate the container without {p("Volumes")} {m}.", c);
             var view = View(c, containerDir);
             return c.Mounts.Select(m => new ContainerMount { Type = m.Type, Source = m.Source, ReadOnly = m.ReadOnly, Suid = m.Suid, Target = RootfsPath.ResolveContainerPath(view, m.Target) })
                 .Select(m => m.Target == "/" ? throw new MiniDockerException("InvalidMountTarget", FailureKind.InvalidArgument, $"Mount target of '{m}' resolves to the container's root.", c) : m)

@@ -1,5 +1,4 @@
 using System;
-using System.Collections;
 using System.Management.Automation;
 using MiniDocker.Engine;
 
@@ -11,27 +10,12 @@ namespace MiniDocker.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Enter, "MiniContainer", DefaultParameterSetName = ByName)]
     [OutputType(typeof(ExecResult))]
-    public sealed class EnterMiniContainerCommand : ContainerCmdlet
+    public sealed class EnterMiniContainerCommand : ExecCmdlet
     {
         /// <summary>The program to run; /bin/sh by default.</summary>
         [Parameter(Position = 1)]
         [ValidateNotNullOrEmpty]
         public string[] Command { get; set; } = { "/bin/sh" };
-
-        [Parameter]
-        public Hashtable? Environment { get; set; }
-
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? WorkingDirectory { get; set; }
-
-        /// <summary>Run as this user (uid[:gid] or name[:group] from the container's /etc/passwd).</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? User { get; set; }
-
-        [Parameter]
-        public SwitchParameter PassThru { get; set; }
 
         protected override void BeginProcessing()
         {
@@ -44,20 +28,12 @@ namespace MiniDocker.Commands
 
         protected override void ProcessRecord()
         {
-            var spec = new ExecSpec
-            {
-                Command = Command,
-                Environment = ToEnvironment(Environment),
-                WorkingDirectory = WorkingDirectory,
-                User = User,
-                Tty = true,
-            };
+            var spec = ExecSpecFor(Command, tty: true);
             foreach (var c in ResolveContainers())
             {
                 ExecResult? result = null;
                 if (!Try(() => result = Engine.Interact(c.Id, spec), c) || result == null) continue;
-                SessionState.PSVariable.Set("global:LASTEXITCODE", result.ExitCode);
-                if (PassThru) WriteObject(result);
+                Finish(result, c, Command);
                 return; // one session per invocation
             }
         }

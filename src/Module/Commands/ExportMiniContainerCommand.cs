@@ -1,4 +1,3 @@
-using System;
 using System.IO;
 using System.Management.Automation;
 using MiniDocker.Engine;
@@ -21,27 +20,7 @@ namespace MiniDocker.Commands
             foreach (var c in ResolveContainers())
             {
                 if (!ShouldProcess(c.Name, $"Export container to {path}")) continue;
-                string temp = path + ".tmp-" + System.Environment.ProcessId;
-                bool ok = Try(() =>
-                {
-                    string dir = System.IO.Path.GetDirectoryName(path) ?? "/";
-                    if (Directory.Exists(path))
-                        throw new MiniDockerException("ExportPathIsDirectory", FailureKind.InvalidArgument, $"'{path}' is a directory; give the tar file to write, e.g. {System.IO.Path.Combine(path, c.Name + ".tar")}.", c);
-                    if (!Directory.Exists(dir))
-                        throw new MiniDockerException("ExportDirectoryNotFound", FailureKind.ObjectNotFound, $"Cannot export container '{c.Name}' to '{path}': the folder '{dir}' does not exist; create it first.", c);
-                    try
-                    {
-                        using (var f = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))
-                            Engine.Export(c.Id, f);
-                        File.Move(temp, path, overwrite: true);
-                    }
-                    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                    {
-                        throw new MiniDockerException("ExportWriteFailed", FailureKind.WriteError, $"Cannot write the export of container '{c.Name}' to '{path}': {e.Message}", c, e);
-                    }
-                }, c);
-                if (ok) WriteObject(new FileInfo(path));
-                else File.Delete(temp);
+                if (Try(() => Engine.ExportToFile(c.Id, path), c)) WriteObject(new FileInfo(path));
             }
         }
     }

@@ -1,5 +1,5 @@
 using System;
-using System.Linq;
+using MiniDocker.Engine;
 using System.Management.Automation;
 
 namespace MiniDocker.Commands
@@ -28,23 +28,17 @@ namespace MiniDocker.Commands
 
         protected override void ProcessRecord()
         {
+            var query = new LogQuery { Tail = Tail, Since = Since, Follow = Follow };
             foreach (var c in ResolveContainers())
             {
-                if (!Follow)
-                {
-                    foreach (var e in Engine.Logs(c.Id, Tail, Since)) Emit(e);
-                    WarnDropped(c);
-                    continue;
-                }
-                // Follow streams from the oldest kept entry; -Tail skips all but the last N written so far.
-                var since = Since?.ToUniversalTime();
                 var name = c.Name;
-                var stream = Engine.FollowLogs(c.Id, Cancellation, bytes => WriteWarning(
-                        $"Container '{name}': the log was rotated past this reader, which missed {bytes} bytes of output; it goes on with the oldest line still kept."))
-                    .Where(e => since == null || e.Timestamp >= since);
-                int skip = Tail is int n ? Math.Max(0, Engine.Logs(c.Id, null, Since).Count() - n) : 0;
-                foreach (var e in stream.Skip(skip)) Emit(e);
-                WarnDropped(Engine.Get(c.Id) ?? c);
+                Try(() =>
+                {
+                    foreach (var e in Engine.QueryLogs(c.Id, query, Cancellation, bytes => WriteWarning(
+                                 $"Container '{name}': the log was rotated past this reader, which missed {bytes} bytes of output; it goes on with the oldest line still kept.")))
+                        Emit(e);
+                }, c);
+                WarnDropped(Follow ? Engine.Get(c.Id) ?? c : c);
             }
         }
 

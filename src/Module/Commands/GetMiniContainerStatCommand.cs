@@ -42,27 +42,11 @@ namespace MiniDocker.Commands
         protected override void EndProcessing()
         {
             if (!Stream) return;
-            var previous = new Dictionary<string, ContainerStats>();
-            var live = _streamed.GroupBy(c => c.Id).Select(g => g.First()).ToList();
-            while (live.Count > 0 && !Cancellation.IsCancellationRequested)
-            {
-                foreach (var c in live.ToList())
-                {
-                    if (Engine.Get(c.Id) is not { State: ContainerState.Running or ContainerState.Paused })
-                    {
-                        WriteVerbose($"Container '{c.Name}' is no longer running.");
-                        live.Remove(c);
-                        continue;
-                    }
-                    ContainerStats? s = null;
-                    if (!Try(() => s = Engine.Stats(c.Id), c) || s == null) { live.Remove(c); continue; }
-                    if (previous.TryGetValue(c.Id, out var p) && s.Timestamp > p.Timestamp)
-                        s.CpuPercent = Math.Round(100 * (s.CpuTime - p.CpuTime).TotalSeconds / (s.Timestamp - p.Timestamp).TotalSeconds, 1);
-                    previous[c.Id] = s;
-                    WriteObject(s);
-                }
-                Cancellation.WaitHandle.WaitOne(TimeSpan.FromSeconds(Interval));
-            }
+            var targets = _streamed.GroupBy(c => c.Id).ToDictionary(g => g.Key, g => g.First());
+            foreach (var s in Engine.StreamStats(_streamed.Select(c => c.Id), TimeSpan.FromSeconds(Interval), Cancellation,
+                         ended: c => WriteVerbose($"Container '{c.Name}' is no longer running."),
+                         failed: (id, e) => WriteError(ToErrorRecord(e, targets[id]))))
+                WriteObject(s);
         }
     }
 }

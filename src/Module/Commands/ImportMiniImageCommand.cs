@@ -27,15 +27,17 @@ namespace MiniDocker.Commands
         {
             string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
             if (!ShouldProcess($"{path} as {Name}", "Import image")) return;
-            var progress = new ProgressRecord(1, $"Importing {Name}", path);
+            string activity = $"Importing {Name}";
             try
             {
                 var image = Engine.ImportImage(path, Name,
                     (done, total) =>
                     {
-                        progress.StatusDescription = total > 0 ? $"{done >> 20} of {total >> 20} MB" : $"{done >> 20} MB";
-                        progress.PercentComplete = total > 0 ? (int)System.Math.Min(100, done * 100 / total) : -1;
-                        WriteProgress(progress);
+                        // A fresh record per update: a host may keep the records it was given (a job's Progress stream does).
+                        WriteProgress(new ProgressRecord(1, activity, total > 0 ? $"{done >> 20} of {total >> 20} MB" : $"{done >> 20} MB")
+                        {
+                            PercentComplete = total > 0 ? (int)System.Math.Min(100, done * 100 / total) : -1,
+                        });
                     },
                     WriteWarning, Cancellation, Platform);
                 WriteObject(image);
@@ -44,8 +46,7 @@ namespace MiniDocker.Commands
             catch (System.OperationCanceledException) { }
             finally
             {
-                progress.RecordType = ProgressRecordType.Completed;
-                WriteProgress(progress);
+                WriteProgress(new ProgressRecord(1, activity, "Done") { RecordType = ProgressRecordType.Completed });
             }
         }
     }

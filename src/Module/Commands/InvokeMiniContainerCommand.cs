@@ -1,6 +1,4 @@
 using System;
-using System.Collections;
-using System.Collections.Generic;
 using System.Management.Automation;
 using MiniDocker.Engine;
 
@@ -12,29 +10,11 @@ namespace MiniDocker.Commands
     /// </summary>
     [Cmdlet(VerbsLifecycle.Invoke, "MiniContainer", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = ByName)]
     [OutputType(typeof(string), typeof(ExecResult))]
-    public sealed class InvokeMiniContainerCommand : ContainerCmdlet
+    public sealed class InvokeMiniContainerCommand : ExecCmdlet
     {
         [Parameter(Mandatory = true, Position = 1)]
         [ValidateNotNullOrEmpty]
         public string[] Command { get; set; } = Array.Empty<string>();
-
-        /// <summary>Variables added to the container's environment for this command.</summary>
-        [Parameter]
-        public Hashtable? Environment { get; set; }
-
-        /// <summary>Inside the container; the container's working directory by default.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? WorkingDirectory { get; set; }
-
-        /// <summary>Run as this user (uid[:gid] or name[:group] from the container's /etc/passwd).</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? User { get; set; }
-
-        /// <summary>Also write an ExecResult (exit code, times) after the command's output.</summary>
-        [Parameter]
-        public SwitchParameter PassThru { get; set; }
 
         protected override void ProcessRecord()
         {
@@ -48,19 +28,10 @@ namespace MiniDocker.Commands
 
         private void Run(Container c)
         {
-            var spec = new ExecSpec { Command = Command, Environment = ToEnvironment(Environment), WorkingDirectory = WorkingDirectory, User = User };
-            using var session = Engine.StartExec(c.Id, spec);
-            foreach (var line in session.Output(Cancellation))
-            {
-                if (line.Stream == "stderr")
-                    WriteError(new ErrorRecord(new RemoteException(line.Text), "ContainerStandardError", ErrorCategory.NotSpecified, session.Container));
-                else
-                    WriteObject(line.Text);
-            }
+            using var session = Engine.StartExec(c.Id, ExecSpecFor(Command, tty: false));
+            foreach (var line in session.Output(Cancellation)) WriteContainerLine(line, session.Container);
             if (Cancellation.IsCancellationRequested) return;
-            var result = session.Finish();
-            SessionState.PSVariable.Set("global:LASTEXITCODE", result.ExitCode);
-            if (PassThru) WriteObject(result);
+            Finish(session.Finish(), session.Container, Command);
         }
     }
 }

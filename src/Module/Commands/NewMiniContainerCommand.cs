@@ -62,13 +62,19 @@ namespace MiniDocker.Commands
         [Parameter]
         public SwitchParameter Init { get; set; }
 
+        /// <summary>docker run --rm: the container and everything it owns go once it has stopped.</summary>
+        [Parameter]
+        public SwitchParameter AutoRemove { get; set; }
+
         /// <summary>Memory limit: bytes, or 512MB / "512m" / "1.5g" (1024-based). At least 6 MB.</summary>
         [Parameter]
-        public object? Memory { get; set; }
+        [SizeTransformation]
+        public SizeValue? Memory { get; set; }
 
         /// <summary>Memory plus swap (docker's --memory-swap); -1 for unlimited swap; default: no swap.</summary>
         [Parameter]
-        public object? MemorySwap { get; set; }
+        [SizeTransformation]
+        public SizeValue? MemorySwap { get; set; }
 
         /// <summary>CPU bandwidth in CPUs: 0.5 is half of one CPU (CFS quota 50000 per 100000 us period).</summary>
         [Parameter]
@@ -149,6 +155,11 @@ namespace MiniDocker.Commands
         [ValidateNotNull]
         public string[] AddHost { get; set; } = System.Array.Empty<string>();
 
+        /// <summary>More names the container has on its user network's DNS (besides its name).</summary>
+        [Parameter]
+        [ValidateNotNull]
+        public string[] NetworkAlias { get; set; } = System.Array.Empty<string>();
+
         protected override void ProcessRecord()
         {
             var spec = new ContainerSpec
@@ -156,18 +167,21 @@ namespace MiniDocker.Commands
                 RootFs = Image == null ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(RootFs) : "",
                 Image = Image,
                 Command = Command,
-                Volumes = System.Array.ConvertAll(Volume ?? System.Array.Empty<string>(), ResolveVolumeSource),
+                Volumes = Volume ?? System.Array.Empty<string>(),
                 Tmpfs = Tmpfs ?? System.Array.Empty<string>(),
-                Devices = System.Array.ConvertAll(Device ?? System.Array.Empty<string>(), ResolveVolumeSource),
+                Devices = Device ?? System.Array.Empty<string>(),
                 Name = Name,
                 Hostname = Hostname,
                 WorkingDirectory = WorkingDirectory,
                 Init = Init,
+                AutoRemove = AutoRemove,
                 Limits = this.ToLimitRequest(),
                 CapAdd = CapAdd,
                 CapDrop = CapDrop,
                 Privileged = Privileged,
-                SecurityOpt = ResolveSeccompPaths(SecurityOpt),
+                SecurityOpt = SecurityOpt,
+                // The engine parses the options; a host path in them is relative to PowerShell's location (and ~ is home).
+                HostPathResolver = SessionState.Path.GetUnresolvedProviderPathFromPSPath,
                 Ulimits = Ulimit,
                 User = User,
                 ReadOnly = ReadOnly,
@@ -175,6 +189,7 @@ namespace MiniDocker.Commands
                 Publish = Publish,
                 Dns = Dns,
                 AddHost = AddHost,
+                NetworkAlias = NetworkAlias,
             };
             if (Environment != null) spec.Environment = ToEnvironment(Environment);
             if (!ShouldProcess($"{string.Join(" ", Command)} in {(Image != null ? "image " + Image : spec.RootFs)}", "Create container")) return;
@@ -196,28 +211,6 @@ namespace MiniDocker.Commands
             catch (MiniDockerException e) { ThrowTerminatingError(ToErrorRecord(e)); }
             catch (System.OperationCanceledException) { }
             return false;
-        }
-
-        /// <summary>A profile path is relative to PowerShell's current location, not the process's.</summary>
-        private string[] ResolveSeccompPaths(string[] options)
-        {
-            var resolved = new string[options.Length];
-            for (int i = 0; i < options.Length; i++)
-            {
-                string o = options[i];
-                resolved[i] = o.StartsWith("seccomp=", System.StringComparison.OrdinalIgnoreCase) && o.Length > 8 && o.Substring(8) != "unconfined"
-                    ? "seccomp=" + SessionState.Path.GetUnresolvedProviderPathFromPSPath(o.Substring(8))
-                    : o;
-            }
-            return resolved;
-        }
-
-        /// <summary>A relative host path in -Volume is relative to the current PowerShell location.</summary>
-        private string ResolveVolumeSource(string volume)
-        {
-            int colon = volume.IndexOf(':');
-            if (colon <= 0 || volume.StartsWith('/')) return volume;
-            return SessionState.Path.GetUnresolvedProviderPathFromPSPath(volume.Substring(0, colon)) + volume.Substring(colon);
         }
     }
 }

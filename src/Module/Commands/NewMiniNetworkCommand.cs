@@ -28,7 +28,12 @@ namespace MiniDocker.Commands
         protected override void ProcessRecord()
         {
             if (!ShouldProcess(Name, "Create network")) return;
-            try { WriteObject(Engine.CreateNetwork(Name, Subnet, Gateway, Internal)); }
+            try
+            {
+                var n = Engine.CreateNetwork(Name, Subnet, Gateway, Internal);
+                if (!n.DnsEnabled) WriteWarning($"aardvark-dns is not installed: containers on '{n.Name}' will not resolve each other by name (Debian/Ubuntu: apt-get install aardvark-dns, then make the network again).");
+                WriteObject(n);
+            }
             catch (MiniDocker.Engine.MiniDockerException e) { ThrowTerminatingError(ToErrorRecord(e, Name)); }
         }
     }

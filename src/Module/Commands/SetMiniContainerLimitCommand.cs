@@ -13,10 +13,12 @@ namespace MiniDocker.Commands
     public sealed class SetMiniContainerLimitCommand : ContainerCmdlet, ILimitParameters
     {
         [Parameter]
-        public object? Memory { get; set; }
+        [SizeTransformation]
+        public SizeValue? Memory { get; set; }
 
         [Parameter]
-        public object? MemorySwap { get; set; }
+        [SizeTransformation]
+        public SizeValue? MemorySwap { get; set; }
 
         [Parameter]
         public double? Cpus { get; set; }
@@ -55,9 +57,10 @@ namespace MiniDocker.Commands
         private string Describe()
         {
             var parts = new List<string>();
-            foreach (var key in MyInvocation.BoundParameters.Keys)
-                if (key is not ("Name" or "Id" or "InputObject" or "PassThru" or "WhatIf" or "Confirm"))
-                    parts.Add($"{key}={MyInvocation.BoundParameters[key]}");
+            // Only the limits: common parameters (-Verbose, -ErrorAction, ...) are no part of what is set.
+            foreach (var key in new[] { "Memory", "MemorySwap", "Cpus", "CpuShares", "CpusetCpus", "PidsLimit" })
+                if (MyInvocation.BoundParameters.TryGetValue(key, out var value))
+                    parts.Add($"{key}={value}");
             return string.Join(", ", parts);
         }
     }

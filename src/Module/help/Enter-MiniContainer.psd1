@@ -6,7 +6,8 @@ on the container's own devpts, and runs the command with that pty as its control
 Your terminal is put into raw mode and relayed to the pty: keys, Ctrl+C and Ctrl+Z go to the
 program inside, window size changes follow. When the program exits (type exit in the shell),
 your terminal settings are restored and you are back at the pwsh prompt; the exit code is in
-$LASTEXITCODE.
+$LASTEXITCODE (an error only with $PSNativeCommandUseErrorActionPreference = $true; see
+about_MiniDocker, STREAMS AND EXIT CODES).
 
 Needs an interactive terminal: when input or output is redirected the cmdlet fails with the
 error NoTerminal (use Invoke-MiniContainer instead). Errors otherwise as for

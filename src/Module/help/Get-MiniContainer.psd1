@@ -17,7 +17,7 @@ like 'docker ps': Id, Name, State, Status, Command, Created.
         State = 'Returns only containers in one of these states: Created, Running, Paused, Exited, Dead.'
         Network = 'Returns only containers on one of these networks: none, host, bridge or a network''s name.'
     }
-    Outputs      = @{ 'MiniDocker.Container' = 'Id, ShortId, Name, State, RootFs, Command, Hostname, Environment, WorkingDirectory, Init, Limits, Network, IPAddress (while it runs on a bridge network), Ports, Dns, ExtraHosts, Created, StartedAt, FinishedAt, Pid, MonitorPid, ExitCode, OomKilled, CgroupPaths, Error.' }
+    Outputs      = @{ 'MiniDocker.Container' = 'Id, ShortId, Name, State, RootFs, Command, Hostname, Environment, WorkingDirectory, Init, Limits, Network, IPAddress (while it runs on a bridge network), Ports, Dns, ExtraHosts, Created, StartedAt, FinishedAt, Pid, MonitorPid, ExitCode, OomKilled, Error.' }
     Examples     = @(
         @{
             Title   = 'List containers like docker ps -a'

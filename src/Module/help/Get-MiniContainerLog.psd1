@@ -20,7 +20,7 @@ of a container however much it writes, start it with Start-MiniContainer -Wait, 
 the monitor and is not limited by the log's cap.
 '@
     Parameters   = @{
-        Tail   = 'Returns only the last N lines (with -Follow: starts N lines before the end).'
+        Tail   = 'Returns only the last N lines (of those at or after -Since), read from the end of the log, so a long log costs only what is returned; with -Follow the stream starts with them.'
         Follow     = 'Keeps streaming new lines until the container exits or Ctrl+C is pressed. When the log was rotated past the reader, a warning says how many bytes it missed.'
         Timestamps = 'Shows each line''s UTC timestamp (100 ns precision) and stream before its text, like docker logs --timestamps. The objects are the same LogEntry objects.'
         Since      = @{ Description = 'Only lines written at or after this time (a local time is converted to UTC).'; Default = 'All kept lines' }

@@ -8,8 +8,11 @@ by its PID and start time, so a recycled PID is never joined.
 
 Each line the command writes to stdout is written to the pipeline as a string as it arrives; each
 stderr line becomes a non-terminating error (ErrorId ContainerStandardError, target: the
-container). The command's stdin is at end of file. Its exit code (128+N when signal N killed it)
-is in $LASTEXITCODE and, with -PassThru, on an ExecResult written after the output.
+container) that, like a native command's stderr, does not stop a script running with
+$ErrorActionPreference = 'Stop'. The command's stdin is at end of file. Its exit code (128+N when
+signal N killed it) is in $LASTEXITCODE and, with -PassThru, on an ExecResult written after the
+output; a non-zero code is an error (ContainerExitedWithError) only when
+$PSNativeCommandUseErrorActionPreference is $true. The rule: about_MiniDocker, STREAMS AND EXIT CODES.
 
 Errors: ContainerNotFound, ContainerNotRunning (created, exited or dead), ContainerPaused,
 CommandNotFound, CommandNotExecutable, WorkingDirectoryNotFound, ExecFailed (with the failing
@@ -42,6 +45,11 @@ the container keeps running.
             Title   = 'Extra environment, another directory, and the result object'
             Code    = "Invoke-MiniContainer web sh, -c, 'echo `$MODE; pwd' -Environment @{ MODE = 'debug' } -WorkingDirectory /tmp -PassThru"
             Remarks = 'Writes "debug" and "/tmp", then an ExecResult with ExitCode 0.'
+        }
+        @{
+            Title   = 'Stop a strict script when the command fails'
+            Code    = "`$ErrorActionPreference = 'Stop'`n`$PSNativeCommandUseErrorActionPreference = `$true`nInvoke-MiniContainer web sh, -c, 'echo warming up >&2; test -f /run/ready'"
+            Remarks = 'The stderr line does not stop the script; the non-zero exit code of test does (ContainerExitedWithError), as for a native command.'
         }
     )
     RelatedLinks = @('Enter-MiniContainer', 'Start-MiniContainer', 'Get-MiniContainerLog')

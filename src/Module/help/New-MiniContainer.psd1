@@ -77,7 +77,12 @@ default route via the gateway (not on -Internal networks), outbound traffic masq
 generated /etc/hosts (localhost lines, its hostname and name with its address), /etc/hostname
 and /etc/resolv.conf (the host's servers, systemd-resolved's 127.0.0.53 replaced by its
 upstreams, loopback servers dropped). Unknown names are NetworkNotFound.
-'@; Default = 'none (MINIDOCKER_DEFAULT_NETWORK changes it)' }
+On networks made with New-MiniNetwork (where aardvark-dns is installed) resolv.conf names only
+the network's DNS server on the gateway, which answers the names and -NetworkAlias of the
+network's running containers and forwards other names to the servers the container would have
+used (-Dns or the host's). Where the kernel cannot make a bridge (no bridge/veth modules) the
+start fails with BridgeNotSupported: use -Network none.
+'@; Default = 'bridge (MINIDOCKER_DEFAULT_NETWORK changes it)' }
         Publish          = @'
 Published ports, docker -p syntax: [HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|/udp], ranges as
 8080-8081:80-81. Traffic to the host port (from other hosts, and from the host's own 127.0.0.1)
@@ -88,6 +93,12 @@ InvalidPublish; with -Network none or host, or an -Internal network, PublishNeed
 '@
         Dns              = 'DNS servers (IP addresses) for the container''s /etc/resolv.conf instead of the host''s (InvalidDns otherwise).'
         AddHost          = 'Extra /etc/hosts lines as NAME:IP, e.g. db:10.89.0.5 (InvalidAddHost otherwise).'
+        NetworkAlias     = @'
+More names the container answers to on its network's DNS, besides its name and 12-digit short id
+(docker --network-alias). Only on networks made with New-MiniNetwork, which run aardvark-dns on
+their gateway (NetworkAliasNeedsUserNetwork on none, host and bridge); a name that is not a host
+name is InvalidNetworkAlias. Several containers may share an alias: the name then resolves to all.
+'@
         Tmpfs            = 'Container paths that get a fresh tmpfs (nosuid, nodev, noexec, mode 1777), created like -Volume targets.'
         RootFs           = @'
 The root filesystem folder: a directory laid out like /, e.g. an extracted Alpine minirootfs or
@@ -111,6 +122,13 @@ PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin, HOSTNAME and 
 override them; a PATH given here is also used to find the command.
 '@
         WorkingDirectory = 'The working directory of the command: an absolute path inside the container. Default: /. A directory missing in the root filesystem makes Start-MiniContainer fail with WorkingDirectoryNotFound.'
+        AutoRemove       = @'
+docker run --rm: once the container has stopped it is removed with everything it owns (folder,
+upper layer, log, cgroups, network lease), by the first MiniDocker command that sees it stopped:
+Start-MiniContainer -Wait, Wait-MiniContainer and Stop-MiniContainer return it one last time
+(with its ExitCode) and remove it; a detached one nobody waits for goes at the next
+Get-MiniContainer (or any command that lists containers). It cannot be restarted.
+'@
         Init             = @'
 Runs a small init (mdhelper) as PID 1 that starts the command as its child, forwards signals to
 it and reaps orphaned processes. Without it the command is PID 1, and the kernel drops signals
@@ -195,6 +213,12 @@ docker run --read-only; the container's overlay layer stays empty.
     }
     Outputs      = @{ 'MiniDocker.Container' = 'The new container, in the Created state.' }
     Examples     = @(
+        @{
+            Title   = 'A throw-away container (docker run --rm)'
+            Code    = 'New-MiniContainer ./out/rootfs sh, -c, ''echo hi'' -AutoRemove | Start-MiniContainer -Wait'
+            Remarks = 'Prints hi; the container is gone when the command returns (Get-MiniContainer does not list it).'
+        }
+        @{ Title = 'Reach a database by an alias'; Code = "New-MiniNetwork app`nNew-MiniContainer -Name db1 -Network app -NetworkAlias db -RootFs ./rootfs -Command sleep,1d | Start-MiniContainer`nNew-MiniContainer -Network app -RootFs ./rootfs -Command ping,-c1,db | Start-MiniContainer -Wait"; Remarks = 'The second container resolves db (and db1) through the network''s DNS server on its gateway.' }
         @{ Title = 'Serve a port to the host'; Code = "New-MiniContainer -Name web -Network bridge -Publish 8080:80 -RootFs ./rootfs -Command httpd,-f,-p,80 | Start-MiniContainer"; Remarks = 'http://127.0.0.1:8080 reaches the container''s port 80; Get-MiniContainer web | Select-Object Name, IPAddress, Ports shows its address.' }
         @{
             Title   = 'Run an image straight from a registry'

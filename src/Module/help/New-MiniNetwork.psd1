@@ -5,7 +5,10 @@ New-MiniNetwork records a network under $env:MINIDOCKER_ROOT/networks: a Linux b
 ...; made by the first container that starts on it), an IPv4 subnet and its gateway (the
 bridge's address). Containers on it get addresses from the subnet (leases under the run root,
 never handed out twice), reach each other by address, and are isolated from other networks.
-Outbound traffic is masqueraded unless the network is -Internal.
+Outbound traffic is masqueraded unless the network is -Internal. Where aardvark-dns is installed
+(DnsEnabled), its containers resolve each other by name, 12-digit short id and -NetworkAlias through
+aardvark-dns on the gateway (port 53), which forwards other names to the servers each container would
+have used (-Dns or the host's); without it New-MiniNetwork warns and the network resolves no names.
 
 Errors: InvalidNetworkName, NetworkNameReserved (none, host), NetworkExists, InvalidSubnet,
 SubnetOverlap (another network or a host route uses part of it), InvalidGateway, NoFreeSubnet.
