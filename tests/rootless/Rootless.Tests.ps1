@@ -144,6 +144,32 @@ Describe 'Rootless containers' {
         }
         finally { $c | Remove-MiniContainer -Force -Confirm:$false }
     }
+    It 'imports and runs an image whose tar has files of several owners (each becomes the user: root inside)' {
+        # A rootfs tarball as a distribution ships it: root's files and a user's, made without privilege by tarfile.
+        $tar = Join-Path $env:XDG_DATA_HOME '../owners.tar'
+        $py = Join-Path $env:XDG_DATA_HOME '../owners.py'
+        Set-Content $py @'
+import io, os, sys, tarfile
+src, dst = sys.argv[1], sys.argv[2]
+with tarfile.open(dst, 'w') as t:
+    t.add(src, arcname='.', filter=lambda i: (setattr(i, 'uid', 0), setattr(i, 'gid', 0), setattr(i, 'uname', 'root'), setattr(i, 'gname', 'root'))[-1] or i)
+    for name, uid in (('home/app/data', 1000), ('var/log/svc.log', 100)):
+        d = tarfile.TarInfo(os.path.dirname(name)); d.type = tarfile.DIRTYPE; d.mode = 0o755; d.uid = d.gid = uid; t.addfile(d)
+        f = tarfile.TarInfo(name); body = b'owned\n'; f.size = len(body); f.uid = f.gid = uid; t.addfile(f, io.BytesIO(body))
+'@
+        $made = python3 $py $rootfs $tar 2>&1
+        "$made" | Should -BeNullOrEmpty
+        Import-MiniImage $tar -Name rootless/owners | Out-Null
+        try {
+            $c = New-MiniContainer -Image rootless/owners -Command /bin/sh, -c, 'cat /home/app/data /var/log/svc.log; stat -c %u /home/app/data; echo more >> /home/app/data && echo appended'
+            try { $out = @($c | Start-MiniContainer -Wait 2>&1 | ForEach-Object { "$_" }) }
+            finally { $c | Remove-MiniContainer -Force -Confirm:$false }
+            $out[0..1] | Should -Be @('owned', 'owned')
+            $out[2] | Should -Be '0'
+            $out | Should -Contain 'appended'
+        }
+        finally { Remove-MiniImage rootless/owners -Force -Confirm:$false -ErrorAction SilentlyContinue; Remove-Item $tar -ErrorAction SilentlyContinue }
+    }
     It 'writes to its own overlay and leaves the rootfs folder as it was' {
         $out = Invoke-Run 'echo hi > /tmp/x && cat /tmp/x; rm /bin/mdtest && echo removed'
         $out | Should -Contain 'hi'
