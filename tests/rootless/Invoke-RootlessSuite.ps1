@@ -9,7 +9,9 @@
 [CmdletBinding()]
 param(
     [string]$ResultPath,
-    [string]$BuildOutput = (Join-Path $PSScriptRoot '../../out')
+    [string]$BuildOutput = (Join-Path $PSScriptRoot '../../out'),
+    # Copy the parts the users need even when they can read the checkout (what happens under /root; for testing this stage).
+    [switch]$CopyCheckout
 )
 $ErrorActionPreference = 'Stop'
 $env:POWERSHELL_TELEMETRY_OPTOUT = '1'
@@ -20,18 +22,34 @@ $BuildOutput = (Resolve-Path $BuildOutput).Path
 & bash (Join-Path $PSScriptRoot 'ensure-users.sh')
 if ($LASTEXITCODE) { throw 'ensure-users.sh failed' }
 
-# Everything the users run must be theirs to read (the checkout, out/, .tools): say so instead of failing obscurely.
-# The dotnet tool's launcher: the pwsh under $PSHOME is not executable by other users.
-$pwsh = Join-Path $repo '.tools/pwsh/pwsh'
-$pester = (Resolve-Path (Join-Path $repo '.tools/pester/pester/5.7.1/tools/Pester.psd1')).Path
-foreach ($p in $pwsh, $pester, (Join-Path $BuildOutput 'MiniDocker/MiniDocker.psd1'), (Join-Path $BuildOutput 'native/mdtest'), $PSScriptRoot) {
-    & runuser -u mdrootless -- test -r $p
-    if ($LASTEXITCODE) { throw "The rootless test user cannot read $($p): make it and its parents world-readable (or build into a readable place)." }
-}
-
 $work = Join-Path ([IO.Path]::GetTempPath()) "minidocker-rootless-$PID"
 New-Item -ItemType Directory -Force $work | Out-Null
 & chmod 755 $work
+
+# Everything the users run must be theirs to read: the dotnet tool's pwsh launcher (the pwsh under $PSHOME is not
+# executable by other users), Pester, the build and these scripts. A checkout they cannot reach (under /root, say)
+# is copied, just those parts, into the stage's own world-readable directory.
+$suite = $PSScriptRoot
+$pwsh = Join-Path $repo '.tools/pwsh/pwsh'
+$pester = (Resolve-Path (Join-Path $repo '.tools/pester/pester/5.7.1/tools/Pester.psd1')).Path
+$unreadable = @($pwsh, $pester, (Join-Path $BuildOutput 'MiniDocker/MiniDocker.psd1'), (Join-Path $BuildOutput 'native/mdtest'), (Join-Path $suite 'Rootless.Tests.ps1')) |
+    Where-Object { & runuser -u mdrootless -- test -r $_; $LASTEXITCODE -ne 0 }
+if ($CopyCheckout -or $unreadable) {
+    $copy = Join-Path $work 'checkout'
+    Write-Host "rootless stage: the test users cannot read $(if ($unreadable) { $unreadable -join ', ' } else { '(forced)' }): copying what they need to $copy"
+    foreach ($part in 'tests/rootless', 'tests/tools', '.tools/pwsh', '.tools/pester/pester/5.7.1') {
+        New-Item -ItemType Directory -Force (Split-Path (Join-Path $copy $part) -Parent) | Out-Null
+        & cp -a (Join-Path $repo $part) (Join-Path $copy $part)
+    }
+    New-Item -ItemType Directory -Force (Join-Path $copy 'out') | Out-Null
+    foreach ($part in 'MiniDocker', 'native') { & cp -a (Join-Path $BuildOutput $part) (Join-Path $copy "out/$part") }
+    & chmod -R a+rX $copy
+    $repo = $copy
+    $BuildOutput = Join-Path $copy 'out'
+    $suite = Join-Path $copy 'tests/rootless'
+    $pwsh = Join-Path $copy '.tools/pwsh/pwsh'
+    $pester = Join-Path $copy '.tools/pester/pester/5.7.1/tools/Pester.psd1'
+}
 foreach ($u in 'mdrootless', 'mdrootless2', 'mdrootless3') {
     New-Item -ItemType Directory -Force (Join-Path $work $u) | Out-Null
     & chown "${u}:${u}" (Join-Path $work $u); & chmod 700 (Join-Path $work $u)
@@ -53,11 +71,11 @@ function Invoke-AsUser([string]$User, [string[]]$Arguments, [hashtable]$Environm
 }
 
 $results = @()
-$runner = Join-Path $PSScriptRoot 'Invoke-UserPester.ps1'
-Invoke-AsUser mdrootless @('-File', $runner, '-Path', (Join-Path $PSScriptRoot 'Rootless.Tests.ps1'), '-ResultPath', "$work/mdrootless/result.json") @{
+$runner = Join-Path $suite 'Invoke-UserPester.ps1'
+Invoke-AsUser mdrootless @('-File', $runner, '-Path', (Join-Path $suite 'Rootless.Tests.ps1'), '-ResultPath', "$work/mdrootless/result.json") @{
     MD_HIJACKED_RUN_ROOT = $hijack }
 $results += "$work/mdrootless/result.json"
-Invoke-AsUser mdrootless3 @('-File', $runner, '-Path', (Join-Path $PSScriptRoot 'SingleMapping.Tests.ps1'), '-ResultPath', "$work/mdrootless3/result.json")
+Invoke-AsUser mdrootless3 @('-File', $runner, '-Path', (Join-Path $suite 'SingleMapping.Tests.ps1'), '-ResultPath', "$work/mdrootless3/result.json")
 $results += "$work/mdrootless3/result.json"
 
 # The victim keeps a container running while the attacker tries everything on it.
@@ -65,7 +83,7 @@ $victimScript = "Import-Module `$env:MINIDOCKER_MODULE; `$r = & '$repo/tests/too
     "`$c = New-MiniContainer `$r /bin/sh,-c,'echo secret > /root/secret; sleep 1000' -Name victim | Start-MiniContainer -PassThru; `$c.Pid | Set-Content '$work/mdrootless/victim.pid'"
 Invoke-AsUser mdrootless @('-Command', $victimScript)
 $victimPid = if (Test-Path "$work/mdrootless/victim.pid") { (Get-Content "$work/mdrootless/victim.pid").Trim() } else { '' }
-Invoke-AsUser mdrootless2 @('-File', $runner, '-Path', (Join-Path $PSScriptRoot 'Attacker.Tests.ps1'), '-ResultPath', "$work/mdrootless2/result.json") @{
+Invoke-AsUser mdrootless2 @('-File', $runner, '-Path', (Join-Path $suite 'Attacker.Tests.ps1'), '-ResultPath', "$work/mdrootless2/result.json") @{
     MD_VICTIM_STATE_ROOT = "$work/mdrootless/data/minidocker"; MD_VICTIM_RUN_ROOT = "/tmp/minidocker-run-$victimUid"; MD_VICTIM_PID = $victimPid }
 $results += "$work/mdrootless2/result.json"
 $stillAlive = $victimPid -and (Test-Path "/proc/$victimPid")
