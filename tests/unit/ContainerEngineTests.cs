@@ -240,7 +240,8 @@ namespace MiniDocker.Tests
         public void AStartKilledAfterItsCgroupButBeforeTheLaunchLeavesNoCgroup()
         {
             var c = New();
-            var cg = _cgroups.Create(c.Id, new ResourceLimits());   // the intent a killed Start left: an empty cgroup
+            Directory.CreateDirectory(RunDir(c.Id));                 // Start makes the run directory first,
+            var cg = _cgroups.Create(c.Id, new ResourceLimits());   // then the cgroup: the intent a killed Start left
             Assert.NotEmpty(_cgroups.ContainerDirectories());
             var read = _engine.Get(c.Id)!;
             Assert.Equal(ContainerState.Created, read.State);
