@@ -56,7 +56,16 @@ namespace MiniDocker.Engine.Images
         {
             var how = new OpenHow { Flags = (ulong)(flags | O_CLOEXEC), Resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | (noSymlinks ? RESOLVE_NO_SYMLINKS : 0) };
             byte[] p = Encoding.UTF8.GetBytes((relative.Length == 0 ? "." : relative) + "\0");
-            fixed (byte* pp = p) return (int)(long)syscall(SyscallNumbers.Current.Openat2, _root, pp, &how, sizeof(OpenHow));
+            fixed (byte* pp = p)
+            {
+                // RESOLVE_IN_ROOT answers EAGAIN when a rename or mount anywhere on the host raced the lookup
+                // (openat2(2)): the lookup is safe to repeat, and a busy machine meets it now and then.
+                for (int attempt = 0; ; attempt++)
+                {
+                    int fd = (int)(long)syscall(SyscallNumbers.Current.Openat2, _root, pp, &how, sizeof(OpenHow));
+                    if (fd >= 0 || errno != EAGAIN || attempt == 64) return fd;
+                }
+            }
         }
 
         /// <summary>
