@@ -99,6 +99,7 @@ namespace MiniDocker
         public virtual string[]? Name { get; set; }
 
         [Parameter(ParameterSetName = ById, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(ContainerIdCompleter))]
         [ValidateNotNullOrEmpty]
         public string[]? Id { get; set; }
 

@@ -29,6 +29,15 @@ Describe 'State-aware container names' {
         $names | Should -Not -Contain $Running
     }
 
+    It '-Id offers short ids, state-aware like names' {
+        $running = (Get-MiniContainer -Name $Running).ShortId
+        $created = (Get-MiniContainer -Name $Created).ShortId
+        $ids = Get-Completion "Stop-MiniContainer -Id "
+        $ids | Should -Contain $running
+        $ids | Should -Not -Contain $created
+        Get-Completion "Start-MiniContainer -Id $($created.Substring(0, 6))" | Should -Be $created
+    }
+
     It 'Remove-MiniContainer and Get-MiniContainer offer every container' {
         foreach ($cmd in 'Remove-MiniContainer', 'Get-MiniContainer') {
             $names = Get-Completion "$cmd $Tag"
@@ -75,6 +84,34 @@ Describe 'Security and image parameters' {
         $c = New-MiniContainer $env:MINIDOCKER_TEST_ROOTFS true -Name $name -Ulimit (@(Get-Completion 'New-MiniContainer x y -Ulimit nproc')[0] + '64')
         ($c.Security.Ulimits | Where-Object Name -eq nproc).Hard | Should -Be 64
         Remove-MiniContainer $name -Confirm:$false
+    }
+
+    It '-Memory and -MemorySwap offer example sizes that the parameter accepts' {
+        $sizes = Get-Completion 'New-MiniContainer ./rootfs sh -Memory '
+        $sizes | Should -Contain '512MB'
+        $sizes | Should -Not -Contain '-1'
+        Get-Completion 'Set-MiniContainerLimit web -MemorySwap ' | Should -Contain '-1'
+        $name = New-TestName 'mem'
+        $c = New-MiniContainer $env:MINIDOCKER_TEST_ROOTFS true -Name $name -Memory (Invoke-Expression $sizes[0])
+        $c.Limits.MemoryBytes | Should -Be 256MB
+        Remove-MiniContainer $name -Confirm:$false
+    }
+
+    It '-User completes the users and groups of the -RootFs folder, not the host''s' {
+        $root = Join-Path ([IO.Path]::GetTempPath()) (New-TestName 'usr')
+        New-Item -ItemType Directory -Force "$root/etc" | Out-Null
+        "root:x:0:0::/root:/bin/sh`nappuser:x:1234:1234::/home/app:/bin/sh" | Set-Content "$root/etc/passwd"
+        "root:x:0:`nappgroup:x:1234:" | Set-Content "$root/etc/group"
+        Push-Location (Split-Path $root)
+        try {
+            Get-Completion "New-MiniContainer $root sh -User app" | Should -Be 'appuser'
+            Get-Completion "New-MiniContainer ./$(Split-Path $root -Leaf) sh -User app" | Should -Be 'appuser'   # relative to $PWD
+            Get-Completion "New-MiniContainer $root sh -User appuser:app" | Should -Be 'appuser:appgroup'
+            Get-Completion "New-MiniContainer $root sh -User " | Should -Not -Contain 'daemon'   # the host has it; the folder does not
+        } finally {
+            Pop-Location
+            Remove-Item -Recurse -Force $root
+        }
     }
 
     It '-Image completes imported images' {

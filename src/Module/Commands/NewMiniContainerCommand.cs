@@ -69,11 +69,13 @@ namespace MiniDocker.Commands
         /// <summary>Memory limit: bytes, or 512MB / "512m" / "1.5g" (1024-based). At least 6 MB.</summary>
         [Parameter]
         [SizeTransformation]
+        [ArgumentCompleter(typeof(SizeExampleCompleter))]
         public SizeValue? Memory { get; set; }
 
         /// <summary>Memory plus swap (docker's --memory-swap); -1 for unlimited swap; default: no swap.</summary>
         [Parameter]
         [SizeTransformation]
+        [ArgumentCompleter(typeof(SizeExampleCompleter))]
         public SizeValue? MemorySwap { get; set; }
 
         /// <summary>CPU bandwidth in CPUs: 0.5 is half of one CPU (CFS quota 50000 per 100000 us period).</summary>
@@ -124,6 +126,7 @@ namespace MiniDocker.Commands
         /// <summary>UID[:GID] or NAME[:GROUP] from the root filesystem's /etc/passwd and /etc/group.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ContainerUserCompleter))]
         public string? User { get; set; }
 
         /// <summary>With -Image: pull it from its registry when it is not in the store (Missing), every time (Always) or never.</summary>

@@ -14,10 +14,12 @@ namespace MiniDocker.Commands
     {
         [Parameter]
         [SizeTransformation]
+        [ArgumentCompleter(typeof(SizeExampleCompleter))]
         public SizeValue? Memory { get; set; }
 
         [Parameter]
         [SizeTransformation]
+        [ArgumentCompleter(typeof(SizeExampleCompleter))]
         public SizeValue? MemorySwap { get; set; }
 
         [Parameter]
