@@ -28,7 +28,8 @@ BeforeAll {
 }
 
 AfterAll {
-    umount $vol, $locked 2>$null
+    # One argument each (pwsh handed '$vol, $locked' to umount as the literal text '$vol,': every run left both mounted).
+    foreach ($m in $vol, $locked) { umount $m 2>$null }
     Remove-Item -Recurse -Force $scratch -ErrorAction SilentlyContinue
 }
 
