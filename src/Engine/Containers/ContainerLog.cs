@@ -78,27 +78,10 @@ namespace MiniDocker.Engine.Containers
             /// <summary>Where in the log the oldest entry taken so far starts.</summary>
             public long? FirstTaken { get; private set; }
 
-            public static TailFile? Open(string path)
-            {
-                FileStream fs;
-#pragma warning disable CA2000 // disposed below when reading its head fails, else owned by the TailFile
-                try { fs = ContainerLog.Open(path); }
-#pragma warning restore CA2000
-                catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException) { return null; }
-                try
-                {
-                    var head = new byte[128];
-                    int got = fs.Read(head, 0, head.Length);
-                    int nl = Array.IndexOf(head, (byte)'\n', 0, got);
-                    long b = nl > 0 ? RotationBase(Encoding.UTF8.GetString(head, 0, nl)) : 0;
-                    return new TailFile(fs, b, fs.Length);   // the length now: what the monitor appends later is a follower's
-                }
-                catch
-                {
-                    fs.Dispose();
-                    throw;
-                }
-            }
+            public static TailFile? Open(string path) =>
+                OpenAtRotationBase(path, rewind: false) is var (fs, b)
+                    ? new TailFile(fs, b, fs.Length)   // the length now: what the monitor appends later is a follower's
+                    : null;
 
             /// <summary>Adds entries newest first to RESULT until it holds N or one is older than FROM (then true: done).</summary>
             public bool CollectBackwards(int n, DateTime? from, List<LogEntry> result)
@@ -254,25 +237,8 @@ namespace MiniDocker.Engine.Containers
             }
 
             /// <summary>The file at PATH, or null when there is none (a rotation may be renaming it right now).</summary>
-            public static LogFile? Open(string path)
-            {
-                FileStream fs;
-#pragma warning disable CA2000 // disposed below when reading its head fails, else owned by the LogFile
-                try { fs = ContainerLog.Open(path); }
-#pragma warning restore CA2000
-                catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException) { return null; }
-                try
-                {
-                    // The marker is written before the file is renamed into place: a file that has one has it whole.
-                    var head = new byte[128];
-                    int n = fs.Read(head, 0, head.Length);
-                    int nl = Array.IndexOf(head, (byte)'\n', 0, n);
-                    long b = nl > 0 ? RotationBase(Encoding.UTF8.GetString(head, 0, nl)) : 0;
-                    fs.Seek(0, SeekOrigin.Begin);
-                    return new LogFile(fs, b);
-                }
-                catch { fs.Dispose(); throw; }
-            }
+            public static LogFile? Open(string path) =>
+                OpenAtRotationBase(path, rewind: true) is var (fs, b) ? new LogFile(fs, b) : null;
 
             public List<LogEntry> ReadAvailable()
             {
@@ -288,6 +254,30 @@ namespace MiniDocker.Engine.Containers
             }
 
             public void Dispose() => _fs.Dispose();
+        }
+
+        /// <summary>
+        /// The log file at PATH and the log offset its first byte has (its rotation marker; 0 without one), or
+        /// null when there is no file (a rotation may be renaming it right now). REWIND: positioned at its start.
+        /// </summary>
+        private static (FileStream Stream, long Base)? OpenAtRotationBase(string path, bool rewind)
+        {
+            FileStream fs;
+#pragma warning disable CA2000 // disposed below when reading its head fails, else owned by the caller
+            try { fs = Open(path); }
+#pragma warning restore CA2000
+            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException) { return null; }
+            try
+            {
+                // The marker is written before the file is renamed into place: a file that has one has it whole.
+                var head = new byte[128];
+                int n = fs.Read(head, 0, head.Length);
+                int nl = Array.IndexOf(head, (byte)'\n', 0, n);
+                long b = nl > 0 ? RotationBase(Encoding.UTF8.GetString(head, 0, nl)) : 0;
+                if (rewind) fs.Seek(0, SeekOrigin.Begin);
+                return (fs, b);
+            }
+            catch { fs.Dispose(); throw; }
         }
 
         private static FileStream Open(string path) =>
