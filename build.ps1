@@ -106,8 +106,10 @@ Remove-Item -Recurse -Force $trxDir -ErrorAction SilentlyContinue
 dotnet test (Join-Path $repo 'tests/unit/MiniDocker.Tests.csproj') -c $Configuration --logger 'trx;LogFileName=unit.trx' --results-directory $trxDir -nologo | Out-Host
 $trxPath = Join-Path $trxDir 'unit.trx'
 if (Test-Path $trxPath) {
-    $c = ([xml](Get-Content $trxPath -Raw)).TestRun.ResultSummary.Counters
-    $results.unit = @{ Passed = [int]$c.passed; Failed = [int]$c.failed + [int]$c.error; Skipped = [int]$c.notExecuted }
+    $trx = [xml](Get-Content $trxPath -Raw)
+    $c = $trx.TestRun.ResultSummary.Counters
+    $results.unit = @{ Passed = [int]$c.passed; Failed = [int]$c.failed + [int]$c.error; Skipped = [int]$c.notExecuted
+        Failures = @($trx.TestRun.Results.UnitTestResult | Where-Object outcome -eq 'Failed' | ForEach-Object testName) }
 } else { $results.unit = @{ Passed = 0; Failed = 1; Skipped = 0 }; Write-Host 'xunit produced no result file (did the tests build?): counted as one failure.' }
 
 Write-Host "`n== native smoke test (mdhelper + mdtest, src/Native/tests/smoke.sh) =="
@@ -154,6 +156,9 @@ if ($FreshRoot) {
 $passed = ($results.Values | ForEach-Object { $_.Passed } | Measure-Object -Sum).Sum
 $failed = ($results.Values | ForEach-Object { $_.Failed } | Measure-Object -Sum).Sum
 $skipped = ($results.Values | ForEach-Object { $_.Skipped } | Measure-Object -Sum).Sum
+# What failed, by name, just above the totals (a CI log is often read from its end).
+foreach ($k in $results.Keys) { foreach ($f in @($results[$k].Failures)) { if ($f) { Write-Host "  FAILED in $($k): $f" } } }
+if ($smoke) { $smoke -match '^FAIL: ' | ForEach-Object { Write-Host "  FAILED in smoke: $_" } }
 foreach ($k in $results.Keys) { Write-Host ("  {0,-8} {1} passed, {2} failed, {3} skipped" -f $k, $results[$k].Passed, $results[$k].Failed, $results[$k].Skipped) }
 $line = "tests: $passed passed, $failed failed"
 if ($skipped) { $line += ", $skipped skipped" }

@@ -66,16 +66,18 @@ $mounts = @(Get-Content /proc/self/mountinfo | Where-Object { $_ -like "*$work*"
 # (A kernel without veth support lists nothing: only real names count.)
 $veths = @((& ip -j link show type veth 2>$null | ConvertFrom-Json) | Where-Object { $_ -and $_.ifname } | ForEach-Object ifname)
 $failed = $result.FailedCount
+# Named in the results, so the last lines of a CI log say what failed, not only how many.
+$failures = [Collections.Generic.List[string]]@($result.Failed | ForEach-Object { $_.ExpandedPath })
 foreach ($problem in @(
         @{ Items = $leftovers; What = 'containers left by the tests (removed now)' },
         @{ Items = $cgroups; What = 'cgroup directories left behind' },
         @{ Items = $mounts; What = 'mounts left behind' },
         @{ Items = $veths; What = 'veth interfaces left behind' })) {
-    if ($problem.Items.Count) { Write-Host "LEFTOVER: $($problem.Items.Count) $($problem.What): $($problem.Items -join '; ')" -ForegroundColor Red; $failed++ }
+    if ($problem.Items.Count) { Write-Host "LEFTOVER: $($problem.Items.Count) $($problem.What): $($problem.Items -join '; ')" -ForegroundColor Red; $failed++; $failures.Add("leftover: $($problem.What)") }
 }
 foreach ($cg in $cgroups) { Remove-Item $cg.FullName -Force -ErrorAction SilentlyContinue }
 Remove-Item -Recurse -Force $work -ErrorAction SilentlyContinue
 
-$counts = @{ Passed = $result.PassedCount; Failed = $failed; Skipped = $result.SkippedCount + $result.NotRunCount }
+$counts = @{ Passed = $result.PassedCount; Failed = $failed; Skipped = $result.SkippedCount + $result.NotRunCount; Failures = @($failures) }
 if ($ResultPath) { $counts | ConvertTo-Json | Set-Content $ResultPath }
 Write-Host ("pester: {0} passed, {1} failed, {2} skipped" -f $counts.Passed, $counts.Failed, $counts.Skipped)

@@ -89,9 +89,9 @@ $results += "$work/mdrootless2/result.json"
 $stillAlive = $victimPid -and (Test-Path "/proc/$victimPid")
 Invoke-AsUser mdrootless @('-Command', 'Import-Module $env:MINIDOCKER_MODULE; Get-MiniContainer | Remove-MiniContainer -Force -Confirm:$false')
 
-$counts = @{ Passed = 0; Failed = 0; Skipped = 0 }
+$counts = @{ Passed = 0; Failed = 0; Skipped = 0; Failures = @() }
 foreach ($r in $results) {
-    if (Test-Path $r) { $j = Get-Content $r -Raw | ConvertFrom-Json; foreach ($k in 'Passed', 'Failed', 'Skipped') { $counts[$k] += $j.$k } }
+    if (Test-Path $r) { $j = Get-Content $r -Raw | ConvertFrom-Json; foreach ($k in 'Passed', 'Failed', 'Skipped', 'Failures') { $counts[$k] += $j.$k } }
     else { Write-Host "No result from $($r): counted as one failure." -ForegroundColor Red; $counts.Failed++ }
 }
 if (-not $stillAlive) { Write-Host 'The victim container did not survive the attacker (or never ran).' -ForegroundColor Red; $counts.Failed++ }

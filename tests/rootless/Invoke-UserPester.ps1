@@ -13,4 +13,4 @@ $config.Run.Path = $Path
 $config.Run.PassThru = $true
 $config.Output.Verbosity = 'Detailed'
 $result = Invoke-Pester -Configuration $config
-@{ Passed = $result.PassedCount; Failed = $result.FailedCount; Skipped = $result.SkippedCount + $result.NotRunCount } | ConvertTo-Json | Set-Content $ResultPath
+@{ Passed = $result.PassedCount; Failed = $result.FailedCount; Skipped = $result.SkippedCount + $result.NotRunCount; Failures = @($result.Failed | ForEach-Object { $_.ExpandedPath }) } | ConvertTo-Json | Set-Content $ResultPath
