@@ -289,8 +289,12 @@ Describe 'A full state disk' {
     It 'locks nobody out: reads, Stop, logs and Remove work; writes fail with StateDiskFull; lost output is reported' {
         $sleeper = Start-MiniContainer (New-MiniContainer -RootFs $rootfs -Command /bin/mdtest, sleep, 600 -Name (New-TestName 'full')) -PassThru
         $later = New-MiniContainer -RootFs $rootfs -Command /bin/mdtest, true -Name (New-TestName 'full')
-        $flood = New-MiniContainer -RootFs $rootfs -Command /bin/sh, -c, 'yes 0123456789012345678901234567890123456789 | head -c 6000000; exit 3' -Name (New-TestName 'full')
+        # The flood waits for the gate: flooding at once could fill the disk before Start saves the Running
+        # record (a slow VM did), and Start then rightly fails with StateDiskFull and kills it.
+        $gate = New-Item -ItemType Directory -Force (Join-Path $work 'full-gate')
+        $flood = New-MiniContainer -RootFs $rootfs -Volume "${gate}:/gate" -Command /bin/sh, -c, 'while [ ! -e /gate/go ]; do sleep 0.1; done; yes 0123456789012345678901234567890123456789 | head -c 6000000; exit 3' -Name (New-TestName 'full')
         Start-MiniContainer $flood
+        New-Item -ItemType File (Join-Path $gate 'go') | Out-Null
         Wait-Until { (Get-Item (Join-Path (Get-ContainersRoot) "$($flood.Id)/container.log")).Length -gt 2.5MB } 30 | Should -BeTrue
         Wait-Until { (Get-MiniContainer -Id $flood.Id).State -ne 'Running' } 60 | Out-Null
 
