@@ -448,6 +448,10 @@ dispatch (const char *cmd, int argc, char **argv)
   if (!strcmp (cmd, "trapterm"))
     {
       signal (SIGTERM, on_term);
+      /* Said once the handler is in: a test that signals earlier would race it (PID 1 ignores an unhandled SIGTERM). */
+      static const char armed[] = "trapping SIGTERM\n";
+      if (write (1, armed, sizeof armed - 1) < 0)
+        return 1;
       for (;;)
         pause ();
     }

@@ -201,11 +201,17 @@ Describe 'Get-MiniContainerStat' {
     }
 
     It 'streams samples with a CPU percentage until the container exits' {
-        # Under emulation (the v2 VM) a 1.5 s run could end before the first sample was taken.
-        $seconds = if ($env:MINIDOCKER_IN_VM -eq '1') { '12' } else { '1.5' }
-        $c = Start-TestContainer '/bin/mdtest', 'spin', $seconds @{ Cpus = 0.5 }
-        $samples = @(Get-MiniContainerStat -InputObject $c -Stream -Interval 0.2)
-        $samples.Count | Should -BeGreaterThan 2
+        # It spins until the fourth sample opens its gate, not for a time: a loaded host or the emulated v2 VM
+        # could let a timed run end before the first sample.
+        $gate = New-Item -ItemType Directory -Force (Join-Path $TestDrive 'stat-gate')
+        $c = Start-TestContainer '/bin/sh', '-c', 'while [ ! -e /gate/stop ]; do :; done' @{ Cpus = 0.5; Volume = "${gate}:/gate" }
+        $n = 0
+        $samples = @(Get-MiniContainerStat -InputObject $c -Stream -Interval 0.2 | ForEach-Object {
+                if (++$n -eq 4) { New-Item -ItemType File (Join-Path $gate 'stop') | Out-Null }
+                $_
+            })
+        $samples.Count | Should -BeGreaterOrEqual 4
+        (Get-MiniContainer -Id $c.Id).State | Should -Be Exited   # the stream ended because the container did
         $samples[1..($samples.Count - 1)] | ForEach-Object { $_.CpuPercent | Should -Not -BeNullOrEmpty }
         Remove-TestContainer $c
     }
@@ -225,7 +231,11 @@ Describe 'Suspend-MiniContainer and Resume-MiniContainer' {
         (Suspend-MiniContainer -InputObject $c -PassThru).State | Should -Be 'Paused'
         (Get-MiniContainer -Id $c.Id).State | Should -Be 'Paused'
         Get-ContainerCgroupValue $c -V1 freezer.state -V2 cgroup.freeze | Should -BeIn @('FROZEN', '1')
-        $frozenAt = (Get-TestLog $c.Name).Count
+        # Lines written just before the freeze may still be in the pipe to the monitor (which is not frozen, and a
+        # loaded host may not run it at once): count once the log holds still for 200 ms. Unfrozen, it never would.
+        $seen = @{ Count = -1 }
+        Wait-Until { $now = (Get-TestLog $c.Name).Count; $still = $now -eq $seen.Count; $seen.Count = $now; if (-not $still) { Start-Sleep -Milliseconds 200 }; $still } | Should -BeTrue
+        $frozenAt = $seen.Count
         Start-Sleep -Milliseconds 500   # twenty-five lines' worth of time
         (Get-TestLog $c.Name).Count | Should -Be $frozenAt
         (Resume-MiniContainer -InputObject $c -PassThru).State | Should -Be 'Running'

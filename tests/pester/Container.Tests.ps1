@@ -121,7 +121,7 @@ Describe 'Exit codes' {
 
     It 'lets a PID 1 that handles SIGTERM exit on its own terms' {
         $c = New-MiniContainer $rootfs /bin/mdtest, trapterm -Name (New-TestName) | Start-MiniContainer -PassThru
-        Start-Sleep -Milliseconds 200
+        Wait-Until { (Get-TestLog $c.Name) -contains 'trapping SIGTERM' } | Should -BeTrue   # a loaded host may not have run it yet
         (Stop-MiniContainer -InputObject $c -PassThru).ExitCode | Should -Be 143
         (Get-MiniContainerLog -InputObject $c).Text | Should -Contain 'got SIGTERM'
         Remove-MiniContainer -InputObject $c

@@ -145,7 +145,8 @@ Describe '-Init: the helper as PID 1' {
     It 'reaps an orphan: no defunct (zombie) process is left' {
         $c = Start-TestContainer -Command sleep, 300 -Options @{ Init = $true }
         Invoke-MiniContainer -InputObject $c -Command sh, -c, '(sleep 0.2 &); exit 0'
-        Start-Sleep -Milliseconds 600
+        # Until the orphan has exited and been reaped (an unreaped one stays a zombie, and this times out).
+        Wait-Until { -not (Invoke-MiniContainer -InputObject $c -Command ps, -o, 'pid,stat,args' | Select-String '\bZ\b|defunct|sleep 0\.2') } | Should -BeTrue
         Invoke-MiniContainer -InputObject $c -Command ps, -o, 'pid,stat,args' | Should -Not -Match '\bZ\b|defunct'
         # PID 1 is the helper, titled neutrally: its cmdline names no host path (nor the helper).
         $cmdline = Invoke-MiniContainer -InputObject $c -Command sh, -c, "tr '\0' ' ' < /proc/1/cmdline"
@@ -156,7 +157,7 @@ Describe '-Init: the helper as PID 1' {
 
     It 'forwards SIGTERM to the command' {
         $c = Start-TestContainer -Command /bin/mdtest, trapterm -Options @{ Init = $true }
-        Start-Sleep -Milliseconds 200
+        Wait-Until { (Get-TestLog $c.Name) -contains 'trapping SIGTERM' } | Should -BeTrue   # a loaded host may not have run it yet
         (Stop-MiniContainer -InputObject $c -Timeout 10 -PassThru).ExitCode | Should -Be 143
         (Get-MiniContainerLog -InputObject $c).Text | Should -Contain 'got SIGTERM'
         Remove-MiniContainer -InputObject $c

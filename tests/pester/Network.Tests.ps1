@@ -38,9 +38,22 @@ BeforeAll {
     # A server container: answers one connection on PORT with TEXT, and says when it listens.
     function script:Start-Server([string]$Name, [hashtable]$Options, [int]$Port, [string]$Text) {
         $c = New-MiniContainer -RootFs $rootfs -Name $Name -Command '/bin/sh', '-c', "echo listening; echo $Text | nc -l -p $Port" @Options | Start-MiniContainer -PassThru
-        Wait-Until { (Get-TestLog $Name) -contains 'listening' } | Should -BeTrue
-        Start-Sleep -Milliseconds 200   # nc binds right after the echo
+        Wait-Until { Test-Listening $Name $Port } | Should -BeTrue
         Get-MiniContainer -Name $c.Name
+    }
+    # Whether the container's network namespace has a TCP socket listening on PORT (state 0A in /proc/PID/net/tcp*):
+    # the server's 'listening' echo comes before nc binds, and a loaded host may take long to get there.
+    function script:Test-Listening([string]$Name, [int]$Port) {
+        $c = Get-MiniContainer -Name $Name
+        if ($c.State -ne 'Running' -or -not $c.Pid) { return $false }
+        $hex = ':{0:X4}' -f $Port
+        foreach ($f in "/proc/$($c.Pid)/net/tcp", "/proc/$($c.Pid)/net/tcp6") {
+            foreach ($line in (Get-Content $f -ErrorAction SilentlyContinue | Select-Object -Skip 1)) {
+                $cols = -split $line
+                if ($cols[1].EndsWith($hex) -and $cols[3] -eq '0A') { return $true }
+            }
+        }
+        $false
     }
 }
 
@@ -276,8 +289,7 @@ Describe 'Coexistence with Docker''s rules, and kernels without fib' {
         nft $Setup
         $name = New-TestName 'web'
         $c = New-MiniContainer -RootFs $rootfs -Name $name -Network bridge -Publish '18090:80' -Command '/bin/sh', '-c', 'echo listening; exec nc -ll -p 80 -e /bin/echo through-docker' | Start-MiniContainer -PassThru
-        Wait-Until { (Get-TestLog $name) -contains 'listening' } | Should -BeTrue
-        Start-Sleep -Milliseconds 200
+        Wait-Until { Test-Listening $name 80 } | Should -BeTrue
         $ours = (nft list chain ip filter $Chain) -join "`n"
         $ours | Should -Match 'iifname "md0" accept comment "minidocker"'
         $ours | Should -Match 'oifname "md0" ct state established,related accept comment "minidocker"'
@@ -301,8 +313,7 @@ Describe 'Coexistence with Docker''s rules, and kernels without fib' {
 Import-Module '$env:MINIDOCKER_MODULE'
 `$c = New-MiniContainer -RootFs '$rootfs' -Name $name -Network bridge -Publish 18091:80 -Command /bin/sh, -c, 'echo listening; echo no-fib-ok | nc -l -p 80' | Start-MiniContainer -PassThru
 "@
-        Wait-Until { (Get-TestLog $name) -contains 'listening' } | Should -BeTrue
-        Start-Sleep -Milliseconds 200
+        Wait-Until { Test-Listening $name 80 } | Should -BeTrue
         $rules = (nft list table inet minidocker) -join "`n"
         $rules | Should -Not -Match 'fib'
         $rules | Should -Match 'ip daddr \{[^}]*192\.0\.2\.1[^}]*\} jump hostports'

@@ -71,10 +71,11 @@ Describe 'Rootless containers' {
         try {
             $deadline = (Get-Date).AddSeconds(10)
             $upper = Join-Path (Get-MiniSystemInfo).StateRoot "containers/$($c.Id)/upper/made"
-            while (-not (Test-Path $upper) -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 50 }
-            Start-Sleep -Milliseconds 200
+            # Until the chown has run (the file exists a moment before it; a loaded host stretches that moment).
+            $want = "$([int]$subuid[1] + 999)"
+            while ((stat -c '%u' $upper 2>$null) -ne $want -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 50 }
             (Get-Content "/proc/$($c.Pid)/status" | Where-Object { $_ -like 'Uid:*' }) -split '\s+' | Select-Object -Index 1 | Should -Be "$uid"
-            (stat -c '%u' $upper) | Should -Be ([int]$subuid[1] + 999)
+            (stat -c '%u' $upper) | Should -Be $want
             Test-Path (Join-Path $rootfs 'made') | Should -BeFalse
         }
         finally { $c | Remove-MiniContainer -Force -Confirm:$false }

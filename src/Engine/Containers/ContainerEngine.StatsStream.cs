@@ -30,6 +30,13 @@ namespace MiniDocker.Engine
                     }
                     ContainerStats s;
                     try { s = Stats(id); }
+                    catch (MiniDockerException e) when (e.ErrorId == "ContainerNotRunning")
+                    {
+                        // It stopped between the look above and the read: it ended, like one found stopped.
+                        if (Get(id) is { } stopped) ended?.Invoke(stopped);
+                        live.Remove(id);
+                        continue;
+                    }
                     catch (MiniDockerException e)
                     {
                         failed?.Invoke(id, e);
