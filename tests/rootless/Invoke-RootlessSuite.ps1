@@ -17,6 +17,18 @@ $ErrorActionPreference = 'Stop'
 $env:POWERSHELL_TELEMETRY_OPTOUT = '1'
 $env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
 if ((id -u) -ne 0) { throw 'The rootless stage makes its test users and runs as them: run it as root.' }
+# The test users are the machine's, not this run's, and the leftover check below kills every process they have: a
+# second stage at once (another checkout, a CI run) would kill this one's tests. One stage at a time (flock, gone
+# with this process).
+$stageLock = $null
+$lockPath = if (Test-Path /run -PathType Container) { '/run/minidocker-rootless-stage.lock' } else { Join-Path ([IO.Path]::GetTempPath()) 'minidocker-rootless-stage.lock' }
+while (-not $stageLock) {
+    try { $stageLock = [IO.File]::Open($lockPath, 'OpenOrCreate', 'ReadWrite', 'None') }
+    catch [IO.IOException] {
+        if (-not $waitSaid) { Write-Host "rootless stage: another one runs (it holds $lockPath); waiting for it"; $waitSaid = $true }
+        Start-Sleep -Milliseconds 500
+    }
+}
 $repo = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
 $BuildOutput = (Resolve-Path $BuildOutput).Path
 & bash (Join-Path $PSScriptRoot 'ensure-users.sh')
@@ -110,3 +122,5 @@ if ($leftMounts.Count) { Write-Host "LEFTOVER: mounts: $($leftMounts -join '; ')
 Remove-Item -Recurse -Force $work, $hijack, "/tmp/minidocker-run-$victimUid", "/tmp/minidocker-run-$(& id -u mdrootless2)", "/tmp/minidocker-run-$(& id -u mdrootless3)" -ErrorAction SilentlyContinue
 if ($ResultPath) { $counts | ConvertTo-Json | Set-Content $ResultPath }
 Write-Host ("rootless: {0} passed, {1} failed, {2} skipped" -f $counts.Passed, $counts.Failed, $counts.Skipped)
+$stageLock.Dispose()
+
