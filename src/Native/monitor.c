@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "attach.h"
+#include "cgjoin.h"
 #include "init.h"
 #include "monitor.h"
 #include "network.h"
@@ -396,6 +397,8 @@ monitor_launch (struct monitor *m, struct md_error *err)
 {
   const struct plan *plan = m->plan;
 
+  /* v1 without a user namespace: the init moves itself, without the grace period a move by pid costs. */
+  m->init.self_join = !plan->userns && cgroup_can_join_self (plan);
   if (open_log (m, err) < 0 || open_attach (m, err) < 0 || make_pipes (m, &m->out_r, &m->err_r, err) < 0
       || seccomp_prepare (plan, err) < 0 || network_reserve_ports (plan, err) < 0 || clone_init (m, err) < 0)
     return -1;
@@ -409,7 +412,7 @@ monitor_launch (struct monitor *m, struct md_error *err)
     return -1;
   if (plan->userns && prctl (PR_SET_DUMPABLE, 0) < 0)
     return md_fail (err, errno, "prctl", "PR_SET_DUMPABLE");
-  if (monitor_join_cgroups (plan, m->init_pid, err) < 0 || network_attach (plan, m->init_pid, err) < 0
+  if ((!m->init.self_join && monitor_join_cgroups (plan, m->init_pid, err) < 0) || network_attach (plan, m->init_pid, err) < 0
       || release_init (m, err) < 0)
     return -1;
   if (plan->tty && (m->master = terminal_recv_master (m->tty_sock)) < 0)
