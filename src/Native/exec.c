@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cgjoin.h"
 #include "exec.h"
 #include "init.h"
 #include "monitor.h"
@@ -292,7 +293,8 @@ exec_launch (struct exec_session *s, struct md_error *err)
 
   /* Into the cgroups first (host paths, and a process cannot leave the cgroup namespace it joins). */
   if (seccomp_prepare (plan, err) < 0 || target_open (plan, &s->target, err) < 0
-      || monitor_join_cgroups (plan, getpid (), err) < 0 || join_userns (plan, err) < 0
+      || (cgroup_can_join_self (plan) ? cgroup_join_self (plan, err) : monitor_join_cgroups (plan, getpid (), err)) < 0
+      || join_userns (plan, err) < 0
       || target_join (plan, &s->target, err) < 0 || (plan->tty && terminal_open (&s->tty, err) < 0))
     return -1;
   if (pipe2 (error_p, O_CLOEXEC) < 0)

@@ -9,6 +9,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "cgjoin.h"
 #include "init.h"
 #include "netdev.h"
 #include "network.h"
@@ -149,6 +150,9 @@ init_setup (const struct init_args *a, struct md_error *err)
 
   if (init_reset_signals (err) < 0 || setup_stdio (a, err) < 0 || wait_for_release (a->sync_fd, err) < 0
       || enter_userns (plan, err) < 0)
+    return -1;
+  /* Before any step of the plan: mknod and mounts already count against the devices and memory cgroups. */
+  if (a->self_join && cgroup_join_self (plan, err) < 0)
     return -1;
   /* Now inside our cgroups: make them the root of our cgroup namespace. */
   if (unshare (CLONE_NEWCGROUP) < 0)

@@ -12,7 +12,7 @@
 struct init_args
 {
   const struct plan *plan;
-  int sync_fd;      /* read end: one byte once the monitor placed us in our cgroups */
+  int sync_fd;      /* read end: one byte once the monitor placed us in our cgroups (unless self_join) */
   int error_fd;     /* CLOEXEC write end: a struct md_error on failure, EOF on exec */
   int stdout_fd;
   int stderr_fd;
@@ -20,6 +20,7 @@ struct init_args
   int tty_fd;       /* `tty`: unix socket on which the init sends its pty master to the monitor */
   struct winsize winsize;  /* `tty`: the caller's window size, given to the pty before the command starts */
   bool has_winsize;
+  bool self_join;   /* v1, no userns: we move ourselves into the plan's cgroups once released (cgjoin.c) */
 };
 
 /* clone() entry point; never returns on success. */

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "attach.h"
+#include "cgjoin.h"
 #include "init.h"
 #include "monitor.h"
 #include "network.h"
@@ -40,6 +41,7 @@ struct monitor
   int out_r, err_r; /* the init's stdout and stderr, -1 without a log or with `tty` */
   int master;       /* `tty`: the init's pty master */
   int null;         /* /dev/null, for our fds 0-2 once the report is sent */
+  bool cloned_into_cgroup;  /* v2: the init was born in its cgroup (cgjoin.c) */
   struct init_args init;
 };
 
@@ -159,6 +161,7 @@ static int
 clone_init (struct monitor *m, struct md_error *err)
 {
   char flags[32];
+  int cgroup_fd;
   unsigned namespaces = CLONE_NAMESPACES & ~(m->plan->hostnet ? (unsigned) CLONE_NEWNET : 0u);
   char *stack = mmap (NULL, INIT_STACK_SIZE, PROT_READ | PROT_WRITE,
                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
@@ -171,7 +174,15 @@ clone_init (struct monitor *m, struct md_error *err)
      while the init is dumpable, which it inherits. Undone once the maps are in (monitor_launch). */
   if (m->plan->userns && prctl (PR_SET_DUMPABLE, 1) < 0)
     return md_fail (err, errno, "prctl", "PR_SET_DUMPABLE");
-  m->init_pid = clone (init_main, stack + INIT_STACK_SIZE, (int) namespaces | SIGCHLD, &m->init);
+  /* v2 without a user namespace: born in its cgroup, no move (and no grace period) after. */
+  if (!m->plan->userns && (cgroup_fd = cgroup_open_v2_dir (m->plan)) >= 0)
+    {
+      m->init_pid = cgroup_clone_into (namespaces, cgroup_fd, init_main, &m->init);
+      m->cloned_into_cgroup = m->init_pid > 0;
+      close (cgroup_fd);
+    }
+  if (!m->cloned_into_cgroup)
+    m->init_pid = clone (init_main, stack + INIT_STACK_SIZE, (int) namespaces | SIGCHLD, &m->init);
   if (m->init_pid < 0)
     md_fail (err, errno, "clone", flags);
   /* The init has its own copy (no CLONE_VM): a failed munmap would only keep address space. */
@@ -396,6 +407,8 @@ monitor_launch (struct monitor *m, struct md_error *err)
 {
   const struct plan *plan = m->plan;
 
+  /* v1 without a user namespace: the init moves itself, without the grace period a move by pid costs. */
+  m->init.self_join = !plan->userns && cgroup_can_join_self (plan);
   if (open_log (m, err) < 0 || open_attach (m, err) < 0 || make_pipes (m, &m->out_r, &m->err_r, err) < 0
       || seccomp_prepare (plan, err) < 0 || network_reserve_ports (plan, err) < 0 || clone_init (m, err) < 0)
     return -1;
@@ -409,7 +422,7 @@ monitor_launch (struct monitor *m, struct md_error *err)
     return -1;
   if (plan->userns && prctl (PR_SET_DUMPABLE, 0) < 0)
     return md_fail (err, errno, "prctl", "PR_SET_DUMPABLE");
-  if (monitor_join_cgroups (plan, m->init_pid, err) < 0 || network_attach (plan, m->init_pid, err) < 0
+  if ((!m->init.self_join && !m->cloned_into_cgroup && monitor_join_cgroups (plan, m->init_pid, err) < 0) || network_attach (plan, m->init_pid, err) < 0
       || release_init (m, err) < 0)
     return -1;
   if (plan->tty && (m->master = terminal_recv_master (m->tty_sock)) < 0)

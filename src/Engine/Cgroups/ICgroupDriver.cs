@@ -30,7 +30,7 @@ namespace MiniDocker.Engine.Cgroups
         /// </summary>
         void Apply(ContainerCgroup cgroup, ResourceLimits limits);
 
-        /// <summary>The cgroup.procs files the helper writes the init's pid into, before the init runs.</summary>
+        /// <summary>The cgroup.procs files naming the cgroups the helper puts the init in before it runs (by pid, or on v1 the init moves itself, on v2 it is cloned into it: docs/launch-plan.md, `cgroup`).</summary>
         IReadOnlyList<string> ProcsFiles(ContainerCgroup cgroup);
 
         /// <summary>SIGKILL every process in the cgroup, including ones that left the PID namespace's view.</summary>

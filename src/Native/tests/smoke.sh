@@ -276,6 +276,28 @@ else
   info "no v1 pids/memory hierarchy: cgroup checks skipped"
 fi
 
+# --- 5b. a v2 cgroup (the hybrid host's unified hierarchy, or a v2 host): the init is cloned into it
+# (CLONE_INTO_CGROUP), so its command sees its cgroup namespace rooted there and the host sees it inside.
+v2root=""
+if [ -f /sys/fs/cgroup/unified/cgroup.procs ]; then v2root=/sys/fs/cgroup/unified
+elif [ -f /sys/fs/cgroup/cgroup.controllers ]; then v2root=/sys/fs/cgroup
+fi
+if [ -n "$v2root" ]; then
+  ucg=$v2root$(awk -F: '$1 == "0" {print $3}' /proc/self/cgroup)/mdsmoke-v2-$$
+  ucg=${ucg/\/\//\/}
+  mkdir -p "$ucg" && cgroups+=("$ucg")
+  new_container v2cg
+  write_plan v2cg cgroup "$ucg/cgroup.procs" arg sh arg -c arg 'cat /proc/self/cgroup; sleep 1' >"$T/v2cg/plan"
+  launch v2cg "$T/v2cg/plan"
+  check "v2 cgroup: the init is in it while it runs" grep -qx "$INIT" "$ucg/cgroup.procs"
+  wait_exit v2cg
+  check "v2 cgroup: exit 0" exit_is v2cg 0
+  check "v2 cgroup: namespace rooted at it (0::/)" log_has v2cg 'stdout 0::/'
+  check "v2 cgroup: empty after the container" test -z "$(cat "$ucg/cgroup.procs")"
+else
+  info "no cgroup v2 hierarchy: v2 cgroup checks skipped"
+fi
+
 # --- 6. nothing left behind on the host ---
 check "no helper process left" no_helper_running
 check "host mount table unchanged" test "$(grep -c . /proc/self/mountinfo)" = "$mounts_before"
