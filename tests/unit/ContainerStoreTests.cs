@@ -67,7 +67,8 @@ namespace MiniDocker.Tests
             c.Name = "renamed";
             _store.Save(c);
             Assert.Equal(ContainerState.Exited, _store.Load(c.Id)!.State);
-            Assert.Equal(new[] { "config.json" }, Directory.GetFiles(_store.DirectoryOf(c.Id)).Select(Path.GetFileName));
+            // The record and the second name of its durable version (see ContainerStore.SaveState); no temp file.
+            Assert.Equal(new[] { "config.durable.json", "config.json" }, Directory.GetFiles(_store.DirectoryOf(c.Id)).Select(Path.GetFileName).OrderBy(n => n, StringComparer.Ordinal));
         }
 
         [Fact]

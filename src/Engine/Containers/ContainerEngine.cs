@@ -381,7 +381,7 @@ namespace MiniDocker.Engine
             Helpers.Require();
             // Before anything runs (and before the old exit files go): the reconciled record is on disk, and a full
             // state disk fails here (StateDiskFull), not after the init has started.
-            _store.Save(c);
+            _store.SaveState(c);
             string dir = _store.DirectoryOf(c.Id);
             PrepareOverlayDirectories(dir, ContainerMounts.LowerDirs(c));
             var mounts = ContainerMounts.ResolveTargets(c, dir);
@@ -447,7 +447,7 @@ namespace MiniDocker.Engine
                 c.Error = null;
                 c.CgroupPaths = cg.Directories.ToList();
                 BindNetwork(c, network, report);
-                _store.Save(c);
+                _store.SaveState(c);
                 RecordEvent("start", c);
                 return c;
             }

@@ -56,6 +56,8 @@ namespace MiniDocker.Engine.Containers
             catch (FileNotFoundException) { return null; }
             catch (JsonException e)
             {
+                // Cut short by a machine crash after a SaveState: the last durable save is the record (a reboot ended the run anyway).
+                if (LoadDurable(id) is ContainerRecord durable) return durable;
                 // A damaged record must not hide the others; reported as Dead so Remove-MiniContainer can clean it.
                 return new ContainerRecord { Id = id, Name = id.Substring(0, 12), State = ContainerState.Dead, Error = $"State file unreadable: {e.Message}" };
             }
@@ -65,11 +67,34 @@ namespace MiniDocker.Engine.Containers
         public string RecordPath(string id) => Path.Combine(Root, id, "config.json");
 
         /// <summary>Writes the record; a full disk is the specific StateDiskFull error naming the filesystem.</summary>
-        public void Save(ContainerRecord c)
+        public void Save(ContainerRecord c) => Save(c, durable: true);
+
+        /// <summary>
+        /// Writes a record whose change is run state only (state, PIDs, exit code, cgroup paths): what a reboot makes
+        /// stale anyway. No fsync (three per lifecycle were ~10 ms of a start-to-exit): a killed process or any reader
+        /// still sees the old or the new record whole; a machine crash may cut the new one short, and then Load falls back
+        /// to the last durable save. A full disk is still StateDiskFull (the write itself fails on ext4 and tmpfs).
+        /// </summary>
+        public void SaveState(ContainerRecord c) => Save(c, durable: false);
+
+        private void Save(ContainerRecord c, bool durable)
         {
             string path = RecordPath(c.Id);
-            try { AtomicFile.WriteAllText(path, JsonSerializer.Serialize(c, Json)); }
+            try
+            {
+                AtomicFile.WriteAllText(path, JsonSerializer.Serialize(c, Json), durable);
+                if (durable) DurableRecordFile.Keep(path, DurableRecordPath(c.Id));
+            }
             catch (IOException e) when (DiskFull(e)) { throw StateDiskFull(path, c, e); }
+        }
+
+        /// <summary>A second name for the record's last fsync'd version (a hard link: no copy, no write).</summary>
+        public string DurableRecordPath(string id) => Path.Combine(Root, id, "config.durable.json");
+
+        private ContainerRecord? LoadDurable(string id)
+        {
+            try { return JsonSerializer.Deserialize<ContainerRecord>(File.ReadAllText(DurableRecordPath(id)), Json) is { } r && r.Id == id ? r : null; }
+            catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException) { return null; }
         }
 
         /// <summary>
@@ -78,7 +103,7 @@ namespace MiniDocker.Engine.Containers
         /// </summary>
         public void TrySave(ContainerRecord c)
         {
-            try { Save(c); }
+            try { SaveState(c); }
             catch (MiniDockerException) { }
             catch (IOException) { }
             catch (UnauthorizedAccessException) { }
