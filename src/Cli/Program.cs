@@ -40,6 +40,7 @@ CONTAINER is a name or a unique id prefix. State is shared with the MiniDocker P
 
         public static int Main(string[] args)
         {
+            CliTrace.Mark("main");
             if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
             {
                 (args.Length == 0 ? Console.Error : Console.Out).Write(Usage);
@@ -79,7 +80,7 @@ CONTAINER is a name or a unique id prefix. State is shared with the MiniDocker P
         /// <summary>The engine with the helper this install carries: bin/mini-docker sits in the module folder, beside runtimes/.</summary>
         private static ContainerEngine NewEngine()
         {
-            var options = new EngineOptions();
+            var options = new EngineOptions { Trace = CliTrace.Engine };
             if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("MINIDOCKER_HELPER")))
                 options.HelperPath = HelperBinary.DefaultPath(Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..")));
             return new ContainerEngine(options);
@@ -179,7 +180,9 @@ CONTAINER is a name or a unique id prefix. State is shared with the MiniDocker P
                 spec.Limits.PidsLimit = long.TryParse(pids, NumberStyles.Integer, CultureInfo.InvariantCulture, out var p) ? p : throw new UsageException($"--pids-limit '{pids}' is not a number");
 
             var engine = NewEngine();
+            CliTrace.Mark("engine");
             var container = engine.Create(spec);
+            CliTrace.Mark("create");
             if (detach)
             {
                 try { engine.Start(container.Id); }
@@ -195,14 +198,21 @@ CONTAINER is a name or a unique id prefix. State is shared with the MiniDocker P
                 engine.Remove(container.Id, force: true);
                 throw;
             }
+            CliTrace.Mark("start");
             int code;
             using (attachment)
             using (ForwardSignals(engine, container.Id))
             {
                 Relay(attachment.Lines(CancellationToken.None));
+                CliTrace.Mark("output");
                 code = engine.Wait(container.Id, null, CancellationToken.None).ExitCode ?? Failed;
+                CliTrace.Mark("wait");
             }
-            if (autoRemove) engine.Remove(container.Id, force: true);
+            if (autoRemove)
+            {
+                engine.Remove(container.Id, force: true);
+                CliTrace.Mark("remove");
+            }
             return code;
         }
 

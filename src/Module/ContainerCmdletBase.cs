@@ -23,6 +23,7 @@ namespace MiniDocker
         private ContainerEngine NewEngine()
         {
             _pipelineThread = Environment.CurrentManagedThreadId;
+            ModuleInitializer.OnFirstUse();
             // A root the engine refuses (rootless: a run root someone else owns) ends the command with its ErrorRecord.
             try { return new ContainerEngine(new EngineOptions { Trace = TraceToVerbose }); }
             catch (MiniDockerException e) { ThrowTerminatingError(ToErrorRecord(e)); throw; }
