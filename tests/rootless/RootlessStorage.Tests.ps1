@@ -43,7 +43,7 @@ with tarfile.open(dst, 'w') as t:
         $made = python3 $py $rootfs $Path $Extra 2>&1
         "$made" | Should -BeNullOrEmpty
     }
-    function Get-Layers { @(Get-ChildItem -Force (Join-Path $stateRoot 'images/layers') -ErrorAction SilentlyContinue) }
+    function Get-Layers { (Test-Path (Join-Path $stateRoot 'layers')) | Should -BeTrue; @(Get-ChildItem -Force (Join-Path $stateRoot 'layers')) }
 }
 
 AfterAll {
