@@ -11,6 +11,7 @@
 
 #include "exec.h"
 #include "exeseal.h"
+#include "idshift.h"
 #include "monitor.h"
 #include "pid1.h"
 #include "plan.h"
@@ -131,6 +132,10 @@ main (int argc, char **argv)
   struct md_error err;
   bool run = argc >= 2 && argc <= 3 && strcmp (argv[1], "run") == 0;
   bool exec = argc == 3 && strcmp (argv[1], "exec") == 0;
+
+  /* Rootless storage (idshift.c): no container runs, so no sealed copy is needed. */
+  if (argc >= 2 && strcmp (argv[1], "userns") == 0)
+    return mode_userns (argc, argv);
 
   if (!run && !exec)
     return usage ();

@@ -33,6 +33,26 @@ Describe 'Another user' {
         finally { if ($saved) { $env:MINIDOCKER_ROOT = $saved } else { Remove-Item Env:MINIDOCKER_ROOT } }
         Test-Path "/proc/$victimPid" | Should -BeTrue
     }
+    It 'gets a specific error, not a raw access error, for MINIDOCKER_ROOT at the victim''s state' {
+        $saved = $env:MINIDOCKER_ROOT
+        $env:MINIDOCKER_ROOT = $victimState
+        try {
+            foreach ($verb in { Get-MiniContainer -ErrorAction Stop }, { Get-MiniImage -ErrorAction Stop }, { New-MiniContainer $env:MINIDOCKER_TEST_ROOTFS /bin/true -ErrorAction Stop }) {
+                $err = $null
+                try { & $verb | Out-Null } catch { $err = $_ }
+                $err.FullyQualifiedErrorId | Should -BeLike 'RootlessStateRootNotOwned,*'
+                "$err" | Should -BeLike "*$victimState*MINIDOCKER_ROOT*"
+            }
+            # A state root that exists but is someone else's (root's /var/tmp) is refused too, and nothing is made in it.
+            $env:MINIDOCKER_ROOT = '/var/tmp'
+            $err = $null
+            try { Get-MiniContainer -ErrorAction Stop } catch { $err = $_ }
+            $err.FullyQualifiedErrorId | Should -BeLike 'RootlessStateRootNotOwned,*'
+            "$err" | Should -BeLike "*belongs to user 'root'*"
+            Test-Path /var/tmp/containers | Should -BeFalse
+        }
+        finally { if ($saved) { $env:MINIDOCKER_ROOT = $saved } else { Remove-Item Env:MINIDOCKER_ROOT } }
+    }
     It 'cannot read the victim''s state, run state or the container''s files' {
         { Get-ChildItem $victimState -ErrorAction Stop } | Should -Throw
         { Get-ChildItem $victimRun -ErrorAction Stop } | Should -Throw

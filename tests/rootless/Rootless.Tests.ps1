@@ -145,7 +145,7 @@ Describe 'Rootless containers' {
         }
         finally { $c | Remove-MiniContainer -Force -Confirm:$false }
     }
-    It 'imports and runs an image whose tar has files of several owners (each becomes the user: root inside)' {
+    It 'imports and runs an image whose tar has files of several owners (each keeps its owner inside: RootlessStorage.Tests.ps1)' {
         # A rootfs tarball as a distribution ships it: root's files and a user's, made without privilege by tarfile.
         $tar = Join-Path $env:XDG_DATA_HOME '../owners.tar'
         $py = Join-Path $env:XDG_DATA_HOME '../owners.py'
@@ -166,7 +166,7 @@ with tarfile.open(dst, 'w') as t:
             try { $out = @($c | Start-MiniContainer -Wait 2>&1 | ForEach-Object { "$_" }) }
             finally { $c | Remove-MiniContainer -Force -Confirm:$false }
             $out[0..1] | Should -Be @('owned', 'owned')
-            $out[2] | Should -Be '0'
+            $out[2] | Should -Be '1000'
             $out | Should -Contain 'appended'
         }
         finally { Remove-MiniImage rootless/owners -Force -Confirm:$false -ErrorAction SilentlyContinue; Remove-Item $tar -ErrorAction SilentlyContinue }

@@ -31,6 +31,7 @@ namespace MiniDocker.Engine
             _store = new ContainerStore(_options.ContainersRoot, _options.RunContainersRoot);
             // Rootless: the run root may be in a shared /tmp, where it must be ours alone before anything goes in.
             Rootless.RootlessMode.SecureRunRoot(_options.RunRoot);
+            Rootless.RootlessStateRoot.Check(_options.StateRoot);
             // Roots an older version made 0755 are narrowed on first use: below them are setuid files and secrets.
             StateDirectory.Secure(_options.StateRoot);
             StateDirectory.Secure(_options.RunRoot);

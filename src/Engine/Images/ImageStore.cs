@@ -75,7 +75,7 @@ namespace MiniDocker.Engine.Images
         /// <summary>Caller holds the lock: removes what an interrupted import left.</summary>
         public void RemoveTemporaryLayers()
         {
-            foreach (var d in Directory.EnumerateDirectories(LayersDir, TempPrefix + "*")) Directory.Delete(d, recursive: true);
+            foreach (var d in Directory.EnumerateDirectories(LayersDir, TempPrefix + "*")) Rootless.RootlessFiles.DeleteTree(d);
         }
 
         /// <summary>
@@ -101,13 +101,13 @@ namespace MiniDocker.Engine.Images
                     throw new MiniDockerException("ImageLayerDigestMismatch", FailureKind.InvalidArgument,
                         $"Layer '{source}' has digest sha256:{digest.DiffId}, but the image config says sha256:{expectedDiffId}: the archive is damaged or was altered.", source);
                 string final = LayerPath(digest.DiffId);
-                if (Directory.Exists(final)) Directory.Delete(temp, recursive: true);
+                if (Directory.Exists(final)) Rootless.RootlessFiles.DeleteTree(temp);
                 else Directory.Move(temp, final);
                 return digest;
             }
             catch
             {
-                if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
+                if (Directory.Exists(temp)) Rootless.RootlessFiles.DeleteTree(temp);
                 throw;
             }
         }
@@ -143,7 +143,7 @@ namespace MiniDocker.Engine.Images
             {
                 string name = Path.GetFileName(d);
                 if (name.StartsWith(TempPrefix, StringComparison.Ordinal) || kept.Contains(name) || inUse.Contains(d)) continue;
-                Directory.Delete(d, recursive: true);
+                Rootless.RootlessFiles.DeleteTree(d);
             }
         }
     }

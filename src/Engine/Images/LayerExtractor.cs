@@ -30,6 +30,8 @@ namespace MiniDocker.Engine.Images
         private readonly Action<string>? _warn;
         private readonly CancellationToken _token;
         private readonly List<(string Path, DateTimeOffset Mtime)> _directoryTimes = new();
+        // Rootless with a subordinate range: the image's owners, given to the files after extraction (IdShift).
+        private Dictionary<string, (uint Uid, uint Gid, int Mode)>? _owners;
 
         public LayerExtractor(Action<string>? warn = null, CancellationToken token = default)
         {
@@ -44,6 +46,7 @@ namespace MiniDocker.Engine.Images
             long size = 0;
             _lastEntry = null;
             _directoryTimes.Clear();
+            _owners = Rootless.IdShift.Applies ? new Dictionary<string, (uint, uint, int)>(StringComparer.Ordinal) : null;
             using var dir = new LayerDirectory(layerDir);
             using (var reader = new TarReader(tar, leaveOpen: true))
             {
@@ -58,6 +61,8 @@ namespace MiniDocker.Engine.Images
             try { while (tar.Read(_buffer, 0, _buffer.Length) > 0) { } }   // trailing padding belongs to the digest
             catch (Exception e) when (IsFormatError(e)) { throw Invalid(source, e.Message); }
             foreach (var (path, mtime) in _directoryTimes) SetTimes(dir, path, mtime);
+            if (_owners is { Count: > 0 })
+                Rootless.IdShift.Chown(layerDir, System.Linq.Enumerable.ToList(System.Linq.Enumerable.Select(_owners, kv => (kv.Key, kv.Value.Uid, kv.Value.Gid, kv.Value.Mode))), source);
             return new LayerDigest(tar.Digest(), size);
         }
 
@@ -155,6 +160,7 @@ namespace MiniDocker.Engine.Images
                 return 0;
             }
 
+            RecordOwner(rel, e, source);
             int parent = OpenParent(dir, parentPath, rel, source);
             byte[] n = LayerDirectory.Name(name);
             switch (e.EntryType)
@@ -210,6 +216,30 @@ namespace MiniDocker.Engine.Images
                     throw new MiniDockerException("ImageEntryUnsupported", FailureKind.NotImplemented,
                         $"Entry '{e.Name}' of '{source}' has tar type {e.EntryType}, which MiniDocker does not extract. Nothing was imported.", e.Name);
             }
+        }
+
+        /// <summary>
+        /// Rootless with a range: notes the owner REL must get (the layer root stays the user's, container root). An id
+        /// beyond the range is refused, as Podman refuses it ("potentially insufficient UIDs or GIDs").
+        /// </summary>
+        private void RecordOwner(string rel, TarEntry e, string source)
+        {
+            if (_owners == null) return;
+            int mode = e.EntryType switch
+            {
+                TarEntryType.Directory or TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile or TarEntryType.Fifo => (int)e.Mode & 0xFFF,
+                TarEntryType.SymbolicLink => -1,
+                TarEntryType.HardLink => -2,
+                _ => -3,
+            };
+            if (mode == -3) return;
+            if (mode == -2 || (e.Uid == 0 && e.Gid == 0)) { _owners.Remove(rel); return; }
+            var (maxUid, maxGid) = Rootless.IdShift.MaxIds;
+            if (e.Uid < 0 || e.Uid > maxUid || e.Gid < 0 || e.Gid > maxGid)
+                throw new MiniDockerException("ImageIdOutsideRange", FailureKind.InvalidArgument,
+                    $"Entry '{rel}' of '{source}' is owned by {e.Uid}:{e.Gid}, beyond your subordinate ids (a container has uids 0-{maxUid} and gids 0-{maxGid}, " +
+                    "from /etc/subuid and /etc/subgid). Ask for a larger range (usermod --add-subuids/--add-subgids). Nothing was imported.", rel);
+            _owners[rel] = ((uint)e.Uid, (uint)e.Gid, mode);
         }
 
         private static int OpenParent(LayerDirectory dir, string parentPath, string rel, string source)

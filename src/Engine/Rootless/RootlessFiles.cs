@@ -13,6 +13,8 @@ namespace MiniDocker.Engine.Rootless
             try { Directory.Delete(dir, recursive: true); return; }
             catch (UnauthorizedAccessException) { }
             catch (IOException) { }
+            // Files a container chowned into the subordinate range (or an image's owners) go only as root of the user namespace.
+            if (IdShift.Delete(dir)) return;
             OpenUp(dir);
             Directory.Delete(dir, recursive: true);
         }
