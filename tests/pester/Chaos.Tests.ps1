@@ -331,8 +331,10 @@ Describe 'A deleted run root (a reboot)' {
         $savedRun = $env:MINIDOCKER_RUN_ROOT
         $env:MINIDOCKER_RUN_ROOT = Join-Path $work 'run2'
         try {
-            $plain = Start-MiniContainer (New-MiniContainer -RootFs $rootfs -Command /bin/sh, -c, 'trap "exit 7" TERM; while :; do sleep 1; done') -PassThru
+            $plain = Start-MiniContainer (New-MiniContainer -RootFs $rootfs -Command /bin/sh, -c, 'trap "exit 7" TERM; echo armed; while :; do sleep 1; done') -PassThru
             $init = Start-MiniContainer (New-MiniContainer -RootFs $rootfs -Command /bin/mdtest, sleep, 600 -Init) -PassThru
+            # The shell (PID 1) ignores SIGTERM until its trap is set.
+            Wait-Until { (Get-MiniContainerLog -Id $plain.Id).Text -contains 'armed' } | Should -BeTrue
             Remove-Item -Recurse -Force $env:MINIDOCKER_RUN_ROOT
             $stopped = @($plain, $init) | Stop-MiniContainer -Timeout 5 -PassThru
             ($stopped | Where-Object Id -EQ $plain.Id).State | Should -Be Exited
@@ -348,8 +350,10 @@ Describe 'A deleted run root (a reboot)' {
 Describe 'Stopping many containers' {
     It 'signals them all before the timeout runs out for any' {
         $cs = foreach ($i in 1..5) {
-            Start-MiniContainer (New-MiniContainer -RootFs $rootfs -Command /bin/sh, -c, 'trap "echo got-term" TERM; while :; do sleep 1; done') -PassThru
+            Start-MiniContainer (New-MiniContainer -RootFs $rootfs -Command /bin/sh, -c, 'trap "echo got-term" TERM; echo armed; while :; do sleep 1; done') -PassThru
         }
+        # A shell as PID 1 ignores SIGTERM until its trap is set: on a loaded host the last ones may not be there yet.
+        Wait-Until { @($cs | Where-Object { (Get-MiniContainerLog -Id $_.Id).Text -contains 'armed' }).Count -eq 5 } | Should -BeTrue
         $stopped = @($cs | Stop-MiniContainer -Timeout 4 -PassThru)
         $stopped.Count | Should -Be 5
         $stopped.State | Sort-Object -Unique | Should -Be Exited
