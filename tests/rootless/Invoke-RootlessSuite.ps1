@@ -75,6 +75,8 @@ $runner = Join-Path $suite 'Invoke-UserPester.ps1'
 Invoke-AsUser mdrootless @('-File', $runner, '-Path', (Join-Path $suite 'Rootless.Tests.ps1'), '-ResultPath', "$work/mdrootless/result.json") @{
     MD_HIJACKED_RUN_ROOT = $hijack }
 $results += "$work/mdrootless/result.json"
+Invoke-AsUser mdrootless @('-File', $runner, '-Path', (Join-Path $suite 'RootlessNetwork.Tests.ps1'), '-ResultPath', "$work/mdrootless/network-result.json")
+$results += "$work/mdrootless/network-result.json"
 Invoke-AsUser mdrootless3 @('-File', $runner, '-Path', (Join-Path $suite 'SingleMapping.Tests.ps1'), '-ResultPath', "$work/mdrootless3/result.json")
 $results += "$work/mdrootless3/result.json"
 
