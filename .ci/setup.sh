@@ -57,6 +57,8 @@ command -v tmux >/dev/null || need_apt+=(tmux)   # Exec.Tests.ps1 drives Enter-M
 command -v mmdebstrap >/dev/null || need_apt+=(mmdebstrap)   # the fresh-root stage (tests/freshroot)
 # Rootless mode maps a container's ids through the setuid newuidmap/newgidmap (tests/rootless runs as two test users).
 { [ -x /usr/bin/newuidmap ] && [ -x /usr/bin/newgidmap ]; } || need_apt+=(uidmap)
+# Rootless -Network pasta (tests/rootless/RootlessNetwork.Tests.ps1): user-mode networking from the passt package.
+command -v pasta >/dev/null || need_apt+=(passt)
 # The bench's peers: its quick mode runs in the tests (Bench.Tests.ps1), so CI proves every row is produced.
 command -v crun >/dev/null || need_apt+=(crun)
 command -v runc >/dev/null || need_apt+=(runc)
@@ -68,6 +70,10 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
 fi
+
+# pasta opens /dev/net/tun as the user: udev makes it 0666 on a standard install; a machine without udev (a
+# container host, this CI) leaves the kernel's 0600, so do what udev would.
+if [ -c /dev/net/tun ] && [ "$(stat -c %a /dev/net/tun)" != 666 ]; then echo "setup: chmod 0666 /dev/net/tun (as udev does)"; chmod 0666 /dev/net/tun; fi
 
 [ "${1:-}" = --packages-only ] && exit 0
 

@@ -59,6 +59,7 @@ static const struct directive_spec specs[] = {
   { "tty", D_TTY, 0, BOTH },
   { "hostnet", D_HOSTNET, 0, RUN },
   { "userns", D_USERNS, 4, RUN },
+  { "pasta", D_PASTA, 3, RUN },
   { "publish", D_PUBLISH, 3, RUN },
   { "bridge", D_BRIDGE, 2, RUN },
   { "veth", D_VETH, 2, RUN },
@@ -332,6 +333,9 @@ record_setting (struct plan *plan, struct directive *d, struct md_error *err)
       break;
     case D_USERNS:
       plan->userns = d;
+      break;
+    case D_PASTA:
+      plan->pasta = d;
       break;
     case D_ERRORFILE:
       plan->errorfile = d;

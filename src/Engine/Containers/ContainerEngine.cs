@@ -480,7 +480,7 @@ namespace MiniDocker.Engine
             }
         }
 
-        private static MiniDockerException StartFailure(Container c, HelperReport r) =>
+        private MiniDockerException StartFailure(Container c, HelperReport r) => r.Step == "pasta" ? Networking.PastaNetwork.StartFailure(r, c, Path.Combine(_store.RunDirectoryOf(c.Id), Networking.PastaNetwork.PidFileName)) :
             HelperFailure.ToException(r, c, HelperMode.Run, RootSource.Describe(c), c.Security.User, () =>
                 CommandCheck.Problem(ContainerMounts.LowerDirs(c).Reverse().ToList(), r.Argument,
                     c.Environment.TryGetValue("PATH", out var path) ? path : ContainerPlan.DefaultPath, RootSource.Describe(c), c));

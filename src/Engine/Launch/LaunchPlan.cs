@@ -65,6 +65,8 @@ namespace MiniDocker.Engine.Launch
         public LaunchPlan IpAddr(string ifname, string cidr) => Add("ipaddr", ifname, cidr);
         public LaunchPlan Route(string gateway) => Add("route", gateway);
         public LaunchPlan HostNet() => Add("hostnet");
+        /// <summary>Rootless: the monitor runs PASTA OPTIONS... --pid PIDFILE INIT-PID before releasing the init (OPTIONS space-separated), and kills it when the init is gone.</summary>
+        public LaunchPlan Pasta(string pasta, string pidFile, string options) => Add("pasta", pasta, pidFile, options);
         /// <summary>Rootless: a user namespace; UIDMAP/GIDMAP are newuidmap's words ("0 1000 1 1 100000 65536"), written through the tools or, when they are empty, directly (one line).</summary>
         public LaunchPlan UserNamespace(string uidMap, string gidMap, string newUidMap, string newGidMap) => Add("userns", uidMap, gidMap, newUidMap, newGidMap);
 

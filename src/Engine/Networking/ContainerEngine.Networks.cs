@@ -24,9 +24,12 @@ namespace MiniDocker.Engine
         {
             string name = spec.Network ?? _options.DefaultNetwork;
             var ports = PublishParser.Parse(spec.Publish);
-            bool bridged = name is not (NetworkAttachment.None or NetworkAttachment.Host);
+            bool bridged = name is not (NetworkAttachment.None or NetworkAttachment.Host or PastaNetwork.Name);
             var network = bridged ? Networks.Find(name) ?? throw UnknownNetwork(name) : null;
-            if (ports.Count > 0 && (network == null || network.Internal))
+            if (name == PastaNetwork.Name && !Rootless.RootlessMode.IsRootless)
+                throw new MiniDockerException("PastaNeedsRootless", FailureKind.InvalidArgument,
+                    (p, op) => $"{p("Network")} pasta is the rootless user-mode network; as root use bridge (the default) or a network made with {op("CreateNetwork")}.", name);
+            if (ports.Count > 0 && name != PastaNetwork.Name && (network == null || network.Internal))
                 throw new MiniDockerException("PublishNeedsBridgeNetwork", FailureKind.InvalidArgument,
                     (p, op) => $"{p("Publish")} needs a bridge network with a way out; '{name}' is {(network == null ? "not one" : "internal")}.", spec.Publish[0]);
             foreach (var d in spec.Dns)
@@ -57,6 +60,15 @@ namespace MiniDocker.Engine
             c.IPAddress = null;
             if (c.Network == NetworkAttachment.None) return null;
             string etc = Path.Combine(containerDir, "etc");
+            if (c.Network == PastaNetwork.Name)
+            {
+                string pasta = PastaNetwork.Require(c);
+                ContainerEtcFiles.Write(etc, c, PastaNetwork.Address, bridged: true);
+                // pasta forwards this address's port 53 to the host's first resolver (which may be a loopback stub).
+                if (c.Dns.Count == 0) File.WriteAllText(Path.Combine(etc, "resolv.conf"), ContainerEtcFiles.ResolvConf(new[] { PastaNetwork.Dns }, bridged: true));
+                string pidFile = Path.GetFullPath(Path.Combine(_store.RunDirectoryOf(c.Id), PastaNetwork.PidFileName));
+                return new NetworkAttachment { Mode = PastaNetwork.Name, EtcDir = etc, Pasta = pasta, PastaPidFile = pidFile, PastaOptions = PastaNetwork.Options(c.Ports) };
+            }
             if (c.Network == NetworkAttachment.Host)
             {
                 Directory.CreateDirectory(etc);
@@ -95,6 +107,7 @@ namespace MiniDocker.Engine
         /// <summary>Start, after the helper's ok: the lease follows the monitor and init; the DNAT and masquerade rules go in.</summary>
         private void BindNetwork(Container c, NetworkAttachment? a, HelperReport report)
         {
+            if (a?.Pasta != null) c.IPAddress = PastaNetwork.Address;
             if (a?.Lease == null) return;
             c.IPAddress = a.Lease.Address;
             using (Networks.Lock())
@@ -108,7 +121,8 @@ namespace MiniDocker.Engine
         private void ReleaseNetwork(Container c)
         {
             c.IPAddress = null;
-            if (c.Network is NetworkAttachment.None or NetworkAttachment.Host) return;
+            if (c.Network == PastaNetwork.Name) PastaNetwork.KillLeftover(_store.RunDirectoryOf(c.Id));
+            if (c.Network is NetworkAttachment.None or NetworkAttachment.Host or PastaNetwork.Name) return;
             try
             {
                 using (Networks.Lock())
@@ -124,7 +138,7 @@ namespace MiniDocker.Engine
         /// <summary>A running container's new name replaces the old one in its network's DNS (as with Docker).</summary>
         private void RenameInNetwork(Container c, string oldName)
         {
-            if (c.Network is NetworkAttachment.None or NetworkAttachment.Host) return;
+            if (c.Network is NetworkAttachment.None or NetworkAttachment.Host or PastaNetwork.Name) return;
             try
             {
                 using (Networks.Lock())

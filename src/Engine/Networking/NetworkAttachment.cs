@@ -13,6 +13,10 @@ namespace MiniDocker.Engine.Networking
         public string EtcDir { get; init; } = "";
         public Network? Network { get; init; }
         public Lease? Lease { get; init; }
+        /// <summary>-Network pasta: the tool, where it writes its pid, and its options (<see cref="PastaNetwork"/>).</summary>
+        public string? Pasta { get; init; }
+        public string? PastaPidFile { get; init; }
+        public string? PastaOptions { get; init; }
 
         public bool IsBridge => Network != null;
 
@@ -30,6 +34,7 @@ namespace MiniDocker.Engine.Networking
         {
             if (Mode == Host) { plan.HostNet(); return; }
             plan.Loopback();
+            if (Pasta != null) plan.Pasta(Pasta, PastaPidFile!, PastaOptions!);
             if (Network == null || Lease == null) return;
             var subnet = Ipv4Subnet.TryParse(Network.Subnet)!.Value;
             plan.Bridge(Network.Bridge, $"{Network.Gateway}/{subnet.Prefix}")

@@ -9,10 +9,12 @@ namespace MiniDocker.Engine.Rootless
             string network = spec.Network ?? defaultNetwork;
             // Bridges, veths and nftables need root in the host's network namespace; host networking would share a
             // namespace the container's user namespace does not own (no sysfs, no lo changes).
-            if (network != Networking.NetworkAttachment.None || spec.Publish.Length > 0)
+            // pasta (a user-mode network) is the rootless way to a network and to published ports.
+            if (network == Networking.PastaNetwork.Name) { }
+            else if (network != Networking.NetworkAttachment.None || spec.Publish.Length > 0)
                 throw new MiniDockerException("RootlessNetworkUnsupported", FailureKind.NotImplemented, (p, op) =>
-                    $"Rootless containers have only {p("Network")} none so far (asked: '{network}'{(spec.Publish.Length > 0 ? ", with " + p("Publish") : "")}). " +
-                    $"Use {p("Network")} none, or run the container as root for bridge, host networking and published ports.", network);
+                    $"Rootless containers have {p("Network")} none or pasta (asked: '{network}'{(spec.Publish.Length > 0 ? ", with " + p("Publish") : "")}). " +
+                    $"Use {p("Network")} pasta for a network and published ports, or run the container as root for bridge and host networking.", network);
             if (spec.Devices.Length > 0)
                 throw new MiniDockerException("RootlessDeviceUnsupported", FailureKind.NotImplemented, (p, op) =>
                     $"{p("Device")} needs a device node made with mknod, which a user namespace refuses: run the container as root to pass devices in.", spec.Devices[0]);

@@ -82,7 +82,15 @@ the network's DNS server on the gateway, which answers the names and -NetworkAli
 network's running containers and forwards other names to the servers the container would have
 used (-Dns or the host's). Where the kernel cannot make a bridge (no bridge/veth modules) the
 start fails with BridgeNotSupported: use -Network none.
-'@; Default = 'bridge (MINIDOCKER_DEFAULT_NETWORK changes it)' }
+pasta (rootless only): a user-mode network served by pasta from the passt package, as with
+Podman. The container gets eth0 10.0.2.100/24, a default route via 10.0.2.2 and resolv.conf
+naming 10.0.2.3 (pasta forwards it to the host's resolver); outbound TCP/UDP leaves through the
+host's sockets; -Publish ports are bound on the host by pasta and forwarded into the container;
+the gateway is not the host's loopback. pasta runs as long as the container (the monitor starts
+it before the command and kills it at the exit). Needs pasta installed (else PastaNotInstalled)
+and /dev/net/tun mode 0666 (else TunDeviceUnavailable); a taken host port is
+PortAlreadyAllocated. Rootless, bridge and host networks are RootlessNetworkUnsupported.
+'@; Default = 'bridge as root, none rootless (MINIDOCKER_DEFAULT_NETWORK changes it)' }
         Publish          = @'
 Published ports, docker -p syntax: [HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|/udp], ranges as
 8080-8081:80-81. Traffic to the host port (from other hosts, and from the host's own 127.0.0.1)
@@ -220,6 +228,7 @@ docker run --read-only; the container's overlay layer stays empty.
         }
         @{ Title = 'Reach a database by an alias'; Code = "New-MiniNetwork app`nNew-MiniContainer -Name db1 -Network app -NetworkAlias db -RootFs ./rootfs -Command sleep,1d | Start-MiniContainer`nNew-MiniContainer -Network app -RootFs ./rootfs -Command ping,-c1,db | Start-MiniContainer -Wait"; Remarks = 'The second container resolves db (and db1) through the network''s DNS server on its gateway.' }
         @{ Title = 'Serve a port to the host'; Code = "New-MiniContainer -Name web -Network bridge -Publish 8080:80 -RootFs ./rootfs -Command httpd,-f,-p,80 | Start-MiniContainer"; Remarks = 'http://127.0.0.1:8080 reaches the container''s port 80; Get-MiniContainer web | Select-Object Name, IPAddress, Ports shows its address.' }
+        @{ Title = 'Serve a port to the host without root'; Code = "New-MiniContainer -Name web -Network pasta -Publish 127.0.0.1:8080:80 -RootFs ./rootfs -Command httpd,-f,-p,80 | Start-MiniContainer"; Remarks = 'As an ordinary user: pasta binds 127.0.0.1:8080 on the host and forwards it to the container''s port 80; it goes when the container stops.' }
         @{
             Title   = 'Run an image straight from a registry'
             Code    = 'New-MiniContainer -Image alpine:3.20 -Command cat, /etc/os-release | Start-MiniContainer -Wait'
