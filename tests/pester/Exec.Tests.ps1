@@ -212,15 +212,21 @@ Describe 'Enter-MiniContainer: an interactive shell on a pty' {
 
 Describe 'Get-MiniContainerLog: follow, timestamps, since, size cap' {
     It 'follows lines in order, with timestamps, while the container writes them' {
-        $c = New-MiniContainer $rootfs /bin/mdtest, lines, 20, 50 -Name (New-TestName 'log') | Start-MiniContainer -PassThru
-        $got = Get-MiniContainerLog -InputObject $c -Follow | ForEach-Object { [pscustomobject]@{ Entry = $_; At = [DateTime]::UtcNow } }
-        $done = Get-MiniContainer -Name $c.Name
-        $got.Entry.Text | Should -Be (1..20 | ForEach-Object { "line $_" })
-        $got.Entry.Stream | Sort-Object -Unique | Should -Be 'stdout'
-        for ($i = 1; $i -lt $got.Count; $i++) { $got[$i].Entry.Timestamp | Should -BeGreaterOrEqual $got[$i - 1].Entry.Timestamp }
-        # The first line arrived while the container was still writing, not after it exited.
-        $got[0].At | Should -BeLessThan $done.FinishedAt
-        $done.State | Should -Be 'Exited'
+        # The container writes its first line, then waits for a gate that only the follower opens, on
+        # seeing that line: so the line must come while the container runs (a state, not a time). It gives
+        # up waiting after 60 s, so a follower that only delivers at exit fails here instead of hanging.
+        $gate = New-Item -ItemType Directory -Force (Join-Path $TestDrive 'follow-gate')
+        $script = 'i=1; echo "line $i"; n=0; while [ ! -e /gate/go ] && [ $n -lt 1200 ]; do sleep 0.05; n=$((n+1)); done; while [ $i -lt 20 ]; do i=$((i+1)); echo "line $i"; done'
+        $c = New-MiniContainer $rootfs /bin/sh, -c, $script -Volume "${gate}:/gate" -Name (New-TestName 'log') | Start-MiniContainer -PassThru
+        $stateAtFirst = $null
+        $got = @(Get-MiniContainerLog -InputObject $c -Follow | ForEach-Object {
+                if (-not $stateAtFirst) { $stateAtFirst = (Get-MiniContainer -Id $c.Id).State; New-Item -ItemType File (Join-Path $gate 'go') | Out-Null }
+                $_ })
+        $got.Text | Should -Be (1..20 | ForEach-Object { "line $_" })
+        $got.Stream | Sort-Object -Unique | Should -Be 'stdout'
+        for ($i = 1; $i -lt $got.Count; $i++) { $got[$i].Timestamp | Should -BeGreaterOrEqual $got[$i - 1].Timestamp }
+        $stateAtFirst | Should -Be 'Running'
+        (Get-MiniContainer -Name $c.Name).State | Should -Be 'Exited'
         Remove-MiniContainer -InputObject $c
     }
 
