@@ -157,7 +157,7 @@ $passed = ($results.Values | ForEach-Object { $_.Passed } | Measure-Object -Sum)
 $failed = ($results.Values | ForEach-Object { $_.Failed } | Measure-Object -Sum).Sum
 $skipped = ($results.Values | ForEach-Object { $_.Skipped } | Measure-Object -Sum).Sum
 # What failed, by name, just above the totals (a CI log is often read from its end).
-foreach ($k in $results.Keys) { foreach ($f in @($results[$k].Failures)) { if ($f) { Write-Host "  FAILED in $($k): $f" } } }
+foreach ($k in $results.Keys) { if ($results[$k].ContainsKey('Failures')) { foreach ($f in @($results[$k].Failures)) { if ($f) { Write-Host "  FAILED in $($k): $f" } } } }
 if ($smoke) { $smoke -match '^FAIL: ' | ForEach-Object { Write-Host "  FAILED in smoke: $_" } }
 foreach ($k in $results.Keys) { Write-Host ("  {0,-8} {1} passed, {2} failed, {3} skipped" -f $k, $results[$k].Passed, $results[$k].Failed, $results[$k].Skipped) }
 $line = "tests: $passed passed, $failed failed"
