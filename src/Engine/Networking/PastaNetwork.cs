@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Threading;
 using System.Linq;
 using System.Net;
 using System.Net.Sockets;
@@ -104,7 +105,13 @@ namespace MiniDocker.Engine.Networking
             try
             {
                 if (!File.Exists(pidFile) || !int.TryParse(File.ReadAllText(pidFile).Trim(), out int pid) || pid <= 0) return;
-                if (ProcessInfo.CommandLine(pid).Contains(pidFile)) Syscalls.Kill(pid, Syscalls.SIGKILL_);
+                if (ProcessInfo.CommandLine(pid).Contains(pidFile))
+                {
+                    Syscalls.Kill(pid, Syscalls.SIGKILL_);
+                    // SIGKILL only queues the death: its ports are free once it has exited (a zombie holds no
+                    // socket), and the caller is about to report the container stopped.
+                    for (int i = 0; i < 500 && ProcessInfo.StartTime(pid) != null; i++) Thread.Sleep(10);
+                }
                 File.Delete(pidFile);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
