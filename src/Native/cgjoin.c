@@ -54,19 +54,10 @@ cgroup_join_self (const struct plan *plan, struct md_error *err)
   for (i = 0; i < plan->ncgroups; i++)
     {
       const struct directive *d = plan->cgroups[i];
-      int fd;
       if (tasks_path (d->args[0], path, sizeof path) < 0)
         return md_fail_directive (err, d, EINVAL, d->args[0]);
-      fd = open (path, O_WRONLY | O_CLOEXEC);
-      if (fd < 0)
-        return md_fail_directive (err, d, errno, path);
-      if (write_all (fd, "0", 1) < 0)
-        {
-          int saved = errno;
-          close (fd);
-          return md_fail_directive (err, d, saved, path);
-        }
-      close (fd);
+      if (md_write_file (d, path, "0", err) < 0)
+        return -1;
     }
   return 0;
 }

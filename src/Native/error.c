@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -52,6 +53,22 @@ write_all (int fd, const void *buf, size_t len)
       p += n;
       len -= (size_t) n;
     }
+  return 0;
+}
+
+int
+md_write_file (const struct directive *d, const char *path, const char *text, struct md_error *err)
+{
+  int fd = open (path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0)
+    return md_fail_directive (err, d, errno, path);
+  if (write_all (fd, text, strlen (text)) < 0)
+    {
+      int saved = errno;
+      close (fd);
+      return md_fail_directive (err, d, saved, path);
+    }
+  close (fd);
   return 0;
 }
 

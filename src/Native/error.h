@@ -32,4 +32,8 @@ int md_error_recv (int fd, struct md_error *err);
 /* write() all of buf, retrying on EINTR and short writes. */
 int write_all (int fd, const void *buf, size_t len);
 
+/* Writes TEXT to the existing file PATH in one write (cgroup and /proc files take a value whole); a failure
+   is D's, naming PATH. */
+int md_write_file (const struct directive *d, const char *path, const char *text, struct md_error *err);
+
 #endif

@@ -25,6 +25,7 @@
 
 #include "idshift.h"
 #include "inroot.h"
+#include "userns.h"
 
 #define EXIT_UNMAPPED 3
 
@@ -39,37 +40,8 @@ fail (const char *what, const char *path, int e)
 static int
 run_map_tool (const char *tool, pid_t pid, const char *map)
 {
-  char pidtext[16], copy[512], *argv[40], *save = NULL, *w;
-  char *const envp[] = { NULL };
-  int argc = 0, status;
-  pid_t child;
-
-  if (strlen (map) >= sizeof copy)
-    return fail ("map", map, E2BIG);
-  strcpy (copy, map);
-  snprintf (pidtext, sizeof pidtext, "%d", (int) pid);
-  argv[argc++] = (char *) tool;
-  argv[argc++] = pidtext;
-  for (w = strtok_r (copy, " ", &save); w != NULL; w = strtok_r (NULL, " ", &save))
-    {
-      if (argc >= 38)
-        return fail ("map", map, E2BIG);
-      argv[argc++] = w;
-    }
-  argv[argc] = NULL;
-  child = fork ();
-  if (child < 0)
-    return fail ("fork for", tool, errno);
-  if (child == 0)
-    {
-      execve (tool, argv, envp);
-      _exit (127);
-    }
-  while (waitpid (child, &status, 0) < 0)
-    if (errno != EINTR)
-      return fail ("wait for", tool, errno);
-  if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
-    return fail ("run", tool, WIFEXITED (status) && WEXITSTATUS (status) == 127 ? ENOENT : EPERM);
+  if (userns_run_map_tool (tool, pid, map) < 0)
+    return errno == E2BIG ? fail ("map", map, errno) : fail ("run", tool, errno);
   return 0;
 }
 

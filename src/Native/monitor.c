@@ -203,22 +203,11 @@ int
 monitor_join_cgroups (const struct plan *plan, pid_t pid, struct md_error *err)
 {
   char text[16];
-  int len = snprintf (text, sizeof text, "%d", (int) pid);
   size_t i;
+  snprintf (text, sizeof text, "%d", (int) pid);
   for (i = 0; i < plan->ncgroups; i++)
-    {
-      const struct directive *d = plan->cgroups[i];
-      int fd = open (d->args[0], O_WRONLY | O_CLOEXEC);
-      if (fd < 0)
-        return md_fail_directive (err, d, errno, d->args[0]);
-      if (write_all (fd, text, (size_t) len) < 0)
-        {
-          int saved = errno;
-          close (fd);
-          return md_fail_directive (err, d, saved, d->args[0]);
-        }
-      close (fd);
-    }
+    if (md_write_file (plan->cgroups[i], plan->cgroups[i]->args[0], text, err) < 0)
+      return -1;
   return 0;
 }
 

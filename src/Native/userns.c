@@ -9,9 +9,8 @@
 
 #define MAX_MAP_WORDS 30   /* the kernel takes at most 340 lines; newuidmap callers here pass a few */
 
-/* Runs TOOL PID WORDS... (newuidmap 1234 0 1000 1 1 100000 65536) and waits for it. */
-static int
-run_map_tool (const struct directive *d, const char *tool, pid_t pid, const char *map, struct md_error *err)
+int
+userns_run_map_tool (const char *tool, pid_t pid, const char *map)
 {
   char pidtext[16], copy[512], *argv[MAX_MAP_WORDS + 3], *save = NULL, *w;
   char *const envp[] = { NULL };
@@ -19,7 +18,7 @@ run_map_tool (const struct directive *d, const char *tool, pid_t pid, const char
   pid_t child;
 
   if (strlen (map) >= sizeof copy)
-    return md_fail_directive (err, d, E2BIG, map);
+    return errno = E2BIG, -1;
   strcpy (copy, map);
   snprintf (pidtext, sizeof pidtext, "%d", (int) pid);
   argv[argc++] = (char *) tool;
@@ -27,13 +26,13 @@ run_map_tool (const struct directive *d, const char *tool, pid_t pid, const char
   for (w = strtok_r (copy, " ", &save); w != NULL; w = strtok_r (NULL, " ", &save))
     {
       if (argc >= MAX_MAP_WORDS + 2)
-        return md_fail_directive (err, d, E2BIG, map);
+        return errno = E2BIG, -1;
       argv[argc++] = w;
     }
   argv[argc] = NULL;
   child = fork ();
   if (child < 0)
-    return md_fail_directive (err, d, errno, tool);
+    return -1;
   if (child == 0)
     {
       /* Its own output would reach the engine's report pipe: only its exit status counts. */
@@ -48,9 +47,18 @@ run_map_tool (const struct directive *d, const char *tool, pid_t pid, const char
     }
   while (waitpid (child, &status, 0) < 0)
     if (errno != EINTR)
-      return md_fail_directive (err, d, errno, tool);
+      return -1;
   if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
-    return md_fail_directive (err, d, WIFEXITED (status) && WEXITSTATUS (status) == 127 ? ENOENT : EPERM, tool);
+    return errno = WIFEXITED (status) && WEXITSTATUS (status) == 127 ? ENOENT : EPERM, -1;
+  return 0;
+}
+
+/* The same, failing as directive D: naming MAP when it is too long, else TOOL. */
+static int
+run_map_tool (const struct directive *d, const char *tool, pid_t pid, const char *map, struct md_error *err)
+{
+  if (userns_run_map_tool (tool, pid, map) < 0)
+    return md_fail_directive (err, d, errno, errno == E2BIG ? map : tool);
   return 0;
 }
 
@@ -58,22 +66,9 @@ static int
 write_proc_file (const struct directive *d, pid_t pid, const char *name, const char *text, struct md_error *err)
 {
   char path[64];
-  int fd, rc;
-
   snprintf (path, sizeof path, "/proc/%d/%s", (int) pid, name);
-  fd = open (path, O_WRONLY | O_CLOEXEC);
-  if (fd < 0)
-    return md_fail_directive (err, d, errno, path);
   /* One write: the kernel takes a map only whole, and only once. */
-  rc = write_all (fd, text, strlen (text));
-  if (rc < 0)
-    {
-      int saved = errno;
-      close (fd);
-      return md_fail_directive (err, d, saved, path);
-    }
-  close (fd);
-  return 0;
+  return md_write_file (d, path, text, err);
 }
 
 int

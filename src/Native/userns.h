@@ -12,4 +12,9 @@
    with setgroups denied, as the kernel requires of an unprivileged writer). */
 int userns_map (const struct plan *plan, pid_t pid, struct md_error *err);
 
+/* Runs TOOL PID WORDS... (newuidmap 1234 0 1000 1 1 100000 65536) with /dev/null for its stdin and stdout
+   (only its exit status counts; its stderr says why) and waits for it. -1 with errno: E2BIG for a MAP too
+   long, ENOENT when TOOL could not be run, EPERM when it refused. */
+int userns_run_map_tool (const char *tool, pid_t pid, const char *map);
+
 #endif
