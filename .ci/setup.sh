@@ -54,7 +54,7 @@ command -v python3 >/dev/null || need_apt+=(python3)
 python3 -c 'import cryptography' 2>/dev/null || need_apt+=(python3-cryptography)   # the registry tests' token server signs JWTs
 [ -x /usr/sbin/sshd ] || need_apt+=(openssh-server)   # Remoting.Tests.ps1: PowerShell remoting over SSH to localhost
 command -v tmux >/dev/null || need_apt+=(tmux)   # Exec.Tests.ps1 drives Enter-MiniContainer through it
-command -v mmdebstrap >/dev/null || need_apt+=(mmdebstrap)   # the fresh-root stage (tests/freshroot)
+command -v mmdebstrap >/dev/null || need_apt+=(mmdebstrap)   # the fresh-root stage (tests/freshroot), the Debian test image (tests/tools/debian-image.sh)
 # Rootless mode maps a container's ids through the setuid newuidmap/newgidmap (tests/rootless runs as two test users).
 { [ -x /usr/bin/newuidmap ] && [ -x /usr/bin/newgidmap ]; } || need_apt+=(uidmap)
 # Rootless -Network pasta (tests/rootless/RootlessNetwork.Tests.ps1): user-mode networking from the passt package.
@@ -76,6 +76,10 @@ fi
 if [ -c /dev/net/tun ] && [ "$(stat -c %a /dev/net/tun)" != 666 ]; then echo "setup: chmod 0666 /dev/net/tun (as udev does)"; chmod 0666 /dev/net/tun; fi
 
 [ "${1:-}" = --packages-only ] && exit 0
+
+# A real Debian 12 minbase image for the tests (root and rootless suites import it): built once per machine with
+# mmdebstrap into /var/cache/minidocker, then only checked against its sha256. A failed build fails setup.
+echo "setup: Debian test image: $(bash tests/tools/debian-image.sh)"
 
 # 2. pwsh and Pester, per checkout.
 

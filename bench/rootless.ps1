@@ -2,8 +2,9 @@
 <#
 .SYNOPSIS
     What rootless costs a container start, side by side: MiniDocker as root, MiniDocker rootless (user namespace,
-    ids mapped by newuidmap/newgidmap, no cgroup on a host without delegation), and crun run rootless by the same
-    user (`crun spec --rootless`), as ratios to MiniDocker as root.
+    ids mapped by newuidmap/newgidmap, no cgroup on a host without delegation), the same with `-Network pasta` and with
+    `-Network pasta -Publish` (Debian's pasta as the user-mode network), and crun run rootless by the same user
+    (`crun spec --rootless`), as ratios to MiniDocker as root (VsRoot) and to the rootless `-Network none` start (VsNone).
 .DESCRIPTION
     Run as root: it makes the test users of tests/rootless (ensure-users.sh), times the root case itself, then
     runs itself AS mdrootless (-AsUser) for the two rootless cases. Each timed run is Start-MiniContainer -Wait of
@@ -25,9 +26,9 @@ $ErrorActionPreference = 'Stop'
 Import-Module (Join-Path $PSScriptRoot 'BenchSession.psm1') -Force
 $BuildOutput = (Resolve-Path $BuildOutput).Path
 
-function Measure-MiniStart([string]$Name, [string]$Rootfs) {
+function Measure-MiniStart([string]$Name, [string]$Rootfs, [hashtable]$Options = @{}) {
     $once = {
-        $c = New-MiniContainer $Rootfs /bin/mdtest, true
+        $c = New-MiniContainer $Rootfs /bin/mdtest, true @Options
         $sw = [Diagnostics.Stopwatch]::StartNew()
         Start-MiniContainer -InputObject $c -Wait | Out-Null
         $elapsed = $sw.Elapsed.TotalMilliseconds
@@ -51,7 +52,15 @@ if ($AsUser) {
         $rootfs = Join-Path $work 'bundle/rootfs'
         New-Item -ItemType Directory (Join-Path $work 'bundle') | Out-Null
         & cp -a (Join-Path $BuildOutput 'rootfs') $rootfs
-        $rows = @(Measure-MiniStart 'MiniDocker rootless' $rootfs)
+        $rows = @(Measure-MiniStart 'MiniDocker rootless -Network none' $rootfs)
+        if (Get-Command pasta -ErrorAction SilentlyContinue) {
+            # The monitor starts pasta before the command and kills it before the exit files: all of it is in the time.
+            $rows += Measure-MiniStart 'MiniDocker rootless -Network pasta' $rootfs @{ Network = 'pasta' }
+            # A free loopback port (the listener is closed before pasta binds it; each run frees it again at exit).
+            $l = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0); $l.Start(); $port = $l.LocalEndpoint.Port; $l.Stop()
+            $rows += Measure-MiniStart 'MiniDocker rootless -Network pasta -Publish' $rootfs @{ Network = 'pasta'; Publish = "127.0.0.1:${port}:80" }
+        }
+        else { Write-Warning 'pasta is not installed (Debian package passt): no -Network pasta rows.' }
         if (Get-Command crun -ErrorAction SilentlyContinue) {
             Push-Location (Join-Path $work 'bundle')
             try {
@@ -99,7 +108,9 @@ try {
     if (Test-Path "$userDir/rows.json") { $rows += @(Get-Content "$userDir/rows.json" -Raw | ConvertFrom-Json) }
     else { Write-Warning 'The rootless half produced no result.' }
     $base = $rows[0].MedianMs
-    $rows = $rows | Select-Object Case, MedianMs, P90Ms, Runs, @{ n = 'VsRoot'; e = { [Math]::Round($_.MedianMs / $base, 2) } }
+    $none = @($rows | Where-Object Case -EQ 'MiniDocker rootless -Network none')
+    $rows = $rows | Select-Object Case, MedianMs, P90Ms, Runs, @{ n = 'VsRoot'; e = { [Math]::Round($_.MedianMs / $base, 2) } },
+        @{ n = 'VsNone'; e = { if ($none -and $_.Case -like 'MiniDocker rootless*') { [Math]::Round($_.MedianMs / $none[0].MedianMs, 2) } } }
     "rootless: start cost on {0} ({1} CPUs), {2} runs each" -f (uname -r), [Environment]::ProcessorCount, $Iterations
     $rows | Format-Table -AutoSize | Out-String -Width 200
     if ($Json) { $rows | ConvertTo-Json | Set-Content $Json }
