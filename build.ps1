@@ -119,6 +119,8 @@ $results.smoke = @{ Passed = @($smoke -match '^PASS: ').Count; Failed = @($smoke
 if ($LASTEXITCODE -ne 0 -and $results.smoke.Failed -eq 0) { $results.smoke.Failed = 1 }   # it died before its checks
 
 Write-Host "`n== end-to-end tests (Pester, real containers) =="
+# The real Debian image DebianImage.Tests.ps1 runs: built once per machine here, since the suites run without network.
+& bash (Join-Path $repo 'tests/tools/debian-image.sh') | Out-Null
 $pesterJson = Join-Path $out 'testresults/pester.json'
 & $pwsh -NoProfile -NonInteractive -File (Join-Path $repo 'tests/pester/Invoke-PesterSuite.ps1') -ResultPath $pesterJson -BuildOutput $out | Out-Host
 if (Test-Path $pesterJson) { $results.pester = Get-Content $pesterJson -Raw | ConvertFrom-Json -AsHashtable }

@@ -1,7 +1,7 @@
 <#
 .SYNOPSIS
     The rootless stage (run as root; build.ps1 -Test runs it): makes two unprivileged users with subordinate
-    ids and one without (ensure-users.sh), runs Rootless.Tests.ps1 AS mdrootless (its default XDG roots in a throw-away
+    ids and one without (ensure-users.sh), builds the Debian test image if this machine has none (tests/tools/debian-image.sh), runs Rootless.Tests.ps1 AS mdrootless (its default XDG roots in a throw-away
     XDG_DATA_HOME, no XDG_RUNTIME_DIR, so the /tmp fallback is used), SingleMapping.Tests.ps1 AS mdrootless3, then Attacker.Tests.ps1 AS mdrootless2
     against a container mdrootless keeps running. Checks that neither user has a process left, cleans up,
     and writes the counts to -ResultPath as JSON.
@@ -33,6 +33,9 @@ $repo = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
 $BuildOutput = (Resolve-Path $BuildOutput).Path
 & bash (Join-Path $PSScriptRoot 'ensure-users.sh')
 if ($LASTEXITCODE) { throw 'ensure-users.sh failed' }
+# The real Debian image of RootlessDebian.Tests.ps1, built as root once per machine (an empty path fails that file).
+$debianImage = "$(& bash (Join-Path $repo 'tests/tools/debian-image.sh'))"
+if ($LASTEXITCODE) { Write-Host 'rootless stage: tests/tools/debian-image.sh failed (above): RootlessDebian.Tests.ps1 will fail' -ForegroundColor Red; $debianImage = '' }
 
 $work = Join-Path ([IO.Path]::GetTempPath()) "minidocker-rootless-$PID"
 New-Item -ItemType Directory -Force $work | Out-Null
@@ -91,6 +94,9 @@ Invoke-AsUser mdrootless @('-File', $runner, '-Path', (Join-Path $suite 'Rootles
 $results += "$work/mdrootless/storage.json"
 Invoke-AsUser mdrootless @('-File', $runner, '-Path', (Join-Path $suite 'RootlessNetwork.Tests.ps1'), '-ResultPath', "$work/mdrootless/network-result.json")
 $results += "$work/mdrootless/network-result.json"
+Invoke-AsUser mdrootless @('-File', $runner, '-Path', (Join-Path $suite 'RootlessDebian.Tests.ps1'), '-ResultPath', "$work/mdrootless/debian.json") @{
+    MINIDOCKER_DEBIAN_IMAGE = $debianImage }
+$results += "$work/mdrootless/debian.json"
 Invoke-AsUser mdrootless3 @('-File', $runner, '-Path', (Join-Path $suite 'SingleMapping.Tests.ps1'), '-ResultPath', "$work/mdrootless3/result.json")
 $results += "$work/mdrootless3/result.json"
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# debian-image.sh - prints the path of a real Debian 12 (bookworm) minbase root filesystem tar, built once per
+# debian-image.sh [--check] - prints the path of a real Debian 12 (bookworm) minbase root filesystem tar, built once per
 # machine with Debian's mmdebstrap and cached in $MINIDOCKER_IMAGE_CACHE (default /var/cache/minidocker).
 # The tests import it as an image (tests/rootless/RootlessDebian.Tests.ps1 as mdrootless,
 # tests/pester/DebianImage.Tests.ps1 as root): a real distribution with files of several owners (shadow,
@@ -18,6 +18,8 @@ die() { say "$*"; exit 1; }
 
 checked() { [ -f "$tar" ] && [ -f "$tar.sha256" ] && (cd "$cache" && sha256sum --quiet --status -c "$tar.sha256"); }
 if checked; then echo "$tar"; exit 0; fi
+# --check: never build (the Pester suites run in a network namespace of their own, where apt cannot reach the mirror).
+[ "${1:-}" = --check ] && die "$tar is missing or fails its sha256 check: build it with 'sudo bash tests/tools/debian-image.sh' (.ci/setup.sh and build.ps1 -Test run it)"
 
 [ "$(id -u)" = 0 ] || die "$tar is missing or fails its sha256 check, and only root can build it: run 'sudo bash .ci/setup.sh'"
 command -v mmdebstrap >/dev/null || die "mmdebstrap is missing: run 'bash .ci/setup.sh' (it installs Debian's mmdebstrap)"
