@@ -8,8 +8,8 @@
 # Needs root to build (mmdebstrap's root mode keeps the owners); a cached, checked tar is only read. The tar is
 # kept with its sha256 (written after the build passed the checks below): a tar that no longer matches it, or
 # none, is rebuilt; a build that fails or lacks what the tests need exits non-zero, naming why: never skipped.
-# apt uses the host's Debian sources (the machine's mirror). Like debian:bookworm-slim, docs, man pages and
-# locales are left out (dpkg path-exclude): about 110 MB unpacked instead of 170.
+# Like debian:bookworm-slim, docs, man pages and locales are left out (dpkg path-exclude): about 110 MB unpacked
+# instead of 170.
 set -euo pipefail
 cache=${MINIDOCKER_IMAGE_CACHE:-/var/cache/minidocker}
 tar=$cache/debian-bookworm-minbase.tar
@@ -30,8 +30,10 @@ exec 9>"$cache/.debian-image.lock"
 flock 9
 if checked; then echo "$tar"; exit 0; fi
 
+# The host's own apt sources (deb822, else one-line), so a machine behind a mirror uses its mirror.
 sources=/etc/apt/sources.list.d/debian.sources
-[ -f $sources ] || sources=
+[ -f $sources ] || sources=/etc/apt/sources.list
+[ -s $sources ] || sources=
 log=$cache/debian-image.log
 say "building $tar with mmdebstrap --variant=minbase bookworm (once per machine; log: $log)"
 rm -f "$tar" "$tar.sha256" "$tar.tmp.tar"
