@@ -202,6 +202,8 @@ try {
     $userPaths = [ordered]@{
         'New \| Start -Wait \| Remove (warm pwsh)' = { New-MiniContainer -RootFs $rootfs -Command $true_ | Start-MiniContainer -Wait -PassThru | Remove-MiniContainer -Confirm:$false }
         'New \| Start -PassThru \| Wait \| Remove (warm pwsh)' = { New-MiniContainer -RootFs $rootfs -Command $true_ | Start-MiniContainer -PassThru | Wait-MiniContainer | Remove-MiniContainer -Confirm:$false }
+        # docker run --rm: the container removes itself, and its overlay is volatile (no sync of the upper filesystem at exit).
+        'New -AutoRemove \| Start -Wait (docker run --rm; warm pwsh)' = { New-MiniContainer -RootFs $rootfs -Command $true_ -AutoRemove | Start-MiniContainer -Wait }
     }
     foreach ($name in $userPaths.Keys) {
         $ms = [Collections.Generic.List[double]]::new()

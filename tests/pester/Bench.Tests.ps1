@@ -12,7 +12,8 @@ Describe 'bench/Invoke-Benchmark.ps1 -Quick' -Skip:([bool]$benchTools) {
         $LASTEXITCODE | Should -Be 0 -Because $text
         foreach ($row in 'floor: clone', 'floor + cgroups', 'crun run', 'runc run', 'mdhelper run, minimal plan', "mdhelper run, engine's plan",
             'mini-docker run --rm (bash', 'MiniDocker cmdlets: New \| Start \| Wait', 'MiniDocker engine API',
-            'MiniDocker cmdlets: New \| Start -Wait', 'MiniDocker cmdlets: New \| Start -PassThru \| Wait', 'MiniDocker cmdlets: Invoke-MiniContainer') {
+            'MiniDocker cmdlets: New \| Start -Wait', 'MiniDocker cmdlets: New \| Start -PassThru \| Wait', 'MiniDocker cmdlets: New -AutoRemove \| Start -Wait',
+            'MiniDocker cmdlets: Invoke-MiniContainer') {
             $text | Should -Match ('\| ' + [regex]::Escape($row) + '[^\n]*\| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \|')
         }
         $text | Should -Match '\| Create \| Start \| Wait \| Remove \|'

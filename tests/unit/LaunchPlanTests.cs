@@ -76,6 +76,18 @@ namespace MiniDocker.Tests
         }
 
         [Fact]
+        public void Only_an_auto_remove_container_gets_a_volatile_overlay()
+        {
+            // Its layer is deleted when it stops: no sync of the upper filesystem at exit. Any other container keeps it.
+            var kept = Sample();
+            var removed = Sample();
+            removed.AutoRemove = true;
+            string Overlay(Container c) => ContainerPlan.Build(c, "/state/c", System.Array.Empty<string>(), "/state/c/container.log", "/state/c/exit").Directives.First(d => d[0] == "mount")[5];
+            Assert.Equal("lowerdir=l0,upperdir=upper,workdir=work", Overlay(kept));
+            Assert.Equal(System.Environment.OSVersion.Version >= new System.Version(5, 10) ? "lowerdir=l0,upperdir=upper,workdir=work,volatile" : "lowerdir=l0,upperdir=upper,workdir=work", Overlay(removed));
+        }
+
+        [Fact]
         public void Volumes_bind_before_pivot_and_read_only_ones_are_remounted()
         {
             var mounts = new List<ContainerMount>

@@ -49,7 +49,7 @@ namespace MiniDocker.Engine.Launch
             // device cgroup, which the engine set up before the init joined it.
             plan.Log(logPath).ExitFile(exitPath)
                 .Chdir(containerDir)
-                .Mount("overlay", "rootfs", "overlay", MS_NODEV, $"lowerdir={lowerdir},upperdir=upper,workdir=work")
+                .Mount("overlay", "rootfs", "overlay", MS_NODEV, $"lowerdir={lowerdir},upperdir=upper,workdir=work{OverlayVolatile.For(c)}")
                 .Mount("proc", "rootfs/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "")
                 .Mount("tmpfs", "rootfs/dev", "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k");
             foreach (var (name, major, minor) in Devices.Where(d => !c.Devices.Any(x => x.Path == "/dev/" + d.Name)))
