@@ -31,6 +31,14 @@ namespace MiniDocker.Engine.Launch
         [DllImport("libc")] private static extern int sigemptyset(void* set);
         [DllImport("libc")] private static extern int sigfillset(void* set);
         [DllImport("libc", EntryPoint = "waitpid", SetLastError = true)] private static extern int WaitPid(int pid, int* status, int options);
+        // Our own declarations, so the errno after each call is the one Marshal keeps (EINTR must be told apart reliably).
+        [DllImport("libc", EntryPoint = "pipe2", SetLastError = true)] private static extern int Pipe2(int* fds, int flags);
+        [DllImport("libc", EntryPoint = "poll", SetLastError = true)] private static extern int Poll(pollfd* fds, ulong n, int timeout);
+        [DllImport("libc", EntryPoint = "read", SetLastError = true)] private static extern nint Read(int fd, byte* buf, nuint count);
+        [DllImport("libc", EntryPoint = "write", SetLastError = true)] private static extern nint Write(int fd, byte* buf, nuint count);
+        [DllImport("libc", EntryPoint = "close")] private static extern int Close(int fd);
+
+        private static int Errno => Marshal.GetLastPInvokeError();
 
         /// <summary>Runs EXECUTABLE with ARGS and an empty environment, INPUT on its stdin; its first stdout line and all of its stderr.</summary>
         public static (string? Line, string Stderr) Run(string executable, string[] args, byte[] input)
@@ -43,8 +51,8 @@ namespace MiniDocker.Engine.Launch
             try
             {
                 // Close-on-exec everywhere: a helper another thread spawns meanwhile must not inherit these.
-                if (pipe2(inPipe, O_CLOEXEC) < 0 || pipe2(outPipe, O_CLOEXEC) < 0 || pipe2(errPipe, O_CLOEXEC) < 0)
-                    throw new Win32Exception(errno, "mdhelper did not start: pipe2");
+                if (Pipe2(inPipe, O_CLOEXEC) < 0 || Pipe2(outPipe, O_CLOEXEC) < 0 || Pipe2(errPipe, O_CLOEXEC) < 0)
+                    throw new Win32Exception(Errno, "mdhelper did not start: pipe2");
                 pid = Spawn(executable, args, inPipe[0], outPipe[1], errPipe[1]);
                 CloseFd(ref inPipe[0]);
                 CloseFd(ref outPipe[1]);
@@ -115,8 +123,8 @@ namespace MiniDocker.Engine.Launch
                 int off = 0;
                 while (off < data.Length)
                 {
-                    long n = write(fd, p + off, data.Length - off);
-                    if (n < 0 && errno == EINTR) continue;
+                    long n = Write(fd, p + off, (nuint)(data.Length - off));
+                    if (n < 0 && Errno == EINTR) continue;
                     // EPIPE: the helper died before reading it all; its stderr and report say why.
                     if (n <= 0) return;
                     off += (int)n;
@@ -139,15 +147,16 @@ namespace MiniDocker.Engine.Launch
             {
                 pfd[0] = new pollfd { fd = outOpen && !haveLine ? outFd : -1, events = (short)POLLIN };
                 pfd[1] = new pollfd { fd = errOpen ? errFd : -1, events = (short)POLLIN };
-                if (poll(pfd, 2, -1) < 0)
+                if (Poll(pfd, 2, -1) < 0)
                 {
-                    if (errno == EINTR) continue;
-                    throw new Win32Exception(errno, "poll on mdhelper's report");
+                    int e = Errno;
+                    if (e == EINTR) continue;
+                    throw new Win32Exception(e, $"poll on mdhelper's report: {new Win32Exception(e).Message}");
                 }
                 if (pfd[0].revents != 0)
                 {
-                    long n = read(outFd, buf, 4096);
-                    if (n < 0 && errno == EINTR) continue;
+                    long n = Read(outFd, buf, 4096);
+                    if (n < 0 && Errno == EINTR) continue;
                     if (n <= 0) outOpen = false;
                     else
                     {
@@ -159,8 +168,8 @@ namespace MiniDocker.Engine.Launch
                 }
                 if (pfd[1].revents != 0)
                 {
-                    long n = read(errFd, buf, 4096);
-                    if (n < 0 && errno == EINTR) continue;
+                    long n = Read(errFd, buf, 4096);
+                    if (n < 0 && Errno == EINTR) continue;
                     if (n <= 0) errOpen = false;
                     else err.Write(new ReadOnlySpan<byte>(buf, (int)n));
                 }
@@ -173,13 +182,13 @@ namespace MiniDocker.Engine.Launch
         private static void Reap(int pid)
         {
             int status;
-            while (WaitPid(pid, &status, 0) < 0 && Marshal.GetLastPInvokeError() == EINTR) { }
+            while (WaitPid(pid, &status, 0) < 0 && Errno == EINTR) { }
         }
 
         private static void CloseFd(ref int fd)
         {
             if (fd < 0) return;
-            close(fd);
+            Close(fd);
             fd = -1;
         }
     }
