@@ -29,7 +29,6 @@ namespace MiniDocker.Engine.Launch
         [DllImport("libc")] private static extern int posix_spawnattr_setsigmask(void* attr, void* set);
         [DllImport("libc")] private static extern int posix_spawnattr_setsigdefault(void* attr, void* set);
         [DllImport("libc")] private static extern int sigemptyset(void* set);
-        [DllImport("libc")] private static extern int sigfillset(void* set);
         [DllImport("libc", EntryPoint = "waitpid", SetLastError = true)] private static extern int WaitPid(int pid, int* status, int options);
         // Our own declarations, so the errno after each call is the one Marshal keeps (EINTR must be told apart reliably).
         [DllImport("libc", EntryPoint = "pipe2", SetLastError = true)] private static extern int Pipe2(int* fds, int flags);
@@ -99,7 +98,9 @@ namespace MiniDocker.Engine.Launch
                     throw new Win32Exception("mdhelper did not start: posix_spawn_file_actions_adddup2");
                 // As Process.Start does: no signal blocked and every handler at its default (.NET ignores SIGPIPE).
                 sigemptyset(none);
-                sigfillset(all);
+                // Every bit by hand: glibc's sigfillset leaves out its own signals (32, 33), which posix_spawn then sets to
+                // SIG_IGN in the child, and an ignored signal stays ignored across exec (the init cannot reset those two).
+                new Span<byte>(all, SigsetSize).Fill(0xff);
                 if (posix_spawnattr_setsigmask(attr, none) != 0 || posix_spawnattr_setsigdefault(attr, all) != 0
                     || posix_spawnattr_setflags(attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF) != 0)
                     throw new Win32Exception("mdhelper did not start: posix_spawnattr");
