@@ -99,15 +99,33 @@ namespace MiniDocker.Engine
                 State = ContainerState.Created,
             };
             network.ApplyTo(c);
+            string dir = _store.DirectoryOf(id);
+            IDisposable? containerLock = null;
             using (_store.Lock())
             {
                 if (spec.Name != null && Names.InUse(spec.Name)) throw NameInUse(spec.Name);
                 c.Name = spec.Name ?? ContainerNames.Generate(n => Names.InUse(n));
-                string dir = _store.DirectoryOf(id);
                 StateDirectory.Create(dir);
-                // The name entry before the record: a New killed between them leaves a stale entry, never a record whose name is unindexed.
-                try { Names.Claim(c.Name, id); _store.Save(c); }
-                catch { Names.Release(c.Name, id); Directory.Delete(dir, true); throw; }
+                try
+                {
+                    // Taken before the store lock goes: a listing's orphan cleanup and a New of the same name wait on it
+                    // instead of taking this folder for a killed New's (see ContainerNameIndex.InUse).
+                    containerLock = _store.Lock(id);
+                    // The name entry before the record: a New killed between them leaves a stale entry, never a record whose name is unindexed.
+                    Names.Claim(c.Name, id);
+                }
+                catch
+                {
+                    Directory.Delete(dir, true);
+                    if (containerLock != null) { _store.DeleteLock(id); containerLock.Dispose(); }
+                    throw;
+                }
+            }
+            // The durable write (its fsync) outside the store lock, so parallel New commands do not queue behind each other's.
+            using (containerLock)
+            {
+                try { _store.Save(c); }
+                catch { Names.Release(c.Name, id); Directory.Delete(dir, true); _store.DeleteLock(id); throw; }
             }
             RecordEvent("create", c);
             return c.ToContainer();

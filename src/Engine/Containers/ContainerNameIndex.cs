@@ -39,7 +39,16 @@ namespace MiniDocker.Engine.Containers
         }
 
         /// <summary>True when a container other than EXCEPTID is named NAME. Caller holds the store lock.</summary>
-        public bool InUse(string name, string? exceptId = null) => Lookup(name, storeLocked: true) is string id && id != exceptId;
+        public bool InUse(string name, string? exceptId = null)
+        {
+            if (Lookup(name, storeLocked: true) is string id) return id != exceptId;
+            // A New writes its record after the store lock, holding its container's lock: an entry whose folder has no record
+            // yet is that New's until its lock says otherwise (then it has its record, or it was killed and the entry is stale).
+            if (Target(name) is not string pending || pending == exceptId || File.Exists(_store.RecordPath(pending)) || !Directory.Exists(_store.DirectoryOf(pending)))
+                return false;
+            using (_store.Lock(pending))
+                return _store.Load(pending)?.Name == name;
+        }
 
         /// <summary>Points NAME at ID, replacing a stale entry; caller holds the store lock and has checked <see cref="InUse"/>.</summary>
         public void Claim(string name, string id)

@@ -47,23 +47,9 @@ namespace MiniDocker.Engine.Launch
         public static HelperReport Launch(string helperPath, LaunchPlan plan)
         {
             RequireHelper(helperPath);
-            var psi = StartInfo(helperPath, "run");
-            psi.RedirectStandardInput = true;
-            psi.RedirectStandardOutput = true;
-            psi.RedirectStandardError = true;
-            using var p = Process.Start(psi) ?? throw new Win32Exception("mdhelper did not start");
-            using (var stdin = p.StandardInput.BaseStream)
-            {
-                byte[] bytes = plan.Encode();
-                stdin.Write(bytes, 0, bytes.Length);
-            }
-            // stderr is drained alongside: a helper that fills its pipe (64 KiB) before reporting would
-            // otherwise block on it while this waits for the report on stdout.
-            var stderrTask = p.StandardError.ReadToEndAsync();
+            // The same start as StartInfo's (sealed copy, empty environment), without the Process class (see HelperSpawn).
             // The monitor keeps stdout open until the init has exec'd or failed; then EOF.
-            string? line = p.StandardOutput.ReadLine();
-            string stderr = stderrTask.GetAwaiter().GetResult();
-            p.WaitForExit();
+            var (line, stderr) = HelperSpawn.Run(SealedHelper.ExecutablePath(helperPath), new[] { "run" }, plan.Encode());
             var report = HelperReport.Parse(line);
             if (!report.Ok && report.Step == "protocol" && stderr.Length > 0)
                 return new HelperReport { Step = "protocol", Argument = stderr.Trim() };
