@@ -62,7 +62,7 @@ namespace MiniDocker.Engine
             if (c.State != ContainerState.Running || c.Pid is not int pid || c.PidStartTime is not ulong start)
                 throw NotRunning(c);
 
-            string stem = Path.Combine(_store.DirectoryOf(c.Id), "exec-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(6)).ToLowerInvariant());
+            string stem = Path.Combine(_store.DirectoryOf(c.Id), "exec-" + KernelRandom.Hex(6));
             // -User is looked up in the running container's own /etc/passwd (trailing slash: the directory, not the magic link).
             var security = spec.User is string user ? SecurityPolicy.WithUser(c.Security, user, $"/proc/{pid}/root/") : c.Security;
             var plan = ContainerPlan.BuildExec(c, spec, security, pid, start, Cgroups.ProcsFiles(new ContainerCgroup(c.CgroupPaths)), stem + ".error");

@@ -70,7 +70,7 @@ namespace MiniDocker.Engine
             string searchPath = env.TryGetValue("PATH", out var p) ? p : ContainerPlan.DefaultPath;
             if (CommandCheck.Problem(root.LayersTopFirst, command[0], searchPath, root.Description, null) is { } commandProblem) throw commandProblem;
 
-            string id = Convert.ToHexString(RandomNumberGenerator.GetBytes(32)).ToLowerInvariant();
+            string id = KernelRandom.Hex(32);
             string hostname = spec.Hostname ?? id.Substring(0, 12);
             if (!ValidHostname.IsMatch(hostname))
                 throw new MiniDockerException("InvalidHostname", FailureKind.InvalidArgument, $"Hostname '{hostname}' is not valid: 1-63 letters, digits, '.' or '-', starting with a letter or digit.", hostname);

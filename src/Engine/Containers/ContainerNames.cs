@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Security.Cryptography;
 
 namespace MiniDocker.Engine.Containers
 {
@@ -17,8 +16,8 @@ namespace MiniDocker.Engine.Containers
         {
             for (int i = 0; ; i++)
             {
-                string name = Adjectives[RandomNumberGenerator.GetInt32(Adjectives.Length)] + "_" + Nouns[RandomNumberGenerator.GetInt32(Nouns.Length)];
-                if (i > 20) name += "_" + RandomNumberGenerator.GetInt32(1000, 10000);
+                string name = Adjectives[KernelRandom.GetInt32(Adjectives.Length)] + "_" + Nouns[KernelRandom.GetInt32(Nouns.Length)];
+                if (i > 20) name += "_" + KernelRandom.GetInt32(1000, 10000);
                 if (!taken(name)) return name;
             }
         }

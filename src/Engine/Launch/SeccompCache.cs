@@ -1,7 +1,6 @@
 using System;
 using System.IO;
 using System.Linq;
-using System.Security.Cryptography;
 using System.Text;
 
 namespace MiniDocker.Engine.Launch
@@ -17,14 +16,14 @@ namespace MiniDocker.Engine.Launch
         {
             var rules = plan.Directives.Where(d => d[0] is "seccomp" or "syscall").ToList();
             if (rules.Count == 0) return;
-            using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            var sha = new ManagedSha256();   // not OpenSSL's: see ManagedSha256
             // The helper decides architectures and layout: a new helper build must not reuse old programs.
             var helper = new FileInfo(helperPath);
-            sha.AppendData(Encoding.UTF8.GetBytes($"bpf-v1\0{helper.Length}\0{helper.LastWriteTimeUtc.Ticks}\0"));
+            sha.Append(Encoding.UTF8.GetBytes($"bpf-v1\0{helper.Length}\0{helper.LastWriteTimeUtc.Ticks}\0"));
             foreach (var d in rules)
-                foreach (var s in d) sha.AppendData(Encoding.UTF8.GetBytes(s + "\0"));
+                foreach (var s in d) sha.Append(Encoding.UTF8.GetBytes(s + "\0"));
             StateDirectory.Create(directory);
-            plan.SeccompCache(Path.Combine(directory, Convert.ToHexString(sha.GetHashAndReset()).ToLowerInvariant() + ".bpf"));
+            plan.SeccompCache(Path.Combine(directory, Convert.ToHexString(sha.Finish()).ToLowerInvariant() + ".bpf"));
         }
     }
 }
