@@ -108,6 +108,22 @@ Describe 'Rootless rootfs on fuse-overlayfs' {
         finally { $c | Remove-MiniContainer -Force -Confirm:$false }
     }
 
+    It 'refuses Copy-MiniContainerItem into a running container with CopyNeedsStoppedContainer, and copies once it is stopped' {
+        $c = New-MiniContainer $rootfs /bin/sleep, 1000 | Start-MiniContainer -PassThru
+        try {
+            $file = Join-Path $scratch 'copy-in.txt'
+            Set-Content $file 'copied'
+            $err = $null
+            try { Copy-MiniContainerItem $c.Name -Path $file -Destination /tmp/copy-in.txt -ToContainer -ErrorAction Stop } catch { $err = $_ }
+            $err.FullyQualifiedErrorId | Should -BeLike 'CopyNeedsStoppedContainer,*'
+            "$err" | Should -BeLike '*fuse-overlayfs*'
+            $c | Stop-MiniContainer -Timeout 0 | Out-Null
+            Copy-MiniContainerItem $c.Name -Path $file -Destination /tmp/copy-in.txt -ToContainer
+            Get-Content (Join-Path (Get-ContainerDir $c) 'upper/tmp/copy-in.txt') | Should -Be 'copied'
+        }
+        finally { $c | Remove-MiniContainer -Force -Confirm:$false }
+    }
+
     It 'leaves no daemon when the monitor is killed -9, and Stop then cleans the rest' {
         $c = New-MiniContainer $rootfs /bin/sleep, 1000 | Start-MiniContainer -PassThru
         try {

@@ -22,6 +22,8 @@ namespace MiniDocker.Engine.Rootless
         public const string ModeVariable = "MINIDOCKER_ROOTLESS_OVERLAY", ToolVariable = "MINIDOCKER_FUSE_OVERLAYFS";
         public const string LogFileName = "fuse-overlayfs.log";
         private const string FuseDevice = "/dev/fuse";
+        /// <summary>statfs f_type of a FUSE mount (the kernel answers it even to a process the mount does not serve).</summary>
+        public const long FuseSuperMagic = 0x65735546;
 
         // Set when the kernel refused the native mount: later starts in this process go straight to fuse-overlayfs.
         private static volatile string? _nativeRefusal;
