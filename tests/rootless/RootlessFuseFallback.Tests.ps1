@@ -17,15 +17,15 @@ AfterAll {
 }
 
 Describe 'Rootless overlay where the kernel refuses it in a user namespace' {
-    It 'is really refused here: forcing native fails at the rootfs mount with EPERM, and nothing runs' {
+    It 'is really refused here: forcing native fails with RootlessOverlayRefused (EPERM from the rootfs mount), and nothing runs' {
         $env:MINIDOCKER_ROOTLESS_OVERLAY = 'native'
         $c = New-MiniContainer $rootfs /bin/true
         try {
             $err = $null
             $before = Get-Running
             try { $c | Start-MiniContainer -ErrorAction Stop } catch { $err = $_ }
-            $err | Should -Not -BeNullOrEmpty
-            "$err" | Should -BeLike '*rootfs*'
+            $err.FullyQualifiedErrorId | Should -BeLike 'RootlessOverlayRefused,*'
+            "$err" | Should -BeLike '*refused overlayfs in a user namespace (Operation not permitted)*MINIDOCKER_ROOTLESS_OVERLAY=native*'
             (Get-MiniContainer -Id $c.Id).State | Should -Be 'Created'
             @(Get-Running | Where-Object { $_ -notin $before }).Count | Should -Be 0
         }

@@ -67,8 +67,13 @@ namespace MiniDocker.Engine.Rootless
         /// </summary>
         public static FuseOverlayMount? Fallback(HelperReport r, Container c, string runDirectory)
         {
-            if (r.Ok || r.Step != "mount" || r.Argument != "rootfs" || r.Errno is not (1 or 19 or 22) || Forced(c) != null) return null;
-            _nativeRefusal = $"the kernel refused overlayfs in a user namespace ({Marshal.GetPInvokeErrorMessage(r.Errno)})";
+            if (r.Ok || r.Step != "mount" || r.Argument != "rootfs" || r.Errno is not (1 or 19 or 22)) return null;
+            string refusal = $"the kernel refused overlayfs in a user namespace ({Marshal.GetPInvokeErrorMessage(r.Errno)})";
+            if (Forced(c) == Native)
+                throw new MiniDockerException("RootlessOverlayRefused", FailureKind.NotImplemented,
+                    $"Container '{c.Name}' could not mount its root filesystem: {refusal}, and {ModeVariable}={Native} rules out the fuse-overlayfs fallback: unset it.", c);
+            if (Forced(c) != null) return null;
+            _nativeRefusal = refusal;
             return Require(c, runDirectory, _nativeRefusal);
         }
 
