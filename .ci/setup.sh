@@ -59,6 +59,8 @@ command -v mmdebstrap >/dev/null || need_apt+=(mmdebstrap)   # the fresh-root st
 { [ -x /usr/bin/newuidmap ] && [ -x /usr/bin/newgidmap ]; } || need_apt+=(uidmap)
 # Rootless -Network pasta (tests/rootless/RootlessNetwork.Tests.ps1): user-mode networking from the passt package.
 command -v pasta >/dev/null || need_apt+=(passt)
+# The rootless rootfs where the kernel refuses overlayfs in a user namespace (tests/rootless/RootlessFuseOverlay.Tests.ps1 forces it).
+command -v fuse-overlayfs >/dev/null || need_apt+=(fuse-overlayfs)
 # The bench's peers: its quick mode runs in the tests (Bench.Tests.ps1), so CI proves every row is produced.
 command -v crun >/dev/null || need_apt+=(crun)
 command -v runc >/dev/null || need_apt+=(runc)
@@ -74,6 +76,9 @@ fi
 # pasta opens /dev/net/tun as the user: udev makes it 0666 on a standard install; a machine without udev (a
 # container host, this CI) leaves the kernel's 0600, so do what udev would.
 if [ -c /dev/net/tun ] && [ "$(stat -c %a /dev/net/tun)" != 666 ]; then echo "setup: chmod 0666 /dev/net/tun (as udev does)"; chmod 0666 /dev/net/tun; fi
+
+# fuse-overlayfs opens /dev/fuse as the user (inside the container's user namespace): 0666 as udev (fuse3's rule) makes it.
+if [ -c /dev/fuse ] && [ "$(stat -c %a /dev/fuse)" != 666 ]; then echo "setup: chmod 0666 /dev/fuse (as udev does)"; chmod 0666 /dev/fuse; fi
 
 [ "${1:-}" = --packages-only ] && exit 0
 

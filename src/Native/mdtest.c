@@ -15,6 +15,11 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
+#include <sys/prctl.h>
 
 static int
 need (int argc, int n, const char *usage)
@@ -416,6 +421,39 @@ cmd_chroot_escape (int argc, char **argv)
   return 0;
 }
 
+/* deny-mount FLAGS COMMAND...: runs COMMAND (and everything it starts) with mount(2) failing EPERM when its flags are
+   exactly FLAGS, as a kernel refusing that mount would: the rootless tests make native overlayfs (MS_NODEV alone)
+   fail this way to prove the fuse-overlayfs fallback. Needs root or no_new_privs, like any seccomp filter. */
+static int
+cmd_deny_mount (int argc, char **argv)
+{
+#if defined(__x86_64__)
+  const unsigned arch = AUDIT_ARCH_X86_64;
+#elif defined(__aarch64__)
+  const unsigned arch = AUDIT_ARCH_AARCH64;
+#endif
+  unsigned long flags;
+  need (argc, 3, "deny-mount FLAGS COMMAND...");
+  flags = strtoul (argv[1], NULL, 10);
+  struct sock_filter code[] = {
+    BPF_STMT (BPF_LD | BPF_W | BPF_ABS, offsetof (struct seccomp_data, arch)),
+    BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, arch, 0, 7),
+    BPF_STMT (BPF_LD | BPF_W | BPF_ABS, offsetof (struct seccomp_data, nr)),
+    BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, SYS_mount, 0, 5),
+    BPF_STMT (BPF_LD | BPF_W | BPF_ABS, offsetof (struct seccomp_data, args[3])),
+    BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, (unsigned) flags, 0, 3),
+    BPF_STMT (BPF_LD | BPF_W | BPF_ABS, offsetof (struct seccomp_data, args[3]) + 4),
+    BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, (unsigned) (flags >> 32), 0, 1),
+    BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+    BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+  };
+  struct sock_fprog prog = { .len = sizeof code / sizeof code[0], .filter = code };
+  if (prctl (PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) < 0)
+    return perror ("deny-mount: seccomp"), 1;
+  execvp (argv[2], argv + 2);
+  return perror (argv[2]), 127;
+}
+
 static int
 dispatch (const char *cmd, int argc, char **argv)
 {
@@ -473,6 +511,8 @@ dispatch (const char *cmd, int argc, char **argv)
     return cmd_exe_attack (argc, argv);
   if (!strcmp (cmd, "chroot-escape"))
     return cmd_chroot_escape (argc, argv);
+  if (!strcmp (cmd, "deny-mount"))
+    return cmd_deny_mount (argc, argv);
   if (!strcmp (cmd, "euid"))
     return printf ("%d\n", (int) geteuid ()), 0;
   if (!strcmp (cmd, "stderr"))
@@ -483,7 +523,7 @@ dispatch (const char *cmd, int argc, char **argv)
     }
   fprintf (stderr, "mdtest: unknown command '%s'\n"
            "commands: true false exit sleep echo cat memhog forkbomb spin pid hostname cmdline "
-           "fds trapterm lines flood alternate stderr security-status syscall open-write seals exe-attack chroot-escape euid\n", cmd);
+           "fds trapterm lines flood alternate stderr security-status syscall open-write seals exe-attack chroot-escape deny-mount euid\n", cmd);
   return 2;
 }
 

@@ -60,6 +60,7 @@ static const struct directive_spec specs[] = {
   { "hostnet", D_HOSTNET, 0, RUN },
   { "userns", D_USERNS, 4, RUN },
   { "pasta", D_PASTA, 3, RUN },
+  { "fuseoverlay", D_FUSEOVERLAY, 5, RUN },
   { "publish", D_PUBLISH, 3, RUN },
   { "bridge", D_BRIDGE, 2, RUN },
   { "veth", D_VETH, 2, RUN },
@@ -337,6 +338,9 @@ record_setting (struct plan *plan, struct directive *d, struct md_error *err)
     case D_PASTA:
       plan->pasta = d;
       break;
+    case D_FUSEOVERLAY:
+      plan->fuseoverlay = d;
+      break;
     case D_ERRORFILE:
       plan->errorfile = d;
       break;
@@ -402,6 +406,9 @@ plan_load (int fd, enum plan_mode mode, struct plan *plan, struct md_error *err)
     return plan_error (err, -1, EINVAL, "arg");
   if (plan->nsyscalls > 0 && plan->seccomp == NULL)
     return plan_error (err, plan->syscalls[0]->index, EINVAL, "syscall without seccomp");
+  /* The daemon joins the init's user namespace: without one it would be the host's. */
+  if (plan->fuseoverlay != NULL && plan->userns == NULL)
+    return plan_error (err, plan->fuseoverlay->index, EINVAL, "fuseoverlay without userns");
   /* exec joins a running container: which one, and where to say why it could not. */
   if (mode == PLAN_EXEC && plan->target == NULL)
     return plan_error (err, -1, EINVAL, "target");

@@ -74,7 +74,7 @@ $hijack = Join-Path ([IO.Path]::GetTempPath()) "minidocker-rootless-hijack-$PID"
 # The attack on the /tmp fallback: another user made the directory first (0755, so it could read what goes in).
 & runuser -u mdrootless2 -- mkdir -m 755 $hijack
 
-function Invoke-AsUser([string]$User, [string[]]$Arguments, [hashtable]$Environment = @{}) {
+function Invoke-AsUser([string]$User, [string[]]$Arguments, [hashtable]$Environment = @{}, [string[]]$Wrapper = @()) {
     $envArgs = @("HOME=/home/$User", "USER=$User", "LOGNAME=$User", "PATH=/usr/local/bin:/usr/bin:/bin",
         'POWERSHELL_TELEMETRY_OPTOUT=1', 'DOTNET_CLI_TELEMETRY_OPTOUT=1', "DOTNET_ROOT=$env:DOTNET_ROOT",
         "XDG_DATA_HOME=$work/$User/data", "MINIDOCKER_MODULE=$BuildOutput/MiniDocker/MiniDocker.psd1",
@@ -82,7 +82,9 @@ function Invoke-AsUser([string]$User, [string[]]$Arguments, [hashtable]$Environm
     foreach ($k in $Environment.Keys) { $envArgs += "$k=$($Environment[$k])" }
     # env -i: nothing of root's session (XDG_RUNTIME_DIR, MINIDOCKER_*) reaches the user. A hard nofile limit below
     # Docker's default 524288, as ordinary logins have: the container must get the user's own, not ask for more.
-    & prlimit --nofile=1024:10000 -- runuser -u $User -- env -i @envArgs $pwsh -NoProfile -NonInteractive @Arguments | Out-Host
+    # WRAPPER (run as root, before the user switch) wraps the whole session, e.g. in a seccomp filter.
+    $run = @($Wrapper) + 'prlimit'
+    & $run[0] @($run | Select-Object -Skip 1) --nofile=1024:10000 -- runuser -u $User -- env -i @envArgs $pwsh -NoProfile -NonInteractive @Arguments | Out-Host
 }
 
 $results = @()
@@ -97,6 +99,13 @@ $results += "$work/mdrootless/network-result.json"
 Invoke-AsUser mdrootless @('-File', $runner, '-Path', (Join-Path $suite 'RootlessDebian.Tests.ps1'), '-ResultPath', "$work/mdrootless/debian.json") @{
     MINIDOCKER_DEBIAN_IMAGE = $debianImage }
 $results += "$work/mdrootless/debian.json"
+Invoke-AsUser mdrootless @('-File', $runner, '-Path', (Join-Path $suite 'RootlessFuseOverlay.Tests.ps1'), '-ResultPath', "$work/mdrootless/fuse-result.json")
+$results += "$work/mdrootless/fuse-result.json"
+# A kernel that refuses overlayfs in a user namespace: mount(2) with MS_NODEV alone (the native overlay's flags) fails
+# EPERM for the whole session (a seccomp filter set as root, so newuidmap keeps its setuid), as on kernels before 5.11.
+Invoke-AsUser mdrootless @('-File', $runner, '-Path', (Join-Path $suite 'RootlessFuseFallback.Tests.ps1'), '-ResultPath', "$work/mdrootless/fuse-fallback-result.json") `
+    -Wrapper @("$BuildOutput/native/mdtest", 'deny-mount', '4')
+$results += "$work/mdrootless/fuse-fallback-result.json"
 Invoke-AsUser mdrootless3 @('-File', $runner, '-Path', (Join-Path $suite 'SingleMapping.Tests.ps1'), '-ResultPath', "$work/mdrootless3/result.json")
 $results += "$work/mdrootless3/result.json"
 

@@ -54,6 +54,33 @@ namespace MiniDocker.Tests
         }
 
         [Fact]
+        public void On_fuse_overlayfs_the_monitor_mounts_the_rootfs_and_the_plan_has_no_overlay_mount()
+        {
+            var c = new Container { Id = new string('b', 64), Hostname = "h", Command = new[] { "sh" }, WorkingDirectory = "/", Environment = new Dictionary<string, string>(),
+                Layers = new List<string> { "/layers/a", "/layers/b" } };
+            var ids = new IdMapping { UidMap = "0 1000 1", GidMap = "0 1000 1" };
+            var plan = ContainerPlan.Build(c, "/state/c", System.Array.Empty<string>(), "/state/c/log", "/state/c/exit", userns: ids,
+                fuse: new FuseOverlayMount("/usr/bin/fuse-overlayfs", "/run/c/fuse-overlayfs.log"));
+            Assert.Contains(new[] { "fuseoverlay", "/usr/bin/fuse-overlayfs", "/state/c", "rootfs", "lowerdir=l1:l0,upperdir=upper,workdir=work", "/run/c/fuse-overlayfs.log" }, plan.Directives);
+            Assert.DoesNotContain(plan.Directives, d => d[0] == "mount" && d[3] == "overlay");
+            Assert.Equal("rootfs/proc", plan.Directives.First(d => d[0] == "mount")[2]);
+            var native = ContainerPlan.Build(c, "/state/c", System.Array.Empty<string>(), "/state/c/log", "/state/c/exit", userns: ids);
+            Assert.DoesNotContain(native.Directives, d => d[0] == "fuseoverlay");
+            Assert.Contains(new[] { "mount", "overlay", "rootfs", "overlay", "4", "lowerdir=l1:l0,upperdir=upper,workdir=work" }, native.Directives);
+        }
+
+        [Theory]
+        [InlineData("mount", 1, "rootfs/proc")]   // another mount failed: not the overlay
+        [InlineData("mount", 2, "rootfs")]        // ENOENT: a missing directory, not a refusal
+        [InlineData("exec", 1, "rootfs")]
+        public void Only_the_kernel_refusing_the_rootfs_overlay_falls_back(string step, int errno, string argument)
+        {
+            var c = new Container { Id = new string('c', 64), Name = "fb" };
+            var r = new HelperReport { Step = step, Errno = errno, Argument = argument };
+            Assert.Null(RootlessOverlay.Fallback(r, c, "/run/c"));
+        }
+
+        [Fact]
         public void Without_delegation_the_default_pids_limit_is_dropped_and_any_set_limit_refused_naming_Delegate()
         {
             var driver = new Engine.Cgroups.NoCgroupDriver(Engine.Cgroups.CgroupMode.Hybrid, "cgroup v1");

@@ -69,6 +69,11 @@ namespace MiniDocker.Engine
         {
             if (c.State is ContainerState.Running or ContainerState.Paused && ProcessInfo.IsSame(c.Pid, c.PidStartTime))
             {
+                // The rootless fuse-overlayfs fallback serves only the container's own user namespace (allow_other in a
+                // user namespace): from here every path would read as missing.
+                if (Syscalls.FilesystemType($"/proc/{c.Pid}/root") == Rootless.RootlessOverlay.FuseSuperMagic)
+                    throw new MiniDockerException("CopyNeedsStoppedContainer", FailureKind.InvalidOperation,
+                        $"Container '{c.Name}' runs on fuse-overlayfs, whose files only its own processes can reach: stop it first (a stopped container's files can be copied), or copy through a command run inside it (cat, tar).", c);
                 var running = new RunningTree(c.Pid!.Value);
                 // The root opened must be the init's: a PID recycled between the check and the open is refused.
                 if (ProcessInfo.IsSame(c.Pid, c.PidStartTime)) return running;

@@ -426,8 +426,10 @@ namespace MiniDocker.Engine
             try
             {
                 var network = AttachNetwork(c, dir);
-                var plan = ContainerPlan.Build(c, dir, Cgroups.ProcsFiles(cg), _store.LogPath(c.Id), _store.ExitPath(c.Id), mounts, network,
-                    Rootless.RootlessMode.IsRootless ? Rootless.IdMapping.ForCurrentUser() : null);
+                var userns = Rootless.RootlessMode.IsRootless ? Rootless.IdMapping.ForCurrentUser() : null;
+                var fuse = userns != null ? Rootless.RootlessOverlay.FirstChoice(c, _store.RunDirectoryOf(c.Id)) : null;
+            launch:
+                var plan = ContainerPlan.Build(c, dir, Cgroups.ProcsFiles(cg), _store.LogPath(c.Id), _store.ExitPath(c.Id), mounts, network, userns, fuse);
                 plan.LogMax(_options.LogMaxBytes).ExitFile(_store.StateExitPath(c.Id));
                 if (!tty) plan.Attach(_store.AttachPath(c.Id));
                 if (attach) plan.AttachHold(AttachHoldMilliseconds);
@@ -441,6 +443,15 @@ namespace MiniDocker.Engine
                     (report, attachedMonitor) = Helpers.LaunchAttached(plan.Tty(), Path.Combine(_store.RunDirectoryOf(c.Id), "plan"));
                 else
                     report = Helpers.Launch(plan);
+                // Rootless, where the kernel refused overlayfs in the user namespace: nothing ran; again on fuse-overlayfs (as Podman).
+                if (userns != null && fuse == null && Rootless.RootlessOverlay.Fallback(report, c, _store.RunDirectoryOf(c.Id)) is { } fallback)
+                {
+                    Trace($"Container '{c.Name}': overlayfs refused in the user namespace ({report.Errno}); starting again on fuse-overlayfs");
+                    attachedMonitor?.Dispose();
+                    attachedMonitor = null;
+                    fuse = fallback;
+                    goto launch;
+                }
                 if (!report.Ok) throw StartFailure(c, report);
                 Trace($"Container '{c.Name}': monitor {report.MonitorPid}, init {report.InitPid}; host side ready in {prepared} ms, helper reported ready after {clock.ElapsedMilliseconds - prepared} ms");
                 if (attach)
@@ -499,6 +510,7 @@ namespace MiniDocker.Engine
         }
 
         private MiniDockerException StartFailure(Container c, HelperReport r) => r.Step == "pasta" ? Networking.PastaNetwork.StartFailure(r, c, Path.Combine(_store.RunDirectoryOf(c.Id), Networking.PastaNetwork.PidFileName)) :
+            r.Step == "fuseoverlay" ? Rootless.RootlessOverlay.StartFailure(r, c, _store.RunDirectoryOf(c.Id)) :
             HelperFailure.ToException(r, c, HelperMode.Run, RootSource.Describe(c), c.Security.User, () =>
                 CommandCheck.Problem(ContainerMounts.LowerDirs(c).Reverse().ToList(), r.Argument,
                     c.Environment.TryGetValue("PATH", out var path) ? path : ContainerPlan.DefaultPath, RootSource.Describe(c), c));

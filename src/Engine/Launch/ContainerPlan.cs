@@ -36,21 +36,25 @@ namespace MiniDocker.Engine.Launch
         /// resolved inside the rootfs (no symlink in them).
         /// </summary>
         public static LaunchPlan Build(Container c, string containerDir, IEnumerable<string> cgroupProcsFiles, string logPath, string exitPath,
-            IReadOnlyList<ContainerMount>? mounts = null, Networking.NetworkAttachment? network = null, Rootless.IdMapping? userns = null)
+            IReadOnlyList<ContainerMount>? mounts = null, Networking.NetworkAttachment? network = null, Rootless.IdMapping? userns = null,
+            Rootless.FuseOverlayMount? fuse = null)
         {
             var s = c.Security;
             int lowers = System.Math.Max(1, c.Layers.Count);
             string lowerdir = string.Join(":", Enumerable.Range(0, lowers).Reverse().Select(LowerName));
             var plan = new LaunchPlan().Hostname(c.Hostname);
             if (userns != null) plan.UserNamespace(userns.UidMap, userns.GidMap, userns.NewUidMap, userns.NewGidMap);
+            string overlay = $"lowerdir={lowerdir},upperdir=upper,workdir=work";
+            // Mounted by the monitor's FUSE daemon before the init runs a step (the daemon stays out of the container's PID namespace).
+            if (fuse != null) plan.FuseOverlay(fuse.Tool, System.IO.Path.GetFullPath(containerDir), "rootfs", overlay, fuse.LogPath);
             foreach (var f in cgroupProcsFiles) plan.Cgroup(f);
             // Device nodes work only where MiniDocker put them: the rootfs and /dev are nodev, each default
             // device is its own bind mount. A node made with CAP_MKNOD elsewhere (a volume is not nodev) meets the
             // device cgroup, which the engine set up before the init joined it.
             plan.Log(logPath).ExitFile(exitPath)
-                .Chdir(containerDir)
-                .Mount("overlay", "rootfs", "overlay", MS_NODEV, $"lowerdir={lowerdir},upperdir=upper,workdir=work{OverlayVolatile.For(c)}")
-                .Mount("proc", "rootfs/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "")
+                .Chdir(containerDir);
+            if (fuse == null) plan.Mount("overlay", "rootfs", "overlay", MS_NODEV, overlay + OverlayVolatile.For(c));
+            plan.Mount("proc", "rootfs/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "")
                 .Mount("tmpfs", "rootfs/dev", "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k");
             foreach (var (name, major, minor) in Devices.Where(d => !c.Devices.Any(x => x.Path == "/dev/" + d.Name)))
                 // In a user namespace mknod of a device is refused: the host's node is bound onto an empty file instead.

@@ -67,6 +67,8 @@ namespace MiniDocker.Engine.Launch
         public LaunchPlan HostNet() => Add("hostnet");
         /// <summary>Rootless: the monitor runs PASTA OPTIONS... --pid PIDFILE INIT-PID before releasing the init (OPTIONS space-separated), and kills it when the init is gone.</summary>
         public LaunchPlan Pasta(string pasta, string pidFile, string options) => Add("pasta", pasta, pidFile, options);
+        /// <summary>Rootless: the monitor mounts the rootfs at DIR/TARGET with TOOL -f -o OPTIONS (fuse-overlayfs) in the init's user and mount namespaces before releasing it; its messages go to LOG.</summary>
+        public LaunchPlan FuseOverlay(string tool, string dir, string target, string options, string log) => Add("fuseoverlay", tool, dir, target, options, log);
         /// <summary>Rootless: a user namespace; UIDMAP/GIDMAP are newuidmap's words ("0 1000 1 1 100000 65536"), written through the tools or, when they are empty, directly (one line).</summary>
         public LaunchPlan UserNamespace(string uidMap, string gidMap, string newUidMap, string newGidMap) => Add("userns", uidMap, gidMap, newUidMap, newGidMap);
 

@@ -19,12 +19,15 @@ namespace MiniDocker.Engine.Rootless
         public IReadOnlyList<string> DelegatedControllers { get; init; } = Array.Empty<string>();
         public bool OverlayInUserNamespace { get; init; }
         public string? FuseOverlayFs { get; init; }
+        /// <summary>The overlay a rootless container gets here: native, fuse-overlayfs (the kernel refuses native, or MINIDOCKER_ROOTLESS_OVERLAY says so), or none.</summary>
+        public string RootlessOverlay { get; init; } = "";
         public string? Pasta { get; init; }
 
         public static RootlessProbe Collect(CgroupLayout layout)
         {
             uint uid = RootlessMode.Uid;
             string? name = SubordinateRange.UserName(uid);
+            bool overlay = ProbeOverlay();
             return new RootlessProbe
             {
                 Mode = RootlessMode.IsRootless ? "rootless" : "root",
@@ -35,8 +38,9 @@ namespace MiniDocker.Engine.Rootless
                 NewGidMap = IdMapping.FindTool("newgidmap"),
                 IdMappingWarning = RootlessMode.IsRootless ? IdMapping.ForCurrentUser().Warning : null,
                 DelegatedControllers = RootlessMode.IsRootless ? RootlessCgroups.DelegatedControllers(layout) : Array.Empty<string>(),
-                OverlayInUserNamespace = ProbeOverlay(),
-                FuseOverlayFs = IdMapping.FindTool("fuse-overlayfs"),
+                OverlayInUserNamespace = overlay,
+                FuseOverlayFs = Rootless.RootlessOverlay.FindTool(),
+                RootlessOverlay = Rootless.RootlessOverlay.Describe(overlay),
                 Pasta = IdMapping.FindTool("pasta"),
             };
         }

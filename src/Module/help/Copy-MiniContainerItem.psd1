@@ -16,7 +16,9 @@ plants symlinks cannot make a copy read or write a host file. A running (or paus
 is reached through its init's root (so its volumes and tmpfs mounts are included), by the
 kernel with openat2 RESOLVE_IN_ROOT. A stopped container (Created, Exited, Dead) is read from
 its layers, its own changes on top, and written into its upper layer: the file is there when it
-starts again.
+starts again. A running rootless container on fuse-overlayfs (the fallback where the kernel
+refuses overlayfs in a user namespace) serves its files only to its own processes: stop it first
+(CopyNeedsStoppedContainer otherwise), or copy with Invoke-MiniContainer.
 '@
     Parameters   = @{
         Path        = 'What to copy: an absolute path in the container, or with -ToContainer a path on the host (relative to the current location).'

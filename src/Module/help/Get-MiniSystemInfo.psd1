@@ -11,6 +11,10 @@ Get-MiniSystemInfo (docker info and docker version) writes one MiniDocker.System
   (the protection against CVE-2019-5736) or from its file.
 - StateRoot, RunRoot and CgroupParent: where the engine keeps its state and cgroups.
 - Containers, ContainersByState (Created, Running, Paused, Exited, Dead) and Images.
+- Rootless: Mode, SubUidRange, NewUidMap, DelegatedControllers, Pasta; OverlayInUserNamespace
+  (the kernel mounts overlayfs in a user namespace), FuseOverlayFs (its fallback's binary) and
+  RootlessOverlay: what a rootless container's rootfs gets here (native, fuse-overlayfs, or none:
+  install fuse-overlayfs).
 '@
     Parameters   = @{}
     Outputs      = @{ 'MiniDocker.SystemInfo' = 'The description of the host and the engine.' }
@@ -19,6 +23,11 @@ Get-MiniSystemInfo (docker info and docker version) writes one MiniDocker.System
             Title   = 'What does this host offer?'
             Code    = 'Get-MiniSystemInfo | Select-Object CgroupMode, CgroupControllers, KernelRelease, HelperSealed'
             Remarks = 'On a WSL2 or current distribution host CgroupMode is v2; limits need the controllers listed.'
+        }
+        @{
+            Title   = 'Which overlay will my rootless containers get?'
+            Code    = 'Get-MiniSystemInfo | Select-Object Mode, OverlayInUserNamespace, FuseOverlayFs, RootlessOverlay'
+            Remarks = 'RootlessOverlay is native on kernels 5.11 and later; fuse-overlayfs where the kernel refuses (or MINIDOCKER_ROOTLESS_OVERLAY asks for it); none means: install fuse-overlayfs.'
         }
     )
     RelatedLinks = @('Get-MiniContainer', 'Get-MiniImage')

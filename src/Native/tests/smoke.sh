@@ -226,6 +226,12 @@ check "exec refuses run's hostnet: error 3 plan 22 hostnet: not accepted in exec
 check "exec refuses run's hostnet: exit 125, before the errorfile is made" \
   bash -c "[ \"\$(cat '$T/wrongmode/exec-rc')\" = 125 ] && [ ! -e '$T/wrongmode/exec-error' ]"
 
+# fuse-overlayfs joins the init's user namespace: without `userns` it would be the host's, so the plan is refused.
+printf '%s\0' version 1 fuseoverlay /usr/bin/fuse-overlayfs /tmp rootfs lowerdir=l0 /tmp/fuse.log arg true >"$T/fusenouserns.plan"
+mkdir -p "$T/fusenouserns"
+launch fusenouserns "$T/fusenouserns.plan"
+check "fuseoverlay without userns: error 1 plan 22 fuseoverlay without userns" grep -qx 'error 1 plan 22 fuseoverlay without userns' "$T/fusenouserns/report"
+
 # --- 4. the monitor outlives its caller; log lines keep their order; long lines split ---
 new_container lines
 write_plan lines arg mdtest arg lines arg 5 arg 200 >"$T/lines/plan"
