@@ -22,6 +22,7 @@
 #include "network.h"
 #include "pasta.h"
 #include "relay.h"
+#include "slirp.h"
 #include "seccomp.h"
 #include "status.h"
 #include "terminal.h"
@@ -45,6 +46,7 @@ struct monitor
   bool cloned_into_cgroup;  /* v2: the init was born in its cgroup (cgjoin.c) */
   struct init_args init;
   struct pasta pasta; /* `pasta`: the user-mode network's process, killed when the init is gone */
+  struct slirp slirp; /* `slirp4netns`: the same, when pasta is not the one */
 };
 
 int monitor_report_fd = 1;
@@ -414,7 +416,8 @@ monitor_launch (struct monitor *m, struct md_error *err)
   if (plan->userns && prctl (PR_SET_DUMPABLE, 0) < 0)
     return md_fail (err, errno, "prctl", "PR_SET_DUMPABLE");
   if ((!m->init.self_join && !m->cloned_into_cgroup && monitor_join_cgroups (plan, m->init_pid, err) < 0) || network_attach (plan, m->init_pid, err) < 0
-      || pasta_start (plan, m->init_pid, &m->pasta, err) < 0 || release_init (m, err) < 0)
+      || pasta_start (plan, m->init_pid, &m->pasta, err) < 0 || slirp_start (plan, m->init_pid, &m->slirp, err) < 0
+      || release_init (m, err) < 0)
     return -1;
   if (plan->tty && (m->master = terminal_recv_master (m->tty_sock)) < 0)
     return md_fail (err, errno, "tty", "recvmsg");
@@ -442,6 +445,7 @@ monitor_supervise (struct monitor *m)
   attach_remove_socket (&m->attach);
   /* The network serves nobody now; gone (and its host ports free) before the exit says the container stopped. */
   pasta_stop (&m->pasta);
+  slirp_stop (&m->slirp);
   /* The copy beside the record first: waiters watch the run dir's file, and once they see it this
      process writes nothing more into a folder a Remove may be deleting. */
   if (plan->exitfile2 && status_write_exit_file (plan->exitfile2->args[0], code, m->log.dropped, &err) < 0)
@@ -464,9 +468,11 @@ monitor_run (const struct plan *plan)
   memset (&m, 0, sizeof m);
   memset (&err, 0, sizeof err);
   m.pasta.pid = m.pasta.pidfd = -1;
+  m.slirp.proc.pid = m.slirp.proc.pidfd = m.slirp.exit_fd = -1;
   if (monitor_setup (&m, plan, &err) < 0 || monitor_launch (&m, &err) < 0)
     {
       pasta_stop (&m.pasta);
+      slirp_stop (&m.slirp);
       /* The report must not be read while anything of the container still runs. */
       if (m.init_pid > 0)
         kill_and_reap_init (&m);
@@ -478,6 +484,7 @@ monitor_run (const struct plan *plan)
       /* The engine never learns of this container: it must not run on unrecorded. */
       kill_and_reap_init (&m);
       pasta_stop (&m.pasta);
+      slirp_stop (&m.slirp);
       return 1;
     }
   detach_stdio (m.null, plan->tty);

@@ -60,6 +60,8 @@ static const struct directive_spec specs[] = {
   { "hostnet", D_HOSTNET, 0, RUN },
   { "userns", D_USERNS, 4, RUN },
   { "pasta", D_PASTA, 3, RUN },
+  { "slirp4netns", D_SLIRP, 4, RUN },
+  { "hostfwd", D_HOSTFWD, 5, RUN },
   { "publish", D_PUBLISH, 3, RUN },
   { "bridge", D_BRIDGE, 2, RUN },
   { "veth", D_VETH, 2, RUN },
@@ -336,6 +338,9 @@ record_setting (struct plan *plan, struct directive *d, struct md_error *err)
       break;
     case D_PASTA:
       plan->pasta = d;
+      break;
+    case D_SLIRP:
+      plan->slirp = d;
       break;
     case D_ERRORFILE:
       plan->errorfile = d;

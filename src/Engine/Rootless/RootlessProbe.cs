@@ -20,6 +20,8 @@ namespace MiniDocker.Engine.Rootless
         public bool OverlayInUserNamespace { get; init; }
         public string? FuseOverlayFs { get; init; }
         public string? Pasta { get; init; }
+        /// <summary>The user-mode network's fallback where pasta is missing.</summary>
+        public string? Slirp4netns { get; init; }
 
         public static RootlessProbe Collect(CgroupLayout layout)
         {
@@ -37,7 +39,8 @@ namespace MiniDocker.Engine.Rootless
                 DelegatedControllers = RootlessMode.IsRootless ? RootlessCgroups.DelegatedControllers(layout) : Array.Empty<string>(),
                 OverlayInUserNamespace = ProbeOverlay(),
                 FuseOverlayFs = IdMapping.FindTool("fuse-overlayfs"),
-                Pasta = IdMapping.FindTool("pasta"),
+                Pasta = Networking.PastaNetwork.Find(),
+                Slirp4netns = Networking.Slirp4netnsNetwork.Find(),
             };
         }
 
