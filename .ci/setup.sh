@@ -59,6 +59,8 @@ command -v mmdebstrap >/dev/null || need_apt+=(mmdebstrap)   # the fresh-root st
 { [ -x /usr/bin/newuidmap ] && [ -x /usr/bin/newgidmap ]; } || need_apt+=(uidmap)
 # Rootless -Network pasta (tests/rootless/RootlessNetwork.Tests.ps1): user-mode networking from the passt package.
 command -v pasta >/dev/null || need_apt+=(passt)
+# ... and its fallback where pasta is missing (tests/rootless/RootlessSlirp4netns.Tests.ps1).
+command -v slirp4netns >/dev/null || need_apt+=(slirp4netns)
 # The bench's peers: its quick mode runs in the tests (Bench.Tests.ps1), so CI proves every row is produced.
 command -v crun >/dev/null || need_apt+=(crun)
 command -v runc >/dev/null || need_apt+=(runc)

@@ -91,6 +91,8 @@ Invoke-AsUser mdrootless @('-File', $runner, '-Path', (Join-Path $suite 'Rootles
 $results += "$work/mdrootless/storage.json"
 Invoke-AsUser mdrootless @('-File', $runner, '-Path', (Join-Path $suite 'RootlessNetwork.Tests.ps1'), '-ResultPath', "$work/mdrootless/network-result.json")
 $results += "$work/mdrootless/network-result.json"
+Invoke-AsUser mdrootless @('-File', $runner, '-Path', (Join-Path $suite 'RootlessSlirp4netns.Tests.ps1'), '-ResultPath', "$work/mdrootless/slirp4netns-result.json")
+$results += "$work/mdrootless/slirp4netns-result.json"
 Invoke-AsUser mdrootless3 @('-File', $runner, '-Path', (Join-Path $suite 'SingleMapping.Tests.ps1'), '-ResultPath', "$work/mdrootless3/result.json")
 $results += "$work/mdrootless3/result.json"
 

@@ -11,6 +11,8 @@ Get-MiniSystemInfo (docker info and docker version) writes one MiniDocker.System
   (the protection against CVE-2019-5736) or from its file.
 - StateRoot, RunRoot and CgroupParent: where the engine keeps its state and cgroups.
 - Containers, ContainersByState (Created, Running, Paused, Exited, Dead) and Images.
+- Mode (root or rootless) and what rootless mode finds; among it Pasta and Slirp4netns, the
+  user-mode networks' tools (-Network pasta uses slirp4netns where only slirp4netns is found).
 '@
     Parameters   = @{}
     Outputs      = @{ 'MiniDocker.SystemInfo' = 'The description of the host and the engine.' }
