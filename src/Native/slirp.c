@@ -63,7 +63,7 @@ exec_slirp (const char *tool, char **argv, int dir_fd, int ready_w, int exit_r, 
   _exit (127);
 }
 
-/* 1: it wrote its ready byte; 0: it exited (or closed the pipe) first; -1: no word in time (errno ETIMEDOUT). */
+/* 1: it wrote its ready byte; 0: it exited first (EOF); -1: no word in time (ETIMEDOUT) or another byte (EPROTO). */
 static int
 wait_ready (int ready_r)
 {
@@ -79,7 +79,9 @@ wait_ready (int ready_r)
     return -1;
   while ((n = read (ready_r, &c, 1)) < 0 && errno == EINTR)
     ;
-  return n == 1 && c == '1';
+  if (n == 1 && c != '1')
+    return errno = EPROTO, -1;
+  return n == 1;
 }
 
 static bool
@@ -189,7 +191,6 @@ slirp_start (const struct plan *plan, pid_t init, struct slirp *s, struct md_err
 
   if ((dir_fd = open (dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
     return md_fail_directive (err, d, errno, dir);
-  unlinkat (dir_fd, SLIRP_API_SOCKET, 0);   /* a killed run's socket would make its bind fail */
   if (pipe2 (ready, O_CLOEXEC) < 0 || pipe2 (quit, O_CLOEXEC) < 0)
     {
       r = md_fail_directive (err, d, errno, tool);
@@ -218,7 +219,7 @@ slirp_start (const struct plan *plan, pid_t init, struct slirp *s, struct md_err
     {
       int why = errno;
       if (r < 0)
-        slirp_stop (s);   /* no word in time: it will not be waited for again */
+        slirp_stop (s);   /* still running, or may be: killed, not waited for */
       else
         {
           /* It exited before it was ready (127: not found; else its log says why). */

@@ -87,6 +87,21 @@ Describe 'Rootless -Network slirp4netns' {
         finally { $c | Remove-MiniContainer -Force -Confirm:$false }
     }
 
+    It 'serves the port again after Restart-MiniContainer, through a new slirp4netns (the last run''s API socket file is still there)' {
+        $port = Get-FreePort
+        $c = New-MiniContainer $rootfs /bin/sh, -c, $ServerScript -Network slirp4netns -Publish "127.0.0.1:${port}:80" | Start-MiniContainer -PassThru
+        try {
+            Get-Reply $port | Should -BeExactly $ServerReply
+            $first = @(Get-NetworkHelperOf slirp4netns $c.Id)
+            $c | Restart-MiniContainer -Timeout 1
+            Get-Reply $port | Should -BeExactly $ServerReply
+            $now = @(Get-NetworkHelperOf slirp4netns $c.Id)
+            $now.Count | Should -Be 1
+            $now[0] | Should -Not -Be $first[0]
+        }
+        finally { $c | Remove-MiniContainer -Force -Confirm:$false }
+    }
+
     It 'ends slirp4netns with a monitor killed by kill -9 (its exit fd), and leaves nothing after Stop' {
         $port = Get-FreePort
         $c = New-MiniContainer $rootfs /bin/sh, -c, $ServerScript -Network slirp4netns -Publish "127.0.0.1:${port}:80" | Start-MiniContainer -PassThru
