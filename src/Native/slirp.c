@@ -39,26 +39,15 @@ static void
 exec_slirp (const char *tool, char **argv, int dir_fd, int ready_w, int exit_r, const char *pidfile)
 {
   char *const envp[] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL };
-  char log[4096 + 8];
-  int null = open ("/dev/null", O_RDWR), out, ready = fcntl (ready_w, F_DUPFD, 10), quit = fcntl (exit_r, F_DUPFD, 10);
-  sigset_t none;
+  /* Above 0-4 first, so neither the stdio nor the other pipe's dup2 can overwrite one. */
+  int ready = fcntl (ready_w, F_DUPFD, 10), quit = fcntl (exit_r, F_DUPFD, 10);
 
-  /* Its messages go to PIDFILE.log, which the engine quotes when it failed. */
-  snprintf (log, sizeof log, "%s.log", pidfile);
-  out = open (log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (null < 0 || ready < 0 || quit < 0 || fchdir (dir_fd) < 0)
+  if (ready < 0 || quit < 0 || fchdir (dir_fd) < 0)
     _exit (126);
-  dup2 (null, 0);
-  dup2 (out >= 0 ? out : null, 1);
-  dup2 (out >= 0 ? out : null, 2);
+  usermode_child_stdio (pidfile);
   /* --ready-fd=3 --exit-fd=4; nothing else of the monitor's (the report pipe above all) may stay open in it. */
   if (dup2 (ready, 3) < 0 || dup2 (quit, 4) < 0 || syscall (SYS_close_range, 5U, ~0U, 0U) < 0)
     _exit (126);
-  /* The monitor's blocked SIGCHLD and ignored SIGPIPE/SIGHUP are not slirp4netns's. */
-  sigemptyset (&none);
-  sigprocmask (SIG_SETMASK, &none, NULL);
-  signal (SIGPIPE, SIG_DFL);
-  signal (SIGHUP, SIG_DFL);
   execve (tool, argv, envp);
   _exit (127);
 }
@@ -157,7 +146,7 @@ slirp_start (const struct plan *plan, pid_t init, struct slirp *s, struct md_err
 {
   const struct directive *d = plan->slirp;
   const char *tool, *pidfile, *ifname;
-  char dir[4096], copy[4096], pidtext[16], *argv[MAX_SLIRP_WORDS + 8], *save = NULL, *w, *slash;
+  char dir[4096], copy[4096], pidtext[16], *argv[MAX_SLIRP_WORDS + 8], *slash;
   int argc = 0, ready[2] = { -1, -1 }, quit[2] = { -1, -1 }, dir_fd, status, r;
   size_t i;
   pid_t child;
@@ -176,12 +165,8 @@ slirp_start (const struct plan *plan, pid_t init, struct slirp *s, struct md_err
   strcpy (copy, d->args[3]);
   snprintf (pidtext, sizeof pidtext, "%d", (int) init);
   argv[argc++] = (char *) tool;
-  for (w = strtok_r (copy, " ", &save); w != NULL; w = strtok_r (NULL, " ", &save))
-    {
-      if (argc >= MAX_SLIRP_WORDS)
-        return md_fail_directive (err, d, E2BIG, tool);
-      argv[argc++] = w;
-    }
+  if (usermode_split_options (copy, argv, &argc, MAX_SLIRP_WORDS) < 0)
+    return md_fail_directive (err, d, errno, tool);
   argv[argc++] = "--ready-fd=3";
   argv[argc++] = "--exit-fd=4";
   argv[argc++] = "--api-socket=" SLIRP_API_SOCKET;

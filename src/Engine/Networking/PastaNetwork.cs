@@ -50,7 +50,7 @@ namespace MiniDocker.Engine.Networking
         {
             string pasta = Find() ?? throw new MiniDockerException("PastaNotInstalled", FailureKind.NotInstalled, (p, op) =>
                 $"{p("Network")} pasta needs pasta from the passt package (Debian/Ubuntu: `sudo apt-get install passt`); or install slirp4netns " +
-                $"and make the container again (New-MiniContainer uses slirp4netns where pasta is missing); or use {p("Network")} none.", c);
+                $"and make the container again ({op("CreateContainer")} uses slirp4netns where pasta is missing); or use {p("Network")} none.", c);
             if (!TunUsable())
                 throw new MiniDockerException("TunDeviceUnavailable", FailureKind.PermissionDenied, (p, op) =>
                     $"{p("Network")} pasta needs {TunDevice} readable and writable by you (udev makes it mode 0666 on a standard install; here it is not: " +
