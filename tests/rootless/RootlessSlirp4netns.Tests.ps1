@@ -74,6 +74,27 @@ Describe 'Rootless -Network slirp4netns' {
         finally { $c | Remove-MiniContainer -Force -Confirm:$false }
     }
 
+    It 'keeps the host''s loopback out of reach: 10.0.2.2 is not the host''s 127.0.0.1 (--disable-host-loopback)' {
+        # A service of the host that listens on 127.0.0.1 only, as local-only services do.
+        $local = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0); $local.Start()
+        $c = $null
+        try {
+            $port = $local.LocalEndpoint.Port
+            $c = New-MiniContainer $rootfs /bin/sh, -c, "if echo knock | nc -w 3 10.0.2.2 $port; then echo reached; else echo refused; fi" -Network slirp4netns |
+                Start-MiniContainer -PassThru
+            # A connection that got through is accepted and closed, so nc ends either way and the test fails, not hangs.
+            $reached = $false
+            $deadline = (Get-Date).AddSeconds(15)
+            while ((Get-MiniContainer -Id $c.Id).State -eq 'Running' -and (Get-Date) -lt $deadline) {
+                if ($local.Pending()) { $reached = $true; $local.AcceptTcpClient().Close() }
+                Start-Sleep -Milliseconds 100
+            }
+            $reached | Should -BeFalse
+            ($c | Get-MiniContainerLog | ForEach-Object Text) -join "`n" | Should -Match 'refused'
+        }
+        finally { $local.Stop(); if ($c) { $c | Remove-MiniContainer -Force -Confirm:$false } }
+    }
+
     It 'stops slirp4netns with the container: after Stop none is left and the port is free' {
         $port = Get-FreePort
         $c = New-MiniContainer $rootfs /bin/sh, -c, $ServerScript -Network slirp4netns -Publish "127.0.0.1:${port}:80" | Start-MiniContainer -PassThru
