@@ -61,6 +61,8 @@ command -v mmdebstrap >/dev/null || need_apt+=(mmdebstrap)   # the fresh-root st
 command -v pasta >/dev/null || need_apt+=(passt)
 # The rootless rootfs where the kernel refuses overlayfs in a user namespace (tests/rootless/RootlessFuseOverlay.Tests.ps1 forces it).
 command -v fuse-overlayfs >/dev/null || need_apt+=(fuse-overlayfs)
+# ... and its fallback where pasta is missing (tests/rootless/RootlessSlirp4netns.Tests.ps1).
+command -v slirp4netns >/dev/null || need_apt+=(slirp4netns)
 # The bench's peers: its quick mode runs in the tests (Bench.Tests.ps1), so CI proves every row is produced.
 command -v crun >/dev/null || need_apt+=(crun)
 command -v runc >/dev/null || need_apt+=(runc)

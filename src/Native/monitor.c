@@ -23,6 +23,7 @@
 #include "network.h"
 #include "pasta.h"
 #include "relay.h"
+#include "slirp.h"
 #include "seccomp.h"
 #include "status.h"
 #include "terminal.h"
@@ -47,6 +48,7 @@ struct monitor
   struct init_args init;
   struct pasta pasta; /* `pasta`: the user-mode network's process, killed when the init is gone */
   struct pasta fuse;  /* `fuseoverlay`: the rootfs's FUSE daemon, held and stopped the same way */
+  struct slirp slirp; /* `slirp4netns`: the same, when pasta is not the one */
 };
 
 int monitor_report_fd = 1;
@@ -417,6 +419,7 @@ monitor_launch (struct monitor *m, struct md_error *err)
     return md_fail (err, errno, "prctl", "PR_SET_DUMPABLE");
   if ((!m->init.self_join && !m->cloned_into_cgroup && monitor_join_cgroups (plan, m->init_pid, err) < 0) || network_attach (plan, m->init_pid, err) < 0
       || pasta_start (plan, m->init_pid, &m->pasta, err) < 0 || fuseoverlay_start (plan, m->init_pid, &m->fuse, err) < 0
+      || pasta_start (plan, m->init_pid, &m->pasta, err) < 0 || slirp_start (plan, m->init_pid, &m->slirp, err) < 0
       || release_init (m, err) < 0)
     return -1;
   if (plan->tty && (m->master = terminal_recv_master (m->tty_sock)) < 0)
@@ -447,6 +450,7 @@ monitor_supervise (struct monitor *m)
   pasta_stop (&m->pasta);
   /* Every process of the container is gone: nothing reads the rootfs any more, and with the daemon its mount namespace goes. */
   pasta_stop (&m->fuse);
+  slirp_stop (&m->slirp);
   /* The copy beside the record first: waiters watch the run dir's file, and once they see it this
      process writes nothing more into a folder a Remove may be deleting. */
   if (plan->exitfile2 && status_write_exit_file (plan->exitfile2->args[0], code, m->log.dropped, &err) < 0)
@@ -470,9 +474,11 @@ monitor_run (const struct plan *plan)
   memset (&err, 0, sizeof err);
   m.pasta.pid = m.pasta.pidfd = -1;
   m.fuse.pid = m.fuse.pidfd = -1;
+  m.slirp.proc.pid = m.slirp.proc.pidfd = m.slirp.exit_fd = -1;
   if (monitor_setup (&m, plan, &err) < 0 || monitor_launch (&m, &err) < 0)
     {
       pasta_stop (&m.pasta);
+      slirp_stop (&m.slirp);
       pasta_stop (&m.fuse);
       /* The report must not be read while anything of the container still runs. */
       if (m.init_pid > 0)
@@ -486,6 +492,7 @@ monitor_run (const struct plan *plan)
       kill_and_reap_init (&m);
       pasta_stop (&m.pasta);
       pasta_stop (&m.fuse);
+      slirp_stop (&m.slirp);
       return 1;
     }
   detach_stdio (m.null, plan->tty);

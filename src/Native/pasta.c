@@ -35,11 +35,46 @@ read_pidfile (const char *path)
 }
 
 int
+usermode_split_options (char *options, char **argv, int *argc, int max)
+{
+  char *save = NULL, *w;
+  for (w = strtok_r (options, " ", &save); w != NULL; w = strtok_r (NULL, " ", &save))
+    {
+      if (*argc >= max)
+        return errno = E2BIG, -1;
+      argv[(*argc)++] = w;
+    }
+  return 0;
+}
+
+void
+usermode_child_stdio (const char *pidfile)
+{
+  /* Not the engine's report pipe: its messages go to PIDFILE.log, which the engine quotes when it failed. */
+  char log[4096 + 8];
+  int null = open ("/dev/null", O_RDWR), out;
+  sigset_t none;
+  snprintf (log, sizeof log, "%s.log", pidfile);
+  out = open (log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (null >= 0)
+    {
+      dup2 (null, 0);
+      dup2 (out >= 0 ? out : null, 1);
+      dup2 (out >= 0 ? out : null, 2);
+    }
+  /* The monitor's blocked SIGCHLD and ignored SIGPIPE/SIGHUP are not the tool's (pasta refuses to start with them). */
+  sigemptyset (&none);
+  sigprocmask (SIG_SETMASK, &none, NULL);
+  signal (SIGPIPE, SIG_DFL);
+  signal (SIGHUP, SIG_DFL);
+}
+
+int
 pasta_start (const struct plan *plan, pid_t init, struct pasta *p, struct md_error *err)
 {
   const struct directive *d = plan->pasta;
   const char *tool, *pidfile;
-  char copy[4096], pidtext[16], *argv[MAX_PASTA_WORDS + 5], *save = NULL, *w;
+  char copy[4096], pidtext[16], *argv[MAX_PASTA_WORDS + 5];
   char *const envp[] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL };
   int argc = 0, status;
   pid_t child;
@@ -55,12 +90,8 @@ pasta_start (const struct plan *plan, pid_t init, struct pasta *p, struct md_err
   strcpy (copy, d->args[2]);
   snprintf (pidtext, sizeof pidtext, "%d", (int) init);
   argv[argc++] = (char *) tool;
-  for (w = strtok_r (copy, " ", &save); w != NULL; w = strtok_r (NULL, " ", &save))
-    {
-      if (argc >= MAX_PASTA_WORDS)
-        return md_fail_directive (err, d, E2BIG, tool);
-      argv[argc++] = w;
-    }
+  if (usermode_split_options (copy, argv, &argc, MAX_PASTA_WORDS) < 0)
+    return md_fail_directive (err, d, errno, tool);
   argv[argc++] = "--pid";
   argv[argc++] = (char *) pidfile;
   argv[argc++] = pidtext;
@@ -71,23 +102,7 @@ pasta_start (const struct plan *plan, pid_t init, struct pasta *p, struct md_err
     return md_fail_directive (err, d, errno, tool);
   if (child == 0)
     {
-      /* Not the engine's report pipe: its messages go to PIDFILE.log, which the engine quotes when it failed. */
-      char log[4096 + 8];
-      int null = open ("/dev/null", O_RDWR), out;
-      snprintf (log, sizeof log, "%s.log", pidfile);
-      out = open (log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-      if (null >= 0)
-        {
-          dup2 (null, 0);
-          dup2 (out >= 0 ? out : null, 1);
-          dup2 (out >= 0 ? out : null, 2);
-        }
-      /* The monitor's blocked SIGCHLD and ignored SIGPIPE/SIGHUP are not pasta's (it refuses to start with them). */
-      sigset_t none;
-      sigemptyset (&none);
-      sigprocmask (SIG_SETMASK, &none, NULL);
-      signal (SIGPIPE, SIG_DFL);
-      signal (SIGHUP, SIG_DFL);
+      usermode_child_stdio (pidfile);
       execve (tool, argv, envp);
       _exit (127);
     }

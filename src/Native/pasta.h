@@ -23,4 +23,12 @@ int pasta_start (const struct plan *plan, pid_t init, struct pasta *p, struct md
 /* Kills and reaps it (after the init has exited, or on a failed launch); idempotent. */
 void pasta_stop (struct pasta *p);
 
+/* Shared with slirp4netns (slirp.c). Splits OPTIONS (space-separated, in place) into ARGV from *ARGC on; -1 with
+   E2BIG past MAX words. */
+int usermode_split_options (char *options, char **argv, int *argc, int max);
+
+/* In the forked child, before execve: stdin /dev/null, stdout and stderr to PIDFILE.log, signals as a new process
+   has them. */
+void usermode_child_stdio (const char *pidfile);
+
 #endif

@@ -61,6 +61,8 @@ static const struct directive_spec specs[] = {
   { "userns", D_USERNS, 4, RUN },
   { "pasta", D_PASTA, 3, RUN },
   { "fuseoverlay", D_FUSEOVERLAY, 5, RUN },
+  { "slirp4netns", D_SLIRP, 4, RUN },
+  { "hostfwd", D_HOSTFWD, 5, RUN },
   { "publish", D_PUBLISH, 3, RUN },
   { "bridge", D_BRIDGE, 2, RUN },
   { "veth", D_VETH, 2, RUN },
@@ -340,6 +342,8 @@ record_setting (struct plan *plan, struct directive *d, struct md_error *err)
       break;
     case D_FUSEOVERLAY:
       plan->fuseoverlay = d;
+    case D_SLIRP:
+      plan->slirp = d;
       break;
     case D_ERRORFILE:
       plan->errorfile = d;

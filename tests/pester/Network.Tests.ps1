@@ -381,6 +381,8 @@ Describe 'Bad input leaves nothing behind' {
         @{ Case = 'a -Publish with -Network none'; ErrorId = 'PublishNeedsBridgeNetwork'; Category = 'InvalidArgument'; Params = @{ Network = 'none'; Publish = '8080:80' } }
         @{ Case = 'a -Dns that is no address'; ErrorId = 'InvalidDns'; Category = 'InvalidArgument'; Params = @{ Network = 'bridge'; Dns = 'dns.example' } }
         @{ Case = 'an -AddHost without an address'; ErrorId = 'InvalidAddHost'; Category = 'InvalidArgument'; Params = @{ Network = 'bridge'; AddHost = 'db' } }
+        @{ Case = 'the rootless -Network pasta as root'; ErrorId = 'PastaNeedsRootless'; Category = 'InvalidArgument'; Params = @{ Network = 'pasta' } }
+        @{ Case = 'the rootless -Network slirp4netns as root'; ErrorId = 'Slirp4netnsNeedsRootless'; Category = 'InvalidArgument'; Params = @{ Network = 'slirp4netns' } }
     ) {
         $err = { New-MiniContainer -RootFs $rootfs -Command true @Params } | Should -Throw -PassThru
         $err.FullyQualifiedErrorId | Should -BeLike "$ErrorId,*"

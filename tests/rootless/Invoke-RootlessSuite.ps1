@@ -106,6 +106,8 @@ $results += "$work/mdrootless/fuse-result.json"
 Invoke-AsUser mdrootless @('-File', $runner, '-Path', (Join-Path $suite 'RootlessFuseFallback.Tests.ps1'), '-ResultPath', "$work/mdrootless/fuse-fallback-result.json") `
     -Wrapper @("$BuildOutput/native/mdtest", 'deny-mount', '4')
 $results += "$work/mdrootless/fuse-fallback-result.json"
+Invoke-AsUser mdrootless @('-File', $runner, '-Path', (Join-Path $suite 'RootlessSlirp4netns.Tests.ps1'), '-ResultPath', "$work/mdrootless/slirp4netns-result.json")
+$results += "$work/mdrootless/slirp4netns-result.json"
 Invoke-AsUser mdrootless3 @('-File', $runner, '-Path', (Join-Path $suite 'SingleMapping.Tests.ps1'), '-ResultPath', "$work/mdrootless3/result.json")
 $results += "$work/mdrootless3/result.json"
 

@@ -6,21 +6,10 @@ BeforeAll {
     Import-Module $env:MINIDOCKER_MODULE -Force
     $script:rootfs = $env:MINIDOCKER_TEST_ROOTFS
     $script:uid = [int](id -u)
-    # A port nobody uses now: the kernel picks it.
-    function Get-FreePort {
-        $l = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0); $l.Start()
-        try { $l.LocalEndpoint.Port } finally { $l.Stop() }
-    }
-    # This user's pasta processes (by the pid file each container's names on its command line).
-    function Get-PastaOf([string]$Id) { @(pgrep -u $uid -f "pasta.*$Id" 2>$null) }
-    function Get-Reply([int]$Port, [string]$Path = '/index.html') {
-        $deadline = (Get-Date).AddSeconds(10)
-        while ($true) {
-            try { return (Invoke-WebRequest "http://127.0.0.1:$Port$Path" -TimeoutSec 5).Content }
-            catch { if ((Get-Date) -gt $deadline) { throw }; Start-Sleep -Milliseconds 100 }
-        }
-    }
-    $script:server = 'echo reply-from-inside > /tmp/index.html; exec httpd -f -p 80 -h /tmp'
+    # Get-FreePort, Get-Reply, Get-NetworkHelperOf, the server: shared with RootlessSlirp4netns.Tests.ps1.
+    Import-Module (Join-Path $PSScriptRoot 'RootlessNetworkHelpers.psm1') -Force
+    function Get-PastaOf([string]$Id) { Get-NetworkHelperOf pasta $Id }
+    $script:server = $ServerScript
 }
 
 AfterAll {

@@ -511,6 +511,7 @@ namespace MiniDocker.Engine
 
         private MiniDockerException StartFailure(Container c, HelperReport r) => r.Step == "pasta" ? Networking.PastaNetwork.StartFailure(r, c, Path.Combine(_store.RunDirectoryOf(c.Id), Networking.PastaNetwork.PidFileName)) :
             r.Step == "fuseoverlay" ? Rootless.RootlessOverlay.StartFailure(r, c, _store.RunDirectoryOf(c.Id)) :
+            r.Step is Networking.Slirp4netnsNetwork.Name or "hostfwd" ? Networking.Slirp4netnsNetwork.StartFailure(r, c, Path.Combine(_store.RunDirectoryOf(c.Id), Networking.Slirp4netnsNetwork.PidFileName)) :
             HelperFailure.ToException(r, c, HelperMode.Run, RootSource.Describe(c), c.Security.User, () =>
                 CommandCheck.Problem(ContainerMounts.LowerDirs(c).Reverse().ToList(), r.Argument,
                     c.Environment.TryGetValue("PATH", out var path) ? path : ContainerPlan.DefaultPath, RootSource.Describe(c), c));

@@ -69,6 +69,11 @@ namespace MiniDocker.Engine.Launch
         public LaunchPlan Pasta(string pasta, string pidFile, string options) => Add("pasta", pasta, pidFile, options);
         /// <summary>Rootless: the monitor mounts the rootfs at DIR/TARGET with TOOL -f -o OPTIONS (fuse-overlayfs) in the init's user and mount namespaces before releasing it; its messages go to LOG.</summary>
         public LaunchPlan FuseOverlay(string tool, string dir, string target, string options, string log) => Add("fuseoverlay", tool, dir, target, options, log);
+        /// <summary>Rootless, without pasta: the monitor runs SLIRP OPTIONS... (ready, exit and API fds/socket added) INIT-PID IFNAME in PIDFILE's directory, writes its pid to PIDFILE, and kills it when the init is gone.</summary>
+        public LaunchPlan Slirp4netns(string slirp, string pidFile, string ifname, string options) => Add("slirp4netns", slirp, pidFile, ifname, options);
+        /// <summary>With slirp4netns: one published port, added through its API socket before the init is released.</summary>
+        public LaunchPlan HostFwd(string protocol, string hostIp, int hostPort, string guestIp, int guestPort) =>
+            Add("hostfwd", protocol, hostIp, hostPort.ToString(CultureInfo.InvariantCulture), guestIp, guestPort.ToString(CultureInfo.InvariantCulture));
         /// <summary>Rootless: a user namespace; UIDMAP/GIDMAP are newuidmap's words ("0 1000 1 1 100000 65536"), written through the tools or, when they are empty, directly (one line).</summary>
         public LaunchPlan UserNamespace(string uidMap, string gidMap, string newUidMap, string newGidMap) => Add("userns", uidMap, gidMap, newUidMap, newGidMap);
 

@@ -24,12 +24,16 @@ namespace MiniDocker.Engine
         {
             string name = spec.Network ?? _options.DefaultNetwork;
             var ports = PublishParser.Parse(spec.Publish);
-            bool bridged = name is not (NetworkAttachment.None or NetworkAttachment.Host or PastaNetwork.Name);
+            bool bridged = name is not (NetworkAttachment.None or NetworkAttachment.Host) && !UserModeNetwork.IsUserMode(name);
             var network = bridged ? Networks.Find(name) ?? throw UnknownNetwork(name) : null;
             if (name == PastaNetwork.Name && !Rootless.RootlessMode.IsRootless)
                 throw new MiniDockerException("PastaNeedsRootless", FailureKind.InvalidArgument,
                     (p, op) => $"{p("Network")} pasta is the rootless user-mode network; as root use bridge (the default) or a network made with {op("CreateNetwork")}.", name);
-            if (ports.Count > 0 && name != PastaNetwork.Name && (network == null || network.Internal))
+            if (name == Slirp4netnsNetwork.Name && !Rootless.RootlessMode.IsRootless)
+                throw new MiniDockerException("Slirp4netnsNeedsRootless", FailureKind.InvalidArgument,
+                    (p, op) => $"{p("Network")} slirp4netns is a rootless user-mode network; as root use bridge (the default) or a network made with {op("CreateNetwork")}.", name);
+            name = UserModeNetwork.Choose(name, Trace);
+            if (ports.Count > 0 && !UserModeNetwork.IsUserMode(name) && (network == null || network.Internal))
                 throw new MiniDockerException("PublishNeedsBridgeNetwork", FailureKind.InvalidArgument,
                     (p, op) => $"{p("Publish")} needs a bridge network with a way out; '{name}' is {(network == null ? "not one" : "internal")}.", spec.Publish[0]);
             foreach (var d in spec.Dns)
@@ -69,6 +73,15 @@ namespace MiniDocker.Engine
                 string pidFile = Path.GetFullPath(Path.Combine(_store.RunDirectoryOf(c.Id), PastaNetwork.PidFileName));
                 return new NetworkAttachment { Mode = PastaNetwork.Name, EtcDir = etc, Pasta = pasta, PastaPidFile = pidFile, PastaOptions = PastaNetwork.Options(c.Ports) };
             }
+            if (c.Network == Slirp4netnsNetwork.Name)
+            {
+                string slirp = Slirp4netnsNetwork.Require(c);
+                ContainerEtcFiles.Write(etc, c, PastaNetwork.Address, bridged: true);
+                // slirp4netns forwards 10.0.2.3's port 53 to the host's resolver, as pasta does.
+                if (c.Dns.Count == 0) File.WriteAllText(Path.Combine(etc, "resolv.conf"), ContainerEtcFiles.ResolvConf(new[] { PastaNetwork.Dns }, bridged: true));
+                string pidFile = Path.GetFullPath(Path.Combine(_store.RunDirectoryOf(c.Id), Slirp4netnsNetwork.PidFileName));
+                return new NetworkAttachment { Mode = Slirp4netnsNetwork.Name, EtcDir = etc, Slirp4netns = slirp, Slirp4netnsPidFile = pidFile, Slirp4netnsPorts = c.Ports };
+            }
             if (c.Network == NetworkAttachment.Host)
             {
                 Directory.CreateDirectory(etc);
@@ -107,7 +120,7 @@ namespace MiniDocker.Engine
         /// <summary>Start, after the helper's ok: the lease follows the monitor and init; the DNAT and masquerade rules go in.</summary>
         private void BindNetwork(Container c, NetworkAttachment? a, HelperReport report)
         {
-            if (a?.Pasta != null) c.IPAddress = PastaNetwork.Address;
+            if (a?.Pasta != null || a?.Slirp4netns != null) c.IPAddress = PastaNetwork.Address;
             if (a?.Lease == null) return;
             c.IPAddress = a.Lease.Address;
             using (Networks.Lock())
@@ -122,7 +135,8 @@ namespace MiniDocker.Engine
         {
             c.IPAddress = null;
             if (c.Network == PastaNetwork.Name) PastaNetwork.KillLeftover(_store.RunDirectoryOf(c.Id));
-            if (c.Network is NetworkAttachment.None or NetworkAttachment.Host or PastaNetwork.Name) return;
+            if (c.Network == Slirp4netnsNetwork.Name) Slirp4netnsNetwork.KillLeftover(_store.RunDirectoryOf(c.Id));
+            if (c.Network is NetworkAttachment.None or NetworkAttachment.Host || UserModeNetwork.IsUserMode(c.Network)) return;
             try
             {
                 using (Networks.Lock())
@@ -138,7 +152,7 @@ namespace MiniDocker.Engine
         /// <summary>A running container's new name replaces the old one in its network's DNS (as with Docker).</summary>
         private void RenameInNetwork(Container c, string oldName)
         {
-            if (c.Network is NetworkAttachment.None or NetworkAttachment.Host or PastaNetwork.Name) return;
+            if (c.Network is NetworkAttachment.None or NetworkAttachment.Host || UserModeNetwork.IsUserMode(c.Network)) return;
             try
             {
                 using (Networks.Lock())

@@ -17,6 +17,10 @@ namespace MiniDocker.Engine.Networking
         public string? Pasta { get; init; }
         public string? PastaPidFile { get; init; }
         public string? PastaOptions { get; init; }
+        /// <summary>-Network slirp4netns: the tool, where the monitor writes its pid, and the ports it forwards (<see cref="Slirp4netnsNetwork"/>).</summary>
+        public string? Slirp4netns { get; init; }
+        public string? Slirp4netnsPidFile { get; init; }
+        public IReadOnlyList<PortMapping> Slirp4netnsPorts { get; init; } = new List<PortMapping>();
 
         public bool IsBridge => Network != null;
 
@@ -35,6 +39,11 @@ namespace MiniDocker.Engine.Networking
             if (Mode == Host) { plan.HostNet(); return; }
             plan.Loopback();
             if (Pasta != null) plan.Pasta(Pasta, PastaPidFile!, PastaOptions!);
+            if (Slirp4netns != null)
+            {
+                plan.Slirp4netns(Slirp4netns, Slirp4netnsPidFile!, Slirp4netnsNetwork.Interface, Slirp4netnsNetwork.Options);
+                foreach (var p in Slirp4netnsPorts) plan.HostFwd(p.Protocol, p.HostIp is "" ? "0.0.0.0" : p.HostIp, p.HostPort, PastaNetwork.Address, p.ContainerPort);
+            }
             if (Network == null || Lease == null) return;
             var subnet = Ipv4Subnet.TryParse(Network.Subnet)!.Value;
             plan.Bridge(Network.Bridge, $"{Network.Gateway}/{subnet.Prefix}")

@@ -22,9 +22,9 @@ namespace MiniDocker.Engine.Networking
         public const string Name = "pasta";
         public const string Address = "10.0.2.100", Gateway = "10.0.2.2", Dns = "10.0.2.3";
         public const string PidFileName = "pasta.pid";
-        private const string TunDevice = "/dev/net/tun";
+        internal const string TunDevice = "/dev/net/tun";
 
-        public static string? Find() => Rootless.IdMapping.FindTool("pasta");
+        public static string? Find() => UserModeNetwork.FindTool("pasta");
 
         /// <summary>
         /// What pasta is told. --no-map-gw: the gateway is not the host's loopback (a container must not reach the
@@ -49,8 +49,9 @@ namespace MiniDocker.Engine.Networking
         public static string Require(Container c)
         {
             string pasta = Find() ?? throw new MiniDockerException("PastaNotInstalled", FailureKind.NotInstalled, (p, op) =>
-                $"{p("Network")} pasta needs pasta from the passt package (Debian/Ubuntu: `sudo apt-get install passt`); or use {p("Network")} none.", c);
-            if (Access(TunDevice, 6 /* R_OK | W_OK */) != 0)
+                $"{p("Network")} pasta needs pasta from the passt package (Debian/Ubuntu: `sudo apt-get install passt`); or install slirp4netns " +
+                $"and make the container again ({op("CreateContainer")} uses slirp4netns where pasta is missing); or use {p("Network")} none.", c);
+            if (!TunUsable())
                 throw new MiniDockerException("TunDeviceUnavailable", FailureKind.PermissionDenied, (p, op) =>
                     $"{p("Network")} pasta needs {TunDevice} readable and writable by you (udev makes it mode 0666 on a standard install; here it is not: " +
                     $"ask the administrator for `chmod 0666 {TunDevice}`); or use {p("Network")} none.", c);
@@ -65,16 +66,15 @@ namespace MiniDocker.Engine.Networking
         {
             if (r.Errno == 2 /* ENOENT */)
                 return new MiniDockerException("PastaNotInstalled", FailureKind.NotInstalled, $"pasta ({r.Argument}) could not be run for container '{c.Name}': install the passt package.", c);
-            foreach (var p in c.Ports)
-                if (PortTaken(p))
-                    return new MiniDockerException("PortAlreadyAllocated", FailureKind.ResourceUnavailable,
-                        $"Host port {p.Protocol}:{p.HostIp}:{p.HostPort} of container '{c.Name}' is already in use by another program.", c);
+            if (TakenPort(c.Ports) is PortMapping p)
+                return new MiniDockerException("PortAlreadyAllocated", FailureKind.ResourceUnavailable,
+                    $"Host port {p.Protocol}:{p.HostIp}:{p.HostPort} of container '{c.Name}' is already in use by another program.", c);
             return new MiniDockerException("PastaFailed", FailureKind.InvalidOperation,
                 $"pasta could not set up the network of container '{c.Name}': {LastMessage(pidFile) ?? "it gave no reason"}.", c);
         }
 
         /// <summary>pasta's last line in PIDFILE.log (the monitor sends its stderr there), without the syslog noise.</summary>
-        private static string? LastMessage(string? pidFile)
+        internal static string? LastMessage(string? pidFile)
         {
             try
             {
@@ -83,6 +83,12 @@ namespace MiniDocker.Engine.Networking
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
         }
+
+        /// <summary>The first of PORTS another program holds now (the kernel refuses to bind it), or null.</summary>
+        internal static PortMapping? TakenPort(IEnumerable<PortMapping> ports) => ports.FirstOrDefault(PortTaken);
+
+        /// <summary>/dev/net/tun readable and writable by this user: pasta and slirp4netns open it as the user.</summary>
+        internal static bool TunUsable() => Access(TunDevice, 6 /* R_OK | W_OK */) == 0;
 
         private static bool PortTaken(PortMapping p)
         {

@@ -22,6 +22,8 @@ namespace MiniDocker.Engine.Rootless
         /// <summary>The overlay a rootless container gets here: native, fuse-overlayfs (the kernel refuses native, or MINIDOCKER_ROOTLESS_OVERLAY says so), or none.</summary>
         public string RootlessOverlay { get; init; } = "";
         public string? Pasta { get; init; }
+        /// <summary>The user-mode network's fallback where pasta is missing.</summary>
+        public string? Slirp4netns { get; init; }
 
         public static RootlessProbe Collect(CgroupLayout layout)
         {
@@ -41,7 +43,8 @@ namespace MiniDocker.Engine.Rootless
                 OverlayInUserNamespace = overlay,
                 FuseOverlayFs = Rootless.RootlessOverlay.FindTool(),
                 RootlessOverlay = Rootless.RootlessOverlay.Describe(overlay),
-                Pasta = IdMapping.FindTool("pasta"),
+                Pasta = Networking.PastaNetwork.Find(),
+                Slirp4netns = Networking.Slirp4netnsNetwork.Find(),
             };
         }
 

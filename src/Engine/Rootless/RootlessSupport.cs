@@ -9,11 +9,11 @@ namespace MiniDocker.Engine.Rootless
             string network = spec.Network ?? defaultNetwork;
             // Bridges, veths and nftables need root in the host's network namespace; host networking would share a
             // namespace the container's user namespace does not own (no sysfs, no lo changes).
-            // pasta (a user-mode network) is the rootless way to a network and to published ports.
-            if (network == Networking.PastaNetwork.Name) { }
+            // pasta or slirp4netns (user-mode networks) are the rootless way to a network and to published ports.
+            if (Networking.UserModeNetwork.IsUserMode(network)) { }
             else if (network != Networking.NetworkAttachment.None || spec.Publish.Length > 0)
                 throw new MiniDockerException("RootlessNetworkUnsupported", FailureKind.NotImplemented, (p, op) =>
-                    $"Rootless containers have {p("Network")} none or pasta (asked: '{network}'{(spec.Publish.Length > 0 ? ", with " + p("Publish") : "")}). " +
+                    $"Rootless containers have {p("Network")} none, pasta or slirp4netns (asked: '{network}'{(spec.Publish.Length > 0 ? ", with " + p("Publish") : "")}). " +
                     $"Use {p("Network")} pasta for a network and published ports, or run the container as root for bridge and host networking.", network);
             if (spec.Devices.Length > 0)
                 throw new MiniDockerException("RootlessDeviceUnsupported", FailureKind.NotImplemented, (p, op) =>

@@ -15,6 +15,8 @@ Get-MiniSystemInfo (docker info and docker version) writes one MiniDocker.System
   (the kernel mounts overlayfs in a user namespace), FuseOverlayFs (its fallback's binary) and
   RootlessOverlay: what a rootless container's rootfs gets here (native, fuse-overlayfs, or none:
   install fuse-overlayfs).
+- Mode (root or rootless) and what rootless mode finds; among it Pasta and Slirp4netns, the
+  user-mode networks' tools (-Network pasta uses slirp4netns where only slirp4netns is found).
 '@
     Parameters   = @{}
     Outputs      = @{ 'MiniDocker.SystemInfo' = 'The description of the host and the engine.' }

@@ -90,6 +90,14 @@ the gateway is not the host's loopback. pasta runs as long as the container (the
 it before the command and kills it at the exit). Needs pasta installed (else PastaNotInstalled)
 and /dev/net/tun mode 0666 (else TunDeviceUnavailable); a taken host port is
 PortAlreadyAllocated. Rootless, bridge and host networks are RootlessNetworkUnsupported.
+slirp4netns (rootless only): the same network (addresses, DNS, -Publish) served by slirp4netns,
+which -Network pasta becomes at New-MiniContainer where pasta is not installed and slirp4netns
+is (the container's Network then says slirp4netns, and -Verbose says why). The monitor runs it
+with --configure --mtu=65520 --disable-host-loopback --enable-seccomp, adds each -Publish port
+through its API socket before the command starts, and it dies with the monitor (--exit-fd).
+Not installed: Slirp4netnsNotInstalled; a port another program holds: PortAlreadyAllocated; a
+port it cannot bind otherwise: Slirp4netnsFailed. MINIDOCKER_HELPER_BINARIES_DIR (directories,
+':'-separated) replaces the system directories where pasta and slirp4netns are looked for.
 '@; Default = 'bridge as root, none rootless (MINIDOCKER_DEFAULT_NETWORK changes it)' }
         Publish          = @'
 Published ports, docker -p syntax: [HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|/udp], ranges as
