@@ -47,8 +47,8 @@ struct monitor
   bool cloned_into_cgroup;  /* v2: the init was born in its cgroup (cgjoin.c) */
   struct init_args init;
   struct pasta pasta; /* `pasta`: the user-mode network's process, killed when the init is gone */
-  struct pasta fuse;  /* `fuseoverlay`: the rootfs's FUSE daemon, held and stopped the same way */
   struct slirp slirp; /* `slirp4netns`: the same, when pasta is not the one */
+  struct pasta fuse;  /* `fuseoverlay`: the rootfs's FUSE daemon, held and stopped like pasta */
 };
 
 int monitor_report_fd = 1;
@@ -418,8 +418,8 @@ monitor_launch (struct monitor *m, struct md_error *err)
   if (plan->userns && prctl (PR_SET_DUMPABLE, 0) < 0)
     return md_fail (err, errno, "prctl", "PR_SET_DUMPABLE");
   if ((!m->init.self_join && !m->cloned_into_cgroup && monitor_join_cgroups (plan, m->init_pid, err) < 0) || network_attach (plan, m->init_pid, err) < 0
-      || pasta_start (plan, m->init_pid, &m->pasta, err) < 0 || fuseoverlay_start (plan, m->init_pid, &m->fuse, err) < 0
       || pasta_start (plan, m->init_pid, &m->pasta, err) < 0 || slirp_start (plan, m->init_pid, &m->slirp, err) < 0
+      || fuseoverlay_start (plan, m->init_pid, &m->fuse, err) < 0
       || release_init (m, err) < 0)
     return -1;
   if (plan->tty && (m->master = terminal_recv_master (m->tty_sock)) < 0)

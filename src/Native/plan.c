@@ -342,6 +342,7 @@ record_setting (struct plan *plan, struct directive *d, struct md_error *err)
       break;
     case D_FUSEOVERLAY:
       plan->fuseoverlay = d;
+      break;
     case D_SLIRP:
       plan->slirp = d;
       break;

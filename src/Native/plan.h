@@ -15,7 +15,6 @@ enum directive_kind
   D_RLIMIT, D_USER, D_NNP, D_CAPS, D_SECCOMP, D_SYSCALL,
   D_LOGMAX, D_TARGET, D_TTY, D_ERRORFILE, D_SECCOMPCACHE, D_ATTACH, D_ATTACHHOLD,
   D_BRIDGE, D_VETH, D_PUBLISH, D_IPADDR, D_ROUTE, D_HOSTNET, D_USERNS, D_PASTA, D_FUSEOVERLAY,
-  D_BRIDGE, D_VETH, D_PUBLISH, D_IPADDR, D_ROUTE, D_HOSTNET, D_USERNS, D_PASTA,
   D_SLIRP, D_HOSTFWD,
 };
 
@@ -73,8 +72,8 @@ struct plan
   bool hostnet;            /* run: no CLONE_NEWNET, the init shares the monitor's network stack */
   const struct directive *userns;  /* run: CLONE_NEWUSER, ids mapped by the monitor (rootless; userns.c) */
   const struct directive *pasta;   /* run: a user-mode network served by pasta (rootless; pasta.c) */
-  const struct directive *fuseoverlay;  /* run: the rootfs served by fuse-overlayfs (rootless; fuseoverlay.c) */
   const struct directive *slirp;   /* run: ... or by slirp4netns, its ports the `hostfwd` directives (slirp.c) */
+  const struct directive *fuseoverlay;  /* run: the rootfs served by fuse-overlayfs (rootless; fuseoverlay.c) */
 };
 
 /* Reads fd to EOF and parses it for MODE; a malformed plan, or a directive MODE does not accept,
