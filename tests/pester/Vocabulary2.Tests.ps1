@@ -54,6 +54,17 @@ Describe 'New-MiniContainer -AutoRemove (docker run --rm)' {
         Assert-Gone $b.Id
     }
 
+    It 'a failed start removes it, as docker run --rm does, and reports the start''s error' {
+        # A rootfs folder that is gone by Start: RootFsNotFound after the container was made.
+        $folder = Join-Path $TestDrive 'gone-rootfs'
+        Copy-Item -Recurse $rootfs $folder
+        $c = New-MiniContainer $folder true -Name (New-TestName) -AutoRemove
+        Remove-Item -Recurse -Force $folder
+        Start-MiniContainer -InputObject $c -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'RootFsNotFound,*'
+        Assert-Gone $c.Id
+    }
+
     It 'a never-started auto-remove container stays, and cannot be restarted once running' {
         $c = New-MiniContainer $rootfs sleep, 60 -Name (New-TestName) -AutoRemove
         try {

@@ -357,7 +357,22 @@ namespace MiniDocker.Engine
 
         // ---------------------------------------------------------------- start
 
-        public Container Start(string id) => Start(id, tty: false, attach: false, out _, out _).ToContainer();
+        public Container Start(string id) => RemovedIfStartFails(id, () => Start(id, tty: false, attach: false, out _, out _)).ToContainer();
+
+        /// <summary>
+        /// START's result; when it throws, an auto-remove container it left Created is removed first (docker run --rm
+        /// leaves nothing behind a failed start either). Outside Start's container lock: Remove takes it.
+        /// </summary>
+        private T RemovedIfStartFails<T>(string id, Func<T> start)
+        {
+            try { return start(); }
+            catch (Exception) when (_store.Load(id) is { AutoRemove: true, State: ContainerState.Created })
+            {
+                try { Remove(id, force: false, collectLayers: false); }
+                catch (MiniDockerException) { }   // removed meanwhile, or left for Remove-MiniContainer: the start's error is the one to report
+                throw;
+            }
+        }
 
         /// <summary>
         /// Starts ID with this process attached to its output: the monitor holds the output until the engine has
@@ -365,7 +380,8 @@ namespace MiniDocker.Engine
         /// </summary>
         public ContainerAttachment StartAttached(string id)
         {
-            Start(id, tty: false, attach: true, out _, out var attachment);
+            ContainerAttachment? attachment = null;
+            RemovedIfStartFails(id, () => Start(id, tty: false, attach: true, out _, out attachment));
             return attachment!;
         }
 
@@ -379,7 +395,8 @@ namespace MiniDocker.Engine
         /// </summary>
         public Container RunInteractive(string id)
         {
-            var c = Start(id, tty: true, attach: false, out var monitor, out _);
+            Process? monitor = null;
+            var c = RemovedIfStartFails(id, () => Start(id, tty: true, attach: false, out monitor, out _));
             using (monitor) monitor!.WaitForExit();
             return Get(c.Id) ?? throw NotFound(c.Id);
         }

@@ -17,7 +17,7 @@ namespace MiniDocker.Engine.Launch
     /// Overlay leaves work/work/incompat/volatile behind and refuses a later volatile mount while it is
     /// there (the upper may be torn by a crash). The engine makes a fresh work dir before every start
     /// (ContainerEngine.PrepareOverlayDirectories), which is right here: an auto-remove container's upper
-    /// is only ever used again after a Start that never ran its command (it cannot be restarted).
+    /// is never used again (it cannot be restarted, and a failed start removes it).
     /// </summary>
     public static class OverlayVolatile
     {

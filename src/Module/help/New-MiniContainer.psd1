@@ -143,7 +143,7 @@ docker run --rm: once the container has stopped it is removed with everything it
 upper layer, log, cgroups, network lease), by the first MiniDocker command that sees it stopped:
 Start-MiniContainer -Wait, Wait-MiniContainer and Stop-MiniContainer return it one last time
 (with its ExitCode) and remove it; a detached one nobody waits for goes at the next
-Get-MiniContainer (or any command that lists containers). It cannot be restarted.
+Get-MiniContainer (or any command that lists containers). It cannot be restarted, and a start that fails removes it (the error is still reported).
 '@
         Init             = @'
 Runs a small init (mdhelper) as PID 1 that starts the command as its child, forwards signals to
