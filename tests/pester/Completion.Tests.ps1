@@ -47,6 +47,15 @@ Describe 'State-aware container names' {
     }
 }
 
+Describe 'Network modes' {
+    It 'New-MiniContainer -Network offers every mode, the rootless ones included' {
+        $modes = Get-Completion "New-MiniContainer -Network "
+        foreach ($m in 'none', 'host', 'pasta', 'slirp4netns') { $modes | Should -Contain $m }
+        Get-Completion "New-MiniContainer -Network sl" | Should -Be 'slirp4netns'
+        Get-Completion "New-MiniContainer -Network pa" | Should -Be 'pasta'
+    }
+}
+
 Describe 'A Tab press only reads' {
     It 'does not reconcile: a container whose init died stays recorded Running with its cgroup until a command looks' {
         $c = New-MiniContainer $env:MINIDOCKER_TEST_ROOTFS sleep, 60 -Name (New-TestName 'cmpread') | Start-MiniContainer -PassThru

@@ -137,7 +137,7 @@ namespace MiniDocker.Commands
         [Parameter]
         public SwitchParameter ReadOnly { get; set; }
 
-        /// <summary>none (only lo), host (the host's network stack), bridge (the default network) or a network from New-MiniNetwork.</summary>
+        /// <summary>none (only lo), host (the host's network stack), bridge (the default network), a network from New-MiniNetwork, or pasta/slirp4netns (rootless).</summary>
         [Parameter]
         [ArgumentCompleter(typeof(NetworkNameCompleter))]
         [ValidateNotNullOrEmpty]
