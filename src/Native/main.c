@@ -34,8 +34,8 @@ caller_gone (int fd)
   return poll (&p, 1, 0) == 1 && (p.revents & POLLERR) != 0;
 }
 
-/* The caller gets its child back at once; the monitor is a grandchild in its own session, so
-   it outlives the caller and never acquires a controlling terminal. With `tty` (plan from a file,
+/* The caller gets its child back at once; the monitor is in a session of its own (never its
+   leader), so it outlives the caller and never acquires a controlling terminal. With `tty` (plan from a file,
    since fds 0-1 are the caller's terminal) this process is the monitor, in the caller's session. */
 static int
 mode_run (const char *plan_path)
