@@ -34,8 +34,8 @@ caller_gone (int fd)
   return poll (&p, 1, 0) == 1 && (p.revents & POLLERR) != 0;
 }
 
-/* The caller gets its child back at once; the monitor is a grandchild in its own session, so
-   it outlives the caller and never acquires a controlling terminal. With `tty` (plan from a file,
+/* The caller gets its child back at once; the monitor is in a session of its own (never its
+   leader), so it outlives the caller and never acquires a controlling terminal. With `tty` (plan from a file,
    since fds 0-1 are the caller's terminal) this process is the monitor, in the caller's session. */
 static int
 mode_run (const char *plan_path)
@@ -68,6 +68,28 @@ mode_run (const char *plan_path)
     return 1;
   if (plan.tty)
     return monitor_run (&plan);
+  /* One fork where this process may start a session (it is no group leader): the child of a
+     session leader is detached just as a double fork's grandchild is, and a whole process is
+     saved per container. A group leader (started by a shell as a job) takes the double fork. */
+  if (setsid () >= 0)
+    {
+      middle = fork ();
+      if (middle < 0)
+        {
+          md_fail (&err, errno, "fork", "monitor");
+          monitor_report_error (&err);
+          return 1;
+        }
+      if (middle == 0)
+        _exit (monitor_run (&plan));
+      return 0;
+    }
+  if (errno != EPERM)
+    {
+      md_fail (&err, errno, "setsid", "monitor");
+      monitor_report_error (&err);
+      return 1;
+    }
   middle = fork ();
   if (middle < 0)
     {

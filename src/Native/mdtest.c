@@ -269,17 +269,57 @@ report (long rc)
   return 0;
 }
 
+#if defined(__x86_64__)
+/* The i386 ABI from a 64-bit process: int $0x80 with i386 numbers (a seccomp filter sees
+   AUDIT_ARCH_I386). Returns -errno like the raw syscall. */
+static long
+syscall_i386 (long nr, long a1)
+{
+  long rc;
+  __asm__ volatile ("int $0x80" : "=a" (rc) : "a" (nr), "b" (a1) : "memory");
+  return rc;
+}
+
+/* The x32 ABI: the 64-bit instruction with bit 30 set in the number (AUDIT_ARCH_X86_64 too). */
+static long
+syscall_x32 (long nr, long a1)
+{
+  long rc;
+  __asm__ volatile ("syscall" : "=a" (rc) : "a" (nr | 0x40000000L), "D" (a1) : "rcx", "r11", "memory");
+  return rc;
+}
+
+static int
+report_raw (long rc)
+{
+  if (rc < 0 && rc > -4096)
+    return errno = (int) -rc, report (-1);
+  return report (rc);
+}
+#endif
+
 /* Attempts one privileged operation and prints "ok" or the errno name (EPERM, ENOSYS, ...). */
 static int
 cmd_syscall (int argc, char **argv)
 {
   const char *what;
-  need (argc, 2, "syscall unshare-user|unshare-net|unshare-mount|mount|clone-newns|clone3|chroot|sethostname");
+  need (argc, 2, "syscall unshare-user|unshare-net|i386-unshare-user|i386-getpid|x32-unshare-user|x32-getpid|unshare-mount|mount|clone-newns|clone3|chroot|sethostname");
   what = argv[1];
   if (!strcmp (what, "unshare-user"))
     return report (unshare (CLONE_NEWUSER));
   if (!strcmp (what, "unshare-net"))
     return report (unshare (CLONE_NEWNET));
+#if defined(__x86_64__)
+  /* The same calls through the compat ABIs (i386 unshare = 310, getpid = 20; x32 = the x86_64 numbers). */
+  if (!strcmp (what, "i386-unshare-user"))
+    return report_raw (syscall_i386 (310, CLONE_NEWUSER));
+  if (!strcmp (what, "i386-getpid"))
+    return report_raw (syscall_i386 (20, 0));
+  if (!strcmp (what, "x32-unshare-user"))
+    return report_raw (syscall_x32 (SYS_unshare, CLONE_NEWUSER));
+  if (!strcmp (what, "x32-getpid"))
+    return report_raw (syscall_x32 (SYS_getpid, 0));
+#endif
   if (!strcmp (what, "unshare-mount"))
     return report (unshare (CLONE_NEWNS));
   if (!strcmp (what, "mount"))

@@ -7,7 +7,7 @@
 
 #include "plan.h"
 
-/* Runs in the double-forked, setsid'd process (with `tty`: in the caller's process, attached to
+/* Runs in the forked process of a new session (with `tty`: in the caller's process, attached to
    its terminal); returns the container's exit code. */
 int monitor_run (const struct plan *plan);
 

@@ -61,7 +61,9 @@ $result = Invoke-Pester -Configuration $config
 Import-Module $env:MINIDOCKER_MODULE -Force
 $leftovers = @(Get-MiniContainer)
 $leftovers | Remove-MiniContainer -Force -Confirm:$false
-$cgroups = @(Get-ChildItem /sys/fs/cgroup/*/ -Recurse -Directory -Filter "minidocker-test-$PID" -ErrorAction SilentlyContinue)
+# The run's parent cgroups may stay (the v1 driver keeps its parent, as Docker does); any cgroup in them is a leftover.
+$cgroupParents = @(Get-ChildItem /sys/fs/cgroup/*/ -Recurse -Directory -Filter "minidocker-test-$PID" -ErrorAction SilentlyContinue)
+$cgroups = @($cgroupParents | ForEach-Object { Get-ChildItem $_.FullName -Recurse -Directory -ErrorAction SilentlyContinue })
 $mounts = @(Get-Content /proc/self/mountinfo | Where-Object { $_ -like "*$work*" })
 # (A kernel without veth support lists nothing: only real names count.)
 $veths = @((& ip -j link show type veth 2>$null | ConvertFrom-Json) | Where-Object { $_ -and $_.ifname } | ForEach-Object ifname)
@@ -75,7 +77,10 @@ foreach ($problem in @(
         @{ Items = $veths; What = 'veth interfaces left behind' })) {
     if ($problem.Items.Count) { Write-Host "LEFTOVER: $($problem.Items.Count) $($problem.What): $($problem.Items -join '; ')" -ForegroundColor Red; $failed++; $failures.Add("leftover: $($problem.What)") }
 }
-foreach ($cg in $cgroups) { Remove-Item $cg.FullName -Force -ErrorAction SilentlyContinue }
+# rmdir, deepest first: a cgroup directory is removed empty of directories, with its control files in it.
+foreach ($cg in @($cgroups) + @($cgroupParents) | Sort-Object { $_.FullName.Length } -Descending) {
+    try { [IO.Directory]::Delete($cg.FullName, $false) } catch { Write-Host "could not remove $($cg.FullName): $($_.Exception.Message)" }
+}
 Remove-Item -Recurse -Force $work -ErrorAction SilentlyContinue
 
 $counts = @{ Passed = $result.PassedCount; Failed = $failed; Skipped = $result.SkippedCount + $result.NotRunCount; Failures = @($failures) }

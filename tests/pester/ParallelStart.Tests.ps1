@@ -1,6 +1,7 @@
 # Parallel starts (issue 15): a start must never fail because another one runs at the same time. Each
-# round begins with no container, so the shared parent cgroups are made (and at the end removed) by
-# racing starts: on v1 an empty cpuset parent used to make a start fail with ENOSPC at step 'cgroup'.
+# round begins with no container, so the shared parent cgroups are made by racing starts (on v1 only in
+# the first round: the v1 parent stays): on v1 an empty cpuset parent used to make a start fail with
+# ENOSPC at step 'cgroup'.
 
 BeforeAll {
     Import-Module $env:MINIDOCKER_MODULE -Force

@@ -244,11 +244,11 @@ namespace MiniDocker.Engine.Cgroups
 
         public void Remove(ContainerCgroup cg)
         {
+            // The shared parent stays, as Docker's does: removing it with the last container made the next start
+            // make it again in seven hierarchies (about 0.3 ms of kernel CPU per container, under the global
+            // cgroup mutex), and let a remove take a parent away from a start running beside it.
             foreach (var dir in cg.Directories)
-            {
                 CgroupFiles.RemoveDirectory(dir);
-                CgroupFiles.RemoveIfEmpty(Path.GetDirectoryName(dir)!);
-            }
         }
     }
 }
