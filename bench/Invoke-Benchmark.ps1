@@ -97,6 +97,9 @@ try {
     $floor = Join-Path $work 'floor'
     cc -O2 -Wall -o $floor (Join-Path $PSScriptRoot 'floor.c')
     if ($LASTEXITCODE) { throw 'cc bench/floor.c failed' }
+    $ocipeer = Join-Path $work 'ocipeer'
+    cc -O2 -Wall -o $ocipeer (Join-Path $PSScriptRoot 'ocipeer.c')
+    if ($LASTEXITCODE) { throw 'cc bench/ocipeer.c failed' }
     $rootfs = Join-Path $work 'rootfs'
     cp -a (Join-Path $BuildOutput 'rootfs') $rootfs   # a copy: crun and runc create mount points in it
     if (-not (Test-Path "$rootfs/bin/true")) { throw "$rootfs/bin/true missing: the build's default rootfs is not busybox-based" }
@@ -131,7 +134,11 @@ try {
     foreach ($d in 'upper', 'work', 'rootfs') { New-Item -ItemType Directory -Force (Join-Path $hdir $d) | Out-Null }
     New-Item -ItemType SymbolicLink (Join-Path $hdir ([MiniDocker.Engine.Launch.ContainerPlan]::LowerName(0))) -Target $rootfs | Out-Null
     $helperCgroup = $engine.Cgroups.Create("helper", [MiniDocker.ResourceLimits]::new())
-    $c = [MiniDocker.Container]@{ Id = 'bench'; Hostname = 'bench'; RootFs = $rootfs; Command = @('/bin/true') }
+    # A real default container's record (its security settings and limits resolved by Create, as for every
+    # user): the helper's plan and the OCI peers' config.json both come from it.
+    $specObj = [MiniDocker.Engine.Containers.ContainerSpec]@{ RootFs = $rootfs; Command = @('/bin/true') }
+    $c = $engine.Create($specObj)
+    $engine.Remove($c.Id, $true)
     $plan = [MiniDocker.Engine.Launch.ContainerPlan]::Build($c, $hdir, $engine.Cgroups.ProcsFiles($helperCgroup), "$hdir/container.log", "$hdir/exit")
     # As the engine does: the seccomp program compiled once and cached (a cold start compiles it, ~10 ms).
     [MiniDocker.Engine.Launch.SeccompCache]::Attach($plan, "$work/seccomp", $engine.Options.HelperPath)
@@ -142,6 +149,42 @@ try {
         Pivot('mnt').Arg('/bin/true')
     [IO.File]::WriteAllBytes("$work/plan-minimal", $minimal.Encode())
 
+    # crun and runc configured like MiniDocker: config.json translated from the same plan (Docker's seccomp profile
+    # as ours, capabilities, masked and read-only paths, mounts, namespaces, no_new_privs, rlimits, pids limit and
+    # device list), run by ocipeer on a fresh overlay per run. One bundle per parallel slot (its own overlay mount point).
+    $peerConfig = ConvertTo-OciConfig -Plan ([MiniDocker.Engine.Launch.ContainerPlan]::Build($c, $hdir, [string[]]@(), "$hdir/container.log", "$hdir/exit")) -Container $c -CgroupsPath 'set below'
+    $newPeerBundle = {
+        param($name, $cgroupsPath, $command)
+        $b = Join-Path $work $name
+        New-Item -ItemType Directory (Join-Path $b 'rootfs') | Out-Null
+        $peerConfig.linux.cgroupsPath = $cgroupsPath
+        $peerConfig.process.args = @($command)
+        $peerConfig | ConvertTo-Json -Depth 20 | Set-Content "$b/config.json"
+        $b
+    }
+    $peerCgroup = @{ crun = { param($n) "$crunBase-$n" }; runc = { param($n) "$tag-runc-$n" } }   # crun: from each hierarchy's root; runc: nested
+    foreach ($rt in 'crun', 'runc') {
+        for ($i = 0; $i -lt $slots; $i++) { $null = & $newPeerBundle "peer-$rt-$i" (& $peerCgroup[$rt] "peer-$i") '/bin/true' }
+    }
+
+    # The peers' protections are real: the same probe, in a MiniDocker default container and in each peer, must
+    # print the same (seccomp filter on, no_new_privs, capability sets, a masked path empty, the mounts, a cgroup
+    # namespace, the open-files limit). A broken translation fails the bench here, also in -Quick (Bench.Tests.ps1).
+    $probe = 'grep -E "^(Cap(Inh|Prm|Eff|Bnd|Amb)|NoNewPrivs|Seccomp):" /proc/self/status; echo "keys=$(wc -c < /proc/keys) timer_list=$(wc -c < /proc/timer_list)"; ' +
+        'awk ''$5 !~ /^\/dev\/(null|zero|full|random|urandom|tty)$/ { ro = ($6 ~ /(^|,)ro(,|$)/) ? "ro" : "rw"; print $5, (($5 ~ /^\/proc\/(keys|timer_list|interrupts)$/) ? "" : ro) }'' /proc/self/mountinfo | sort; ' +
+        'cat /proc/self/cgroup; echo "nofile=$(ulimit -n)"; echo 1 > /proc/sys/kernel/ns_last_pid 2>/dev/null && echo "proc/sys writable" || echo "proc/sys read-only"'
+    $mdProbe = @(New-MiniContainer -RootFs $rootfs -Command /bin/sh, -c, $probe -AutoRemove | Start-MiniContainer -Wait) -join "`n"
+    if ($LASTEXITCODE -or $mdProbe -notmatch "Seccomp:\s+2" -or $mdProbe -notmatch 'NoNewPrivs:\s+1' -or $mdProbe -notmatch 'keys=0 ') { throw "bench: MiniDocker's own probe is not what a default container shows:`n$mdProbe" }
+    foreach ($rt in 'crun', 'runc') {
+        $b = & $newPeerBundle "probe-$rt" (& $peerCgroup[$rt] 'probe') @('/bin/sh', '-c', $probe)
+        $peerProbe = @(unshare -m --propagation private sh -c "mount --bind $empty /sys/fs/cgroup/unified/cgroup.controllers && exec $ocipeer -i $rt $work/$rt-state $b $rootfs") -join "`n"
+        if ($LASTEXITCODE -or $peerProbe -cne $mdProbe) {
+            $diff = Compare-Object ($mdProbe -split "`n") ($peerProbe -split "`n") | ForEach-Object { "$(if ($_.SideIndicator -eq '<=') { 'MiniDocker' } else { $rt }): $($_.InputObject)" }
+            throw "bench: $rt configured like MiniDocker does not apply the same protections (exit $LASTEXITCODE):`n$($diff -join "`n")"
+        }
+    }
+    Write-Host "bench: crun and runc peers checked: the same seccomp, no_new_privs, capabilities, masked and read-only paths, mounts and cgroup namespace as MiniDocker"
+
     # -------------------------------------------------------------- (a)-(c) and mdhelper: hyperfine, in one private mount namespace
     $helper = $env:MINIDOCKER_HELPER
     $commands = [ordered]@{
@@ -149,6 +192,8 @@ try {
         'floor + cgroups (memory, pids, cpu)'          = "$floor --cgroup $tag-floor $rootfs /bin/true"
         'crun run'                                     = "crun --root $work/crun-state run -b $work/bundle-crun-0 $tag-c"
         'runc run'                                     = "runc --root $work/runc-state run -b $work/bundle-runc-0 $tag-r"
+        'crun run, configured like MiniDocker (ocipeer)' = "$ocipeer crun $work/crun-state $work/peer-crun-0 $rootfs"
+        'runc run, configured like MiniDocker (ocipeer)' = "$ocipeer runc $work/runc-state $work/peer-runc-0 $rootfs"
         'mdhelper run, minimal plan (no pwsh)'         = "$floor --drive $work/plan-minimal $helper"
         'mdhelper run, engine''s plan (no pwsh)'       = "$floor --drive $work/plan-engine $helper"
     }
@@ -175,7 +220,6 @@ try {
     $cmdletMs = [Collections.Generic.List[double]]::new()
     $engineMs = [Collections.Generic.List[double]]::new()
     $phase = @{ Create = [Collections.Generic.List[double]]::new(); Start = [Collections.Generic.List[double]]::new(); Wait = [Collections.Generic.List[double]]::new(); Remove = [Collections.Generic.List[double]]::new() }
-    $specObj = [MiniDocker.Engine.Containers.ContainerSpec]@{ RootFs = $rootfs; Command = @($true_) }
     for ($i = -$warmup; $i -lt $Iterations; $i++) {
         $sw.Restart()
         New-MiniContainer -RootFs $rootfs -Command $true_ | Start-MiniContainer -PassThru | Wait-MiniContainer | Remove-MiniContainer -Confirm:$false
@@ -284,6 +328,8 @@ try {
             'floor + cgroups'            = { param($i) "$floor --cgroup $tag-floor $rootfs /bin/true" }
             'crun run'                   = { param($i) "crun --root $work/crun-state run -b $work/bundle-crun-$i $tag-c$i" }
             'runc run'                   = { param($i) "runc --root $work/runc-state run -b $work/bundle-runc-$i $tag-r$i" }
+            'crun run, configured like MiniDocker' = { param($i) "$ocipeer crun $work/crun-state $work/peer-crun-$i $rootfs" }
+            'runc run, configured like MiniDocker' = { param($i) "$ocipeer runc $work/runc-state $work/peer-runc-$i $rootfs" }
         }
         foreach ($name in $loops.Keys) {
             $bodies = for ($i = 0; $i -lt $slots; $i++) { "(for n in `$(seq $PerSlot); do $(& $loops[$name] $i) || exit 1; done) &" }
@@ -323,14 +369,16 @@ try {
     # -------------------------------------------------------------- report
     $floorMs = ($rows | Where-Object Name -like 'floor: *').Median
     $crunMs = ($rows | Where-Object Name -eq 'crun run').Median
+    $peerMs = ($rows | Where-Object Name -like 'crun run, configured like MiniDocker*').Median
     $cpu = ((Get-Content /proc/cpuinfo | Where-Object { $_ -like 'model name*' } | Select-Object -First 1) -replace '.*:\s*', '')
     $md = [Text.StringBuilder]::new()
     $null = $md.AppendLine("# MiniDocker bench, $(Get-Date -Format 'yyyy-MM-dd HH:mm')").AppendLine()
     $null = $md.AppendLine("Start-to-exit of ``/bin/true`` in a busybox rootfs; $Iterations runs each after $warmup warm-up runs. " +
         "$([Environment]::ProcessorCount) CPUs ($cpu), kernel $(uname -r), $(crun --version | Select-Object -First 1), $(runc --version | Select-Object -First 1), load before: $((Get-Content /proc/loadavg) -replace ' \d+/.*', '').").AppendLine()
-    $null = $md.AppendLine('| what | median ms | p90 ms | × floor | × crun |').AppendLine('|---|---:|---:|---:|---:|')
+    $null = $md.AppendLine('`× crun`: against crun with `runc spec`''s default bundle; `× crun like MD`: against crun configured like a MiniDocker default container (see bench/README.md).').AppendLine()
+    $null = $md.AppendLine('| what | median ms | p90 ms | × floor | × crun | × crun like MD |').AppendLine('|---|---:|---:|---:|---:|---:|')
     foreach ($r in $rows) {
-        $null = $md.AppendLine(('| {0} | {1:0.00} | {2:0.00} | {3:0.00} | {4:0.00} |' -f $r.Name, $r.Median, $r.P90, ($r.Median / $floorMs), ($r.Median / $crunMs)))
+        $null = $md.AppendLine(('| {0} | {1:0.00} | {2:0.00} | {3:0.00} | {4:0.00} | {5:0.00} |' -f $r.Name, $r.Median, $r.P90, ($r.Median / $floorMs), ($r.Median / $crunMs), ($r.Median / $peerMs)))
     }
     $null = $md.AppendLine().AppendLine('MiniDocker engine API, per phase (median ms):').AppendLine()
     $null = $md.AppendLine('| Create | Start | Wait | Remove |').AppendLine('|---:|---:|---:|---:|')
@@ -338,11 +386,12 @@ try {
     $null = $md.AppendLine().AppendLine(('Monitor resident memory (running `sleep 30`, /proc/PID/status): VmRSS {0} KiB, RssAnon {1} KiB, RssFile {2} KiB; budget < 1024 KiB: {3}.' -f
             $rss.VmRSS, $rss.RssAnon, $rss.RssFile, $(if ($rss.VmRSS -lt 1024) { 'within' } else { 'OVER' })))
     if ($throughput.Count) {
-        $null = $md.AppendLine().AppendLine("Parallel: N concurrent slots × $PerSlot containers each (containers/s; × crun at the same N).").AppendLine()
-        $null = $md.AppendLine('| what | slots | containers/s | × crun |').AppendLine('|---|---:|---:|---:|')
+        $null = $md.AppendLine().AppendLine("Parallel: N concurrent slots × $PerSlot containers each (containers/s; × crun and × crun like MD at the same N).").AppendLine()
+        $null = $md.AppendLine('| what | slots | containers/s | × crun | × crun like MD |').AppendLine('|---|---:|---:|---:|---:|')
         foreach ($t in $throughput) {
             $crunT = ($throughput | Where-Object { $_.Name -eq 'crun run' -and $_.Slots -eq $t.Slots }).PerSecond
-            $null = $md.AppendLine(('| {0} | {1} | {2:0} | {3:0.00} |' -f $t.Name, $t.Slots, $t.PerSecond, ($t.PerSecond / $crunT)))
+            $peerT = ($throughput | Where-Object { $_.Name -eq 'crun run, configured like MiniDocker' -and $_.Slots -eq $t.Slots }).PerSecond
+            $null = $md.AppendLine(('| {0} | {1} | {2:0} | {3:0.00} | {4:0.00} |' -f $t.Name, $t.Slots, $t.PerSecond, ($t.PerSecond / $crunT), ($t.PerSecond / $peerT)))
         }
     }
     $null = $md.AppendLine().AppendLine(('Import-Module MiniDocker in a fresh pwsh: median {0:0.0} ms, p90 {1:0.0} ms over {2} runs (goal <= 100 ms).' -f $importStats.Median, $importStats.P90, $importStats.N))
