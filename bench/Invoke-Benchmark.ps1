@@ -172,7 +172,7 @@ try {
     # namespace, the open-files limit). A broken translation fails the bench here, also in -Quick (Bench.Tests.ps1).
     $probe = 'grep -E "^(Cap(Inh|Prm|Eff|Bnd|Amb)|NoNewPrivs|Seccomp):" /proc/self/status; echo "keys=$(wc -c < /proc/keys) timer_list=$(wc -c < /proc/timer_list)"; ' +
         'awk ''$5 !~ /^\/dev\/(null|zero|full|random|urandom|tty)$/ { ro = ($6 ~ /(^|,)ro(,|$)/) ? "ro" : "rw"; print $5, (($5 ~ /^\/proc\/(keys|timer_list|interrupts)$/) ? "" : ro) }'' /proc/self/mountinfo | sort; ' +
-        'cat /proc/self/cgroup; echo "nofile=$(ulimit -n)"; echo 1 > /proc/sys/kernel/ns_last_pid 2>/dev/null && echo "proc/sys writable" || echo "proc/sys read-only"'
+        'cat /proc/self/cgroup; echo "nofile=$(ulimit -n)"; (echo 1 > /proc/sys/kernel/ns_last_pid) 2>/dev/null && echo "proc/sys writable" || echo "proc/sys read-only"'
     $mdProbe = @(New-MiniContainer -RootFs $rootfs -Command /bin/sh, -c, $probe -AutoRemove | Start-MiniContainer -Wait) -join "`n"
     if ($LASTEXITCODE -or $mdProbe -notmatch "Seccomp:\s+2" -or $mdProbe -notmatch 'NoNewPrivs:\s+1' -or $mdProbe -notmatch 'keys=0 ') { throw "bench: MiniDocker's own probe is not what a default container shows:`n$mdProbe" }
     foreach ($rt in 'crun', 'runc') {
