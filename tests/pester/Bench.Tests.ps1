@@ -21,6 +21,10 @@ Describe 'bench/Invoke-Benchmark.ps1 -Quick' -Skip:([bool]$benchTools) {
             $text | Should -Match ('\| ' + [regex]::Escape($row) + '[^\n]*\| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \|')
         }
         $text | Should -Match '\| Create \| Start \| Wait \| Remove \|'
+        # CPU per container for the runtimes alone, against both crun rows.
+        foreach ($row in 'crun run', 'crun run, configured like MiniDocker', 'runc run, configured like MiniDocker', "mdhelper run, engine's plan") {
+            $text | Should -Match ('\| ' + [regex]::Escape($row) + '[^\n|]*\| [\d.]+ \| [\d.]+ \| [\d.]+ \|\r?\n')
+        }
         $text | Should -Match 'VmRSS \d+ KiB, RssAnon \d+ KiB'
         # Throughput at each slot count (quick: 1 and 2), for both crun rows, the runc peer and both MiniDocker paths.
         foreach ($what in 'crun run', 'crun run, configured like MiniDocker', 'runc run, configured like MiniDocker', 'MiniDocker engine API (threads in warm pwsh)', 'mini-docker run --rm (bash)') {
