@@ -154,17 +154,26 @@ try {
     # device list), run by ocipeer on a fresh overlay per run. One bundle per parallel slot (its own overlay mount point).
     $peerConfig = ConvertTo-OciConfig -Plan ([MiniDocker.Engine.Launch.ContainerPlan]::Build($c, $hdir, [string[]]@(), "$hdir/container.log", "$hdir/exit")) -Container $c -CgroupsPath 'set below'
     $newPeerBundle = {
-        param($name, $cgroupsPath, $command)
+        param($name, $cgroupsPath, $command, $annotations)
         $b = Join-Path $work $name
         New-Item -ItemType Directory (Join-Path $b 'rootfs') | Out-Null
         $peerConfig.linux.cgroupsPath = $cgroupsPath
         $peerConfig.process.args = @($command)
+        if ($annotations) { $peerConfig.annotations = $annotations } else { $peerConfig.Remove('annotations') }
         $peerConfig | ConvertTo-Json -Depth 20 | Set-Content "$b/config.json"
         $b
     }
     $peerCgroup = @{ crun = { param($n) "$crunBase-$n" }; runc = { param($n) "$tag-runc-$n" } }   # crun: from each hierarchy's root; runc: nested
-    foreach ($rt in 'crun', 'runc') {
-        for ($i = 0; $i -lt $slots; $i++) { $null = & $newPeerBundle "peer-$rt-$i" (& $peerCgroup[$rt] "peer-$i") '/bin/true' }
+    # crun can also take a compiled filter (annotation run.oci.seccomp_bpf_data) instead of compiling the profile with
+    # libseccomp on every run: given the very program the helper compiled and cached from our rules (one helper run
+    # fills the cache), it is crun configured like MiniDocker with the same cache MiniDocker has.
+    & $floor --drive "$work/plan-engine" $env:MINIDOCKER_HELPER
+    if ($LASTEXITCODE) { throw "mdhelper with the engine's plan exited $LASTEXITCODE" }
+    $bpf = @{ 'run.oci.seccomp_bpf_data' = [Convert]::ToBase64String([IO.File]::ReadAllBytes(($plan.Directives | Where-Object { $_[0] -eq 'seccompcache' })[1])) }
+    foreach ($rt in 'crun', 'runc', 'crunbpf') {
+        for ($i = 0; $i -lt $slots; $i++) {
+            $null = & $newPeerBundle "peer-$rt-$i" (& $peerCgroup[$rt -replace 'bpf'] "peer$($rt -replace 'crun|runc')-$i") '/bin/true' $(if ($rt -eq 'crunbpf') { $bpf })
+        }
     }
 
     # The peers' protections are real: the same probe, in a MiniDocker default container and in each peer, must
@@ -175,9 +184,9 @@ try {
         'cat /proc/self/cgroup; echo "nofile=$(ulimit -n)"; (echo 1 > /proc/sys/kernel/ns_last_pid) 2>/dev/null && echo "proc/sys writable" || echo "proc/sys read-only"'
     $mdProbe = @(New-MiniContainer -RootFs $rootfs -Command /bin/sh, -c, $probe -AutoRemove | Start-MiniContainer -Wait) -join "`n"
     if ($LASTEXITCODE -or $mdProbe -notmatch "Seccomp:\s+2" -or $mdProbe -notmatch 'NoNewPrivs:\s+1' -or $mdProbe -notmatch 'keys=0 ') { throw "bench: MiniDocker's own probe is not what a default container shows:`n$mdProbe" }
-    foreach ($rt in 'crun', 'runc') {
-        $b = & $newPeerBundle "probe-$rt" (& $peerCgroup[$rt] 'probe') @('/bin/sh', '-c', $probe)
-        $peerProbe = @(unshare -m --propagation private sh -c "mount --bind $empty /sys/fs/cgroup/unified/cgroup.controllers && exec $ocipeer -i $rt $work/$rt-state $b $rootfs") -join "`n"
+    foreach ($rt in 'crun', 'runc', 'crunbpf') {
+        $b = & $newPeerBundle "probe-$rt" (& $peerCgroup[$rt -replace 'bpf'] "probe$($rt -replace 'crun|runc')") @('/bin/sh', '-c', $probe) $(if ($rt -eq 'crunbpf') { $bpf })
+        $peerProbe = @(unshare -m --propagation private sh -c "mount --bind $empty /sys/fs/cgroup/unified/cgroup.controllers && exec $ocipeer -i $($rt -replace 'bpf') $work/$($rt -replace 'bpf')-state $b $rootfs") -join "`n"
         if ($LASTEXITCODE -or $peerProbe -cne $mdProbe) {
             $diff = Compare-Object ($mdProbe -split "`n") ($peerProbe -split "`n") | ForEach-Object { "$(if ($_.SideIndicator -eq '<=') { 'MiniDocker' } else { $rt }): $($_.InputObject)" }
             throw "bench: $rt configured like MiniDocker does not apply the same protections (exit $LASTEXITCODE):`n$($diff -join "`n")"
@@ -194,6 +203,7 @@ try {
         'runc run'                                     = "runc --root $work/runc-state run -b $work/bundle-runc-0 $tag-r"
         'crun run, configured like MiniDocker (ocipeer)' = "$ocipeer crun $work/crun-state $work/peer-crun-0 $rootfs"
         'runc run, configured like MiniDocker (ocipeer)' = "$ocipeer runc $work/runc-state $work/peer-runc-0 $rootfs"
+        'crun run, configured like MiniDocker, seccomp precompiled (ocipeer)' = "$ocipeer crun $work/crun-state $work/peer-crunbpf-0 $rootfs"
         'mdhelper run, minimal plan (no pwsh)'         = "$floor --drive $work/plan-minimal $helper"
         'mdhelper run, engine''s plan (no pwsh)'       = "$floor --drive $work/plan-engine $helper"
     }
@@ -335,6 +345,7 @@ try {
             'runc run'                   = { param($i) "runc --root $work/runc-state run -b $work/bundle-runc-$i $tag-r$i" }
             'crun run, configured like MiniDocker' = { param($i) "$ocipeer crun $work/crun-state $work/peer-crun-$i $rootfs" }
             'runc run, configured like MiniDocker' = { param($i) "$ocipeer runc $work/runc-state $work/peer-runc-$i $rootfs" }
+            'crun run, configured like MiniDocker, seccomp precompiled' = { param($i) "$ocipeer crun $work/crun-state $work/peer-crunbpf-$i $rootfs" }
         }
         foreach ($name in $loops.Keys) {
             $bodies = for ($i = 0; $i -lt $slots; $i++) { "(for n in `$(seq $PerSlot); do $(& $loops[$name] $i) || exit 1; done) &" }
@@ -374,7 +385,7 @@ try {
     # -------------------------------------------------------------- report
     $floorMs = ($rows | Where-Object Name -like 'floor: *').Median
     $crunMs = ($rows | Where-Object Name -eq 'crun run').Median
-    $peerMs = ($rows | Where-Object Name -like 'crun run, configured like MiniDocker*').Median
+    $peerMs = ($rows | Where-Object Name -eq 'crun run, configured like MiniDocker (ocipeer)').Median
     $cpu = ((Get-Content /proc/cpuinfo | Where-Object { $_ -like 'model name*' } | Select-Object -First 1) -replace '.*:\s*', '')
     $md = [Text.StringBuilder]::new()
     $null = $md.AppendLine("# MiniDocker bench, $(Get-Date -Format 'yyyy-MM-dd HH:mm')").AppendLine()
@@ -386,7 +397,7 @@ try {
         $null = $md.AppendLine(('| {0} | {1:0.00} | {2:0.00} | {3:0.00} | {4:0.00} | {5:0.00} |' -f $r.Name, $r.Median, $r.P90, ($r.Median / $floorMs), ($r.Median / $crunMs), ($r.Median / $peerMs)))
     }
     $crunCpu = ($cpuRows | Where-Object Name -eq 'crun run').Ms
-    $peerCpu = ($cpuRows | Where-Object Name -like 'crun run, configured like MiniDocker*').Ms
+    $peerCpu = ($cpuRows | Where-Object Name -eq 'crun run, configured like MiniDocker (ocipeer)').Ms
     $null = $md.AppendLine().AppendLine('CPU per container, runtimes alone (hyperfine''s mean user + system time of the command and the processes it waits for; mini-docker''s monitor is not its child, so it is left out):').AppendLine()
     $null = $md.AppendLine('| what | CPU ms | × crun | × crun like MD |').AppendLine('|---|---:|---:|---:|')
     foreach ($r in $cpuRows) { $null = $md.AppendLine(('| {0} | {1:0.00} | {2:0.00} | {3:0.00} |' -f $r.Name, $r.Ms, ($r.Ms / $crunCpu), ($r.Ms / $peerCpu))) }

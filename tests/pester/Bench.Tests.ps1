@@ -14,7 +14,7 @@ Describe 'bench/Invoke-Benchmark.ps1 -Quick' -Skip:([bool]$benchTools) {
         $text | Should -Match 'crun and runc peers checked'
         $text | Should -Match '\| what \| median ms \| p90 ms \| × floor \| × crun \| × crun like MD \|'
         foreach ($row in 'floor: clone', 'floor + cgroups', 'crun run', 'runc run', 'mdhelper run, minimal plan', "mdhelper run, engine's plan",
-            'crun run, configured like MiniDocker', 'runc run, configured like MiniDocker',
+            'crun run, configured like MiniDocker (ocipeer)', 'runc run, configured like MiniDocker (ocipeer)', 'crun run, configured like MiniDocker, seccomp precompiled',
             'mini-docker run --rm (bash', 'MiniDocker cmdlets: New \| Start \| Wait', 'MiniDocker engine API',
             'MiniDocker cmdlets: New \| Start -Wait', 'MiniDocker cmdlets: New \| Start -PassThru \| Wait', 'MiniDocker cmdlets: New -AutoRemove \| Start -Wait',
             'MiniDocker cmdlets: Invoke-MiniContainer') {
@@ -22,12 +22,13 @@ Describe 'bench/Invoke-Benchmark.ps1 -Quick' -Skip:([bool]$benchTools) {
         }
         $text | Should -Match '\| Create \| Start \| Wait \| Remove \|'
         # CPU per container for the runtimes alone, against both crun rows.
-        foreach ($row in 'crun run', 'crun run, configured like MiniDocker', 'runc run, configured like MiniDocker', "mdhelper run, engine's plan") {
+        foreach ($row in 'crun run', 'crun run, configured like MiniDocker (', 'runc run, configured like MiniDocker (', 'crun run, configured like MiniDocker, seccomp precompiled', "mdhelper run, engine's plan") {
             $text | Should -Match ('\| ' + [regex]::Escape($row) + '[^\n|]*\| [\d.]+ \| [\d.]+ \| [\d.]+ \|\r?\n')
         }
         $text | Should -Match 'VmRSS \d+ KiB, RssAnon \d+ KiB'
         # Throughput at each slot count (quick: 1 and 2), for both crun rows, the runc peer and both MiniDocker paths.
-        foreach ($what in 'crun run', 'crun run, configured like MiniDocker', 'runc run, configured like MiniDocker', 'MiniDocker engine API (threads in warm pwsh)', 'mini-docker run --rm (bash)') {
+        foreach ($what in 'crun run', 'crun run, configured like MiniDocker', 'runc run, configured like MiniDocker', 'crun run, configured like MiniDocker, seccomp precompiled',
+            'MiniDocker engine API (threads in warm pwsh)', 'mini-docker run --rm (bash)') {
             foreach ($n in 1, 2) { $text | Should -Match ('\| ' + [regex]::Escape($what) + " \| $n \| \d+ \| [\d.]+ \| [\d.]+ \|") }
         }
         $text | Should -Match 'Import-Module MiniDocker in a fresh pwsh: median [\d.]+ ms'
