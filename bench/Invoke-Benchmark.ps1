@@ -97,6 +97,9 @@ try {
     $floor = Join-Path $work 'floor'
     cc -O2 -Wall -o $floor (Join-Path $PSScriptRoot 'floor.c')
     if ($LASTEXITCODE) { throw 'cc bench/floor.c failed' }
+    $ocipeer = Join-Path $work 'ocipeer'
+    cc -O2 -Wall -o $ocipeer (Join-Path $PSScriptRoot 'ocipeer.c')
+    if ($LASTEXITCODE) { throw 'cc bench/ocipeer.c failed' }
     $rootfs = Join-Path $work 'rootfs'
     cp -a (Join-Path $BuildOutput 'rootfs') $rootfs   # a copy: crun and runc create mount points in it
     if (-not (Test-Path "$rootfs/bin/true")) { throw "$rootfs/bin/true missing: the build's default rootfs is not busybox-based" }
@@ -131,7 +134,11 @@ try {
     foreach ($d in 'upper', 'work', 'rootfs') { New-Item -ItemType Directory -Force (Join-Path $hdir $d) | Out-Null }
     New-Item -ItemType SymbolicLink (Join-Path $hdir ([MiniDocker.Engine.Launch.ContainerPlan]::LowerName(0))) -Target $rootfs | Out-Null
     $helperCgroup = $engine.Cgroups.Create("helper", [MiniDocker.ResourceLimits]::new())
-    $c = [MiniDocker.Container]@{ Id = 'bench'; Hostname = 'bench'; RootFs = $rootfs; Command = @('/bin/true') }
+    # A real default container's record (its security settings and limits resolved by Create, as for every
+    # user): the helper's plan and the OCI peers' config.json both come from it.
+    $specObj = [MiniDocker.Engine.Containers.ContainerSpec]@{ RootFs = $rootfs; Command = @('/bin/true') }
+    $c = $engine.Create($specObj)
+    $engine.Remove($c.Id, $true)
     $plan = [MiniDocker.Engine.Launch.ContainerPlan]::Build($c, $hdir, $engine.Cgroups.ProcsFiles($helperCgroup), "$hdir/container.log", "$hdir/exit")
     # As the engine does: the seccomp program compiled once and cached (a cold start compiles it, ~10 ms).
     [MiniDocker.Engine.Launch.SeccompCache]::Attach($plan, "$work/seccomp", $engine.Options.HelperPath)
@@ -142,6 +149,51 @@ try {
         Pivot('mnt').Arg('/bin/true')
     [IO.File]::WriteAllBytes("$work/plan-minimal", $minimal.Encode())
 
+    # crun and runc configured like MiniDocker: config.json translated from the same plan (Docker's seccomp profile
+    # as ours, capabilities, masked and read-only paths, mounts, namespaces, no_new_privs, rlimits, pids limit and
+    # device list), run by ocipeer on a fresh overlay per run. One bundle per parallel slot (its own overlay mount point).
+    $peerConfig = ConvertTo-OciConfig -Plan ([MiniDocker.Engine.Launch.ContainerPlan]::Build($c, $hdir, [string[]]@(), "$hdir/container.log", "$hdir/exit")) -Container $c -CgroupsPath 'set below'
+    $newPeerBundle = {
+        param($name, $cgroupsPath, $command, $annotations)
+        $b = Join-Path $work $name
+        New-Item -ItemType Directory (Join-Path $b 'rootfs') | Out-Null
+        $peerConfig.linux.cgroupsPath = $cgroupsPath
+        $peerConfig.process.args = @($command)
+        if ($annotations) { $peerConfig.annotations = $annotations } else { $peerConfig.Remove('annotations') }
+        $peerConfig | ConvertTo-Json -Depth 20 | Set-Content "$b/config.json"
+        $b
+    }
+    $peerCgroup = @{ crun = { param($n) "$crunBase-$n" }; runc = { param($n) "$tag-runc-$n" } }   # crun: from each hierarchy's root; runc: nested
+    # crun can also take a compiled filter (annotation run.oci.seccomp_bpf_data) instead of compiling the profile with
+    # libseccomp on every run: given the very program the helper compiled and cached from our rules (one helper run
+    # fills the cache), it is crun configured like MiniDocker with the same cache MiniDocker has.
+    & $floor --drive "$work/plan-engine" $env:MINIDOCKER_HELPER
+    if ($LASTEXITCODE) { throw "mdhelper with the engine's plan exited $LASTEXITCODE" }
+    $bpf = @{ 'run.oci.seccomp_bpf_data' = [Convert]::ToBase64String([IO.File]::ReadAllBytes(($plan.Directives | Where-Object { $_[0] -eq 'seccompcache' })[1])) }
+    foreach ($rt in 'crun', 'runc', 'crunbpf') {
+        for ($i = 0; $i -lt $slots; $i++) {
+            $null = & $newPeerBundle "peer-$rt-$i" (& $peerCgroup[$rt -replace 'bpf'] "peer$($rt -replace 'crun|runc')-$i") '/bin/true' $(if ($rt -eq 'crunbpf') { $bpf })
+        }
+    }
+
+    # The peers' protections are real: the same probe, in a MiniDocker default container and in each peer, must
+    # print the same (seccomp filter on, no_new_privs, capability sets, a masked path empty, the mounts, a cgroup
+    # namespace, the open-files limit). A broken translation fails the bench here, also in -Quick (Bench.Tests.ps1).
+    $probe = 'grep -E "^(Cap(Inh|Prm|Eff|Bnd|Amb)|NoNewPrivs|Seccomp):" /proc/self/status; echo "keys=$(wc -c < /proc/keys) timer_list=$(wc -c < /proc/timer_list)"; ' +
+        'awk ''$5 !~ /^\/dev\/(null|zero|full|random|urandom|tty)$/ { ro = ($6 ~ /(^|,)ro(,|$)/) ? "ro" : "rw"; print $5, (($5 ~ /^\/proc\/(keys|timer_list|interrupts)$/) ? "" : ro) }'' /proc/self/mountinfo | sort; ' +
+        'cat /proc/self/cgroup; echo "nofile=$(ulimit -n)"; (echo 1 > /proc/sys/kernel/ns_last_pid) 2>/dev/null && echo "proc/sys writable" || echo "proc/sys read-only"'
+    $mdProbe = @(New-MiniContainer -RootFs $rootfs -Command /bin/sh, -c, $probe -AutoRemove | Start-MiniContainer -Wait) -join "`n"
+    if ($LASTEXITCODE -or $mdProbe -notmatch "Seccomp:\s+2" -or $mdProbe -notmatch 'NoNewPrivs:\s+1' -or $mdProbe -notmatch 'keys=0 ') { throw "bench: MiniDocker's own probe is not what a default container shows:`n$mdProbe" }
+    foreach ($rt in 'crun', 'runc', 'crunbpf') {
+        $b = & $newPeerBundle "probe-$rt" (& $peerCgroup[$rt -replace 'bpf'] "probe$($rt -replace 'crun|runc')") @('/bin/sh', '-c', $probe) $(if ($rt -eq 'crunbpf') { $bpf })
+        $peerProbe = @(unshare -m --propagation private sh -c "mount --bind $empty /sys/fs/cgroup/unified/cgroup.controllers && exec $ocipeer -i $($rt -replace 'bpf') $work/$($rt -replace 'bpf')-state $b $rootfs") -join "`n"
+        if ($LASTEXITCODE -or $peerProbe -cne $mdProbe) {
+            $diff = Compare-Object ($mdProbe -split "`n") ($peerProbe -split "`n") | ForEach-Object { "$(if ($_.SideIndicator -eq '<=') { 'MiniDocker' } else { $rt }): $($_.InputObject)" }
+            throw "bench: $rt configured like MiniDocker does not apply the same protections (exit $LASTEXITCODE):`n$($diff -join "`n")"
+        }
+    }
+    Write-Host "bench: crun and runc peers checked: the same seccomp, no_new_privs, capabilities, masked and read-only paths, mounts and cgroup namespace as MiniDocker"
+
     # -------------------------------------------------------------- (a)-(c) and mdhelper: hyperfine, in one private mount namespace
     $helper = $env:MINIDOCKER_HELPER
     $commands = [ordered]@{
@@ -149,6 +201,9 @@ try {
         'floor + cgroups (memory, pids, cpu)'          = "$floor --cgroup $tag-floor $rootfs /bin/true"
         'crun run'                                     = "crun --root $work/crun-state run -b $work/bundle-crun-0 $tag-c"
         'runc run'                                     = "runc --root $work/runc-state run -b $work/bundle-runc-0 $tag-r"
+        'crun run, configured like MiniDocker (ocipeer)' = "$ocipeer crun $work/crun-state $work/peer-crun-0 $rootfs"
+        'runc run, configured like MiniDocker (ocipeer)' = "$ocipeer runc $work/runc-state $work/peer-runc-0 $rootfs"
+        'crun run, configured like MiniDocker, seccomp precompiled (ocipeer)' = "$ocipeer crun $work/crun-state $work/peer-crunbpf-0 $rootfs"
         'mdhelper run, minimal plan (no pwsh)'         = "$floor --drive $work/plan-minimal $helper"
         'mdhelper run, engine''s plan (no pwsh)'       = "$floor --drive $work/plan-engine $helper"
     }
@@ -167,6 +222,11 @@ try {
     $results = (Get-Content -Raw $json | ConvertFrom-Json).results
     $names = @($commands.Keys)
     for ($i = 0; $i -lt $names.Count; $i++) { Add-Row $names[$i] ($results[$i].times | ForEach-Object { $_ * 1000 }) }
+    # CPU per container (user + system of the command and every process it waited for): what bounds throughput on
+    # 2 cores, and steadier than wall time on shared ones. mini-docker's monitor is not its child: left out.
+    $cpuRows = for ($i = 0; $i -lt $names.Count; $i++) {
+        if ($names[$i] -notlike 'mini-docker*') { [pscustomobject]@{ Name = $names[$i]; Ms = ($results[$i].user + $results[$i].system) * 1000 } }
+    }
 
     # -------------------------------------------------------------- (d) MiniDocker from this warm session
     Write-Host "bench: MiniDocker in-process, $Iterations iterations each"
@@ -175,7 +235,6 @@ try {
     $cmdletMs = [Collections.Generic.List[double]]::new()
     $engineMs = [Collections.Generic.List[double]]::new()
     $phase = @{ Create = [Collections.Generic.List[double]]::new(); Start = [Collections.Generic.List[double]]::new(); Wait = [Collections.Generic.List[double]]::new(); Remove = [Collections.Generic.List[double]]::new() }
-    $specObj = [MiniDocker.Engine.Containers.ContainerSpec]@{ RootFs = $rootfs; Command = @($true_) }
     for ($i = -$warmup; $i -lt $Iterations; $i++) {
         $sw.Restart()
         New-MiniContainer -RootFs $rootfs -Command $true_ | Start-MiniContainer -PassThru | Wait-MiniContainer | Remove-MiniContainer -Confirm:$false
@@ -284,6 +343,9 @@ try {
             'floor + cgroups'            = { param($i) "$floor --cgroup $tag-floor $rootfs /bin/true" }
             'crun run'                   = { param($i) "crun --root $work/crun-state run -b $work/bundle-crun-$i $tag-c$i" }
             'runc run'                   = { param($i) "runc --root $work/runc-state run -b $work/bundle-runc-$i $tag-r$i" }
+            'crun run, configured like MiniDocker' = { param($i) "$ocipeer crun $work/crun-state $work/peer-crun-$i $rootfs" }
+            'runc run, configured like MiniDocker' = { param($i) "$ocipeer runc $work/runc-state $work/peer-runc-$i $rootfs" }
+            'crun run, configured like MiniDocker, seccomp precompiled' = { param($i) "$ocipeer crun $work/crun-state $work/peer-crunbpf-$i $rootfs" }
         }
         foreach ($name in $loops.Keys) {
             $bodies = for ($i = 0; $i -lt $slots; $i++) { "(for n in `$(seq $PerSlot); do $(& $loops[$name] $i) || exit 1; done) &" }
@@ -323,26 +385,34 @@ try {
     # -------------------------------------------------------------- report
     $floorMs = ($rows | Where-Object Name -like 'floor: *').Median
     $crunMs = ($rows | Where-Object Name -eq 'crun run').Median
+    $peerMs = ($rows | Where-Object Name -eq 'crun run, configured like MiniDocker (ocipeer)').Median
     $cpu = ((Get-Content /proc/cpuinfo | Where-Object { $_ -like 'model name*' } | Select-Object -First 1) -replace '.*:\s*', '')
     $md = [Text.StringBuilder]::new()
     $null = $md.AppendLine("# MiniDocker bench, $(Get-Date -Format 'yyyy-MM-dd HH:mm')").AppendLine()
     $null = $md.AppendLine("Start-to-exit of ``/bin/true`` in a busybox rootfs; $Iterations runs each after $warmup warm-up runs. " +
         "$([Environment]::ProcessorCount) CPUs ($cpu), kernel $(uname -r), $(crun --version | Select-Object -First 1), $(runc --version | Select-Object -First 1), load before: $((Get-Content /proc/loadavg) -replace ' \d+/.*', '').").AppendLine()
-    $null = $md.AppendLine('| what | median ms | p90 ms | × floor | × crun |').AppendLine('|---|---:|---:|---:|---:|')
+    $null = $md.AppendLine('`× crun`: against crun with `runc spec`''s default bundle; `× crun like MD`: against crun configured like a MiniDocker default container (see bench/README.md).').AppendLine()
+    $null = $md.AppendLine('| what | median ms | p90 ms | × floor | × crun | × crun like MD |').AppendLine('|---|---:|---:|---:|---:|---:|')
     foreach ($r in $rows) {
-        $null = $md.AppendLine(('| {0} | {1:0.00} | {2:0.00} | {3:0.00} | {4:0.00} |' -f $r.Name, $r.Median, $r.P90, ($r.Median / $floorMs), ($r.Median / $crunMs)))
+        $null = $md.AppendLine(('| {0} | {1:0.00} | {2:0.00} | {3:0.00} | {4:0.00} | {5:0.00} |' -f $r.Name, $r.Median, $r.P90, ($r.Median / $floorMs), ($r.Median / $crunMs), ($r.Median / $peerMs)))
     }
+    $crunCpu = ($cpuRows | Where-Object Name -eq 'crun run').Ms
+    $peerCpu = ($cpuRows | Where-Object Name -eq 'crun run, configured like MiniDocker (ocipeer)').Ms
+    $null = $md.AppendLine().AppendLine('CPU per container, runtimes alone (hyperfine''s mean user + system time of the command and the processes it waits for; mini-docker''s monitor is not its child, so it is left out):').AppendLine()
+    $null = $md.AppendLine('| what | CPU ms | × crun | × crun like MD |').AppendLine('|---|---:|---:|---:|')
+    foreach ($r in $cpuRows) { $null = $md.AppendLine(('| {0} | {1:0.00} | {2:0.00} | {3:0.00} |' -f $r.Name, $r.Ms, ($r.Ms / $crunCpu), ($r.Ms / $peerCpu))) }
     $null = $md.AppendLine().AppendLine('MiniDocker engine API, per phase (median ms):').AppendLine()
     $null = $md.AppendLine('| Create | Start | Wait | Remove |').AppendLine('|---:|---:|---:|---:|')
     $null = $md.AppendLine(('| {0:0.00} | {1:0.00} | {2:0.00} | {3:0.00} |' -f (Get-BenchStats $phase.Create).Median, (Get-BenchStats $phase.Start).Median, (Get-BenchStats $phase.Wait).Median, (Get-BenchStats $phase.Remove).Median))
     $null = $md.AppendLine().AppendLine(('Monitor resident memory (running `sleep 30`, /proc/PID/status): VmRSS {0} KiB, RssAnon {1} KiB, RssFile {2} KiB; budget < 1024 KiB: {3}.' -f
             $rss.VmRSS, $rss.RssAnon, $rss.RssFile, $(if ($rss.VmRSS -lt 1024) { 'within' } else { 'OVER' })))
     if ($throughput.Count) {
-        $null = $md.AppendLine().AppendLine("Parallel: N concurrent slots × $PerSlot containers each (containers/s; × crun at the same N).").AppendLine()
-        $null = $md.AppendLine('| what | slots | containers/s | × crun |').AppendLine('|---|---:|---:|---:|')
+        $null = $md.AppendLine().AppendLine("Parallel: N concurrent slots × $PerSlot containers each (containers/s; × crun and × crun like MD at the same N).").AppendLine()
+        $null = $md.AppendLine('| what | slots | containers/s | × crun | × crun like MD |').AppendLine('|---|---:|---:|---:|---:|')
         foreach ($t in $throughput) {
             $crunT = ($throughput | Where-Object { $_.Name -eq 'crun run' -and $_.Slots -eq $t.Slots }).PerSecond
-            $null = $md.AppendLine(('| {0} | {1} | {2:0} | {3:0.00} |' -f $t.Name, $t.Slots, $t.PerSecond, ($t.PerSecond / $crunT)))
+            $peerT = ($throughput | Where-Object { $_.Name -eq 'crun run, configured like MiniDocker' -and $_.Slots -eq $t.Slots }).PerSecond
+            $null = $md.AppendLine(('| {0} | {1} | {2:0} | {3:0.00} | {4:0.00} |' -f $t.Name, $t.Slots, $t.PerSecond, ($t.PerSecond / $crunT), ($t.PerSecond / $peerT)))
         }
     }
     $null = $md.AppendLine().AppendLine(('Import-Module MiniDocker in a fresh pwsh: median {0:0.0} ms, p90 {1:0.0} ms over {2} runs (goal <= 100 ms).' -f $importStats.Median, $importStats.P90, $importStats.N))
