@@ -338,6 +338,46 @@ echo done
         $o.Output | Should -Contain "host-open-$Port"
     }
 
+    It 'corrects an internal network an older MiniDocker served from the forwarding server on the next command' {
+        $net = New-MiniNetwork (New-TestName 'legacy') -Internal
+        $c = New-MiniContainer -RootFs $rootfs -Name (New-TestName 'legacy') -Network $net.Name -Dns 192.0.2.2 -Command sleep, 120 | Start-MiniContainer -PassThru
+        $c = Get-MiniContainer -Id $c.Id
+        $internalDir = "$dnsDir-internal"
+        # The state an older MiniDocker left: the network's file, with its upstream, in the forwarding server's
+        # directory and that server running; no non-forwarding server; no input chain; no layout stamp.
+        $sealedServer = (Get-Content (Join-Path $internalDir 'aardvark.pid') -Raw).Trim()
+        kill -9 $sealedServer
+        Wait-Until { -not (Test-Path "/proc/$sealedServer") } | Should -BeTrue
+        Remove-Item (Join-Path $internalDir 'aardvark.pid')
+        $old = (Get-Content (Join-Path $internalDir $net.Name)) | ForEach-Object { if ($_ -like "$($c.Id) *") { "$_ 192.0.2.2" } else { $_ } }
+        Remove-Item (Join-Path $internalDir $net.Name)
+        if (-not (Test-Path $dnsDir)) { New-Item -ItemType Directory $dnsDir | Out-Null }
+        Set-Content (Join-Path $dnsDir $net.Name) ($old -join "`n") -NoNewline
+        $forwarding = Get-DnsServer
+        if ($forwarding) { kill -HUP $forwarding } else { & /usr/lib/podman/aardvark-dns --config $dnsDir -p 53 run 2>$null }
+        nft flush chain inet minidocker input; nft delete chain inet minidocker input
+        Remove-Item (Join-Path $env:MINIDOCKER_RUN_ROOT 'networks/layout')
+        Wait-Until { ss -Hlun "src $($net.Gateway):53" } | Should -BeTrue
+        Clear-Content $upstreamLog
+        # The old state leaks (so this test can fail) ...
+        Invoke-MiniContainer -InputObject $c -Command nslookup, leaked-before.exfil.example 2>$null | Out-Null
+        Wait-Until { (Get-UpstreamQueries) -contains 'leaked-before.exfil.example' } | Should -BeTrue
+
+        # ... until the next command, a mere listing, moves the network to the server that forwards nothing.
+        Get-MiniContainer | Out-Null
+        Join-Path $dnsDir $net.Name | Should -Not -Exist
+        Get-Content (Join-Path $internalDir $net.Name) | Should -Not -Match '192\.0\.2\.2'
+        Clear-Content $upstreamLog
+        $out = Invoke-MiniContainer -InputObject $c -Command sh, -c, "nslookup leaked-after.exfil.example >/dev/null 2>&1; nslookup $($c.Name)" 2>$null
+        ($out -join "`n") | Should -Match "Address:\s*$([regex]::Escape($c.IPAddress))"
+        Invoke-TestContainer -Options @{ Network = $openNet.Name; Dns = '192.0.2.2' } -Command nslookup, control-after.exfil.example | Out-Null
+        Wait-Until { (Get-UpstreamQueries) -contains 'control-after.exfil.example' } | Should -BeTrue
+        Get-UpstreamQueries | Should -Not -Contain 'leaked-after.exfil.example'
+        (nft list chain inet minidocker input) -join "`n" | Should -Match ([regex]::Escape("iifname `"$($net.Bridge)`" drop"))
+        Remove-MiniContainer -InputObject $c -Force
+        Remove-MiniNetwork $net.Name
+    }
+
     It 'still lets the host reach an -Internal container (replies come back through the bridge)' {
         Read-Port $vault.IPAddress 7000 | Should -Be 'vault-ok'
     }
