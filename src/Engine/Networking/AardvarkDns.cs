@@ -137,7 +137,7 @@ namespace MiniDocker.Engine.Networking
             string exe = Find() ?? throw NotInstalled();
             File.Delete(Path.Combine(dir, PidFile));
             var psi = new ProcessStartInfo(exe) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true, RedirectStandardInput = true };
-            // Every aardvark-dns from 1.0 to 2.x: never forward, answer NXDOMAIN to what it does not know.
+            // aardvark-dns 1.4 (Debian 12) to 2.0 read it: never forward, answer NXDOMAIN to what it does not know.
             if (!forward) psi.Environment["AARDVARK_NO_PROXY"] = "1";
             foreach (var a in new[] { "--config", dir, "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "run" }) psi.ArgumentList.Add(a);
             // It forks a daemon and returns once that has written its pid file and is about to bind.
