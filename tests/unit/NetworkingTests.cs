@@ -181,5 +181,23 @@ namespace MiniDocker.Tests
             Assert.Equal(new[] { "127.0.0.1" }, upstreams);   // the server runs on the host side, where a local stub answers
             Assert.Equal(new[] { "9.9.9.9" }, ContainerEtcFiles.ForNetworkDns(new List<string> { "9.9.9.9" }, "10.90.0.1", host).Upstreams);
         }
+
+        [Fact]
+        public void Internal_network_names_no_upstream_and_its_bridge_reaches_only_the_gateways_dns_and_ping()
+        {
+            var sealedNet = new Network { Name = "vault", Bridge = "md2", Subnet = "10.90.2.0/24", Gateway = "10.90.2.1", Internal = true, DnsEnabled = true };
+            var leases = new List<Lease> { new() { ContainerId = "aaa", Network = "vault", Address = "10.90.2.2", Names = new() { "db" }, DnsServers = new() { "192.0.2.53" }, MonitorPid = 1 } };
+            Assert.Equal("10.90.2.1\naaa 10.90.2.2  db\n", AardvarkDns.Config(sealedNet, leases));
+
+            var open = new Network { Name = "app", Bridge = "md1", Subnet = "10.90.1.0/24", Gateway = "10.90.1.1", DnsEnabled = true };
+            string script = Firewall.Build(new List<Network> { open, sealedNet }, leases).Replace("\r", "");
+            Assert.Contains("chain input {\n    type filter hook input priority filter; policy accept;\n"
+                + "    iifname \"md2\" ct state established,related accept\n"
+                + "    iifname \"md2\" ip daddr 10.90.2.1 udp dport 53 accept\n"
+                + "    iifname \"md2\" ip daddr 10.90.2.1 icmp type echo-request accept\n"
+                + "    iifname \"md2\" drop\n  }", script);
+            Assert.DoesNotContain("iifname \"md1\" drop", script);   // a network with a way out keeps the host's services
+            Assert.DoesNotContain("chain input", Firewall.Build(new List<Network> { open }, new List<Lease>()));
+        }
 }
 }

@@ -169,7 +169,7 @@ namespace MiniDocker.Engine
             try
             {
                 using (Networks.Lock())
-                    if (Networks.CollectDead()) ApplyFirewall();
+                    if (Networks.CollectDead() | (!Rootless.RootlessMode.IsRootless && !FirewallLayoutCurrent())) ApplyFirewall();
             }
             catch (Exception e) when (e is MiniDockerException or IOException or UnauthorizedAccessException) { }
         }
@@ -187,6 +187,20 @@ namespace MiniDocker.Engine
             var leases = Networks.LoadLeases();
             ApplyFirewall(networks, leases);
             AardvarkDns.Sync(Path.Combine(_options.RunRoot, "networks", "aardvark-dns"), networks, leases);
+            string stamp = Path.Combine(_options.RunRoot, "networks", FirewallLayoutFile);
+            if (!FirewallLayoutCurrent()) AtomicFile.WriteAllText(stamp, FirewallLayout);
+        }
+
+        /// <summary>
+        /// What ApplyFirewall makes, versioned: 2 = internal networks' DNS server forwards nothing and their bridges
+        /// reach only the gateway's DNS and ping. A run root an older MiniDocker set up is redone by the next listing.
+        /// </summary>
+        private const string FirewallLayoutFile = "layout", FirewallLayout = "2";
+
+        private bool FirewallLayoutCurrent()
+        {
+            try { return File.ReadAllText(Path.Combine(_options.RunRoot, "networks", FirewallLayoutFile)) == FirewallLayout; }
+            catch (IOException) { return false; }
         }
 
         private static void ApplyFirewall(List<Network> networks, List<Lease> leases)

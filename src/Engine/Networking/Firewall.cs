@@ -67,6 +67,21 @@ namespace MiniDocker.Engine.Networking
                     sb.AppendLine(CultureInfo.InvariantCulture, $"    iifname \"{n.Bridge}\" oifname \"{other.Bridge}\" drop");
             }
             sb.AppendLine("  }");
+            var sealedNets = active.Where(n => n.Internal).ToList();
+            if (sealedNets.Count > 0)
+            {
+                // The host is off the bridge too: an internal container gets ping and its network's DNS server on the
+                // gateway, replies to what the host opened, and nothing else (no host service, no other network's server).
+                sb.AppendLine("  chain input {\n    type filter hook input priority filter; policy accept;");
+                foreach (var n in sealedNets)
+                {
+                    sb.AppendLine(CultureInfo.InvariantCulture, $"    iifname \"{n.Bridge}\" ct state established,related accept");
+                    if (n.DnsEnabled) sb.AppendLine(CultureInfo.InvariantCulture, $"    iifname \"{n.Bridge}\" ip daddr {n.Gateway} udp dport 53 accept");
+                    sb.AppendLine(CultureInfo.InvariantCulture, $"    iifname \"{n.Bridge}\" ip daddr {n.Gateway} icmp type echo-request accept");
+                    sb.AppendLine(CultureInfo.InvariantCulture, $"    iifname \"{n.Bridge}\" drop");
+                }
+                sb.AppendLine("  }");
+            }
             sb.AppendLine("}");
             return sb.ToString();
         }
