@@ -18,7 +18,7 @@ namespace MiniDocker.Engine.Images
     /// hardlinks to missing targets, non-tar input and truncated archives are refused with a specific
     /// ErrorId. Ownership, modes (setuid kept: see docs/images.md), mtimes, security.capability and
     /// hardlinks within the layer are preserved. OCI whiteouts (.wh.NAME, .wh..wh..opq) become
-    /// overlayfs whiteouts (char 0/0) and opaque directories (trusted.overlay.opaque=y).
+    /// overlayfs whiteouts (char 0/0) and opaque directories (overlay.opaque=y: trusted. as root, user. rootless).
     /// Device nodes other than whiteouts are skipped (reported through WARN): the engine gives each
     /// container its own /dev, and a device node in a layer would bypass it.
     /// </summary>
@@ -143,7 +143,8 @@ namespace MiniDocker.Engine.Images
                 int parentFd = OpenParent(dir, parentPath, rel, source);
                 if (name == OpaqueMarker)
                 {
-                    LayerDirectory.SetXattrAt(parentFd, ".", "trusted.overlay.opaque", new[] { (byte)'y' });
+                    // The namespace the overlay reads: trusted. as root, user. rootless (which may not set trusted.).
+                    LayerDirectory.SetXattrAt(parentFd, ".", OverlayMarkers.OpaqueXattr, new[] { (byte)'y' });
                     return 0;
                 }
                 string hidden = name.Substring(WhiteoutPrefix.Length);
