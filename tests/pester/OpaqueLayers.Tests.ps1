@@ -104,6 +104,24 @@ Describe 'Import-MiniImage of a layer carrying .wh..wh..opq' {
     }
 }
 
+Describe 'Import-MiniImage of a whiteout of a whiteout' {
+    It 'refuses .wh..wh.NAME with ImageEntryUnsafe and leaves no image or layer' {
+        # The kernel would read the device it makes as hiding ".wh.NAME"; fuse-overlayfs as hiding NAME.
+        $tar = Join-Path $work 'wh-wh.tar'
+        python3 -c 'import io,sys,tarfile
+with tarfile.open(sys.argv[1], "w") as t:
+    d = tarfile.TarInfo("etc"); d.type = tarfile.DIRTYPE; d.mode = 0o755; t.addfile(d)
+    t.addfile(tarfile.TarInfo("etc/.wh..wh.passwd"), io.BytesIO(b""))' $tar
+        $images = @(Get-MiniImage).Count
+        $layers = @(Get-ChildItem -Force (Join-Path $env:MINIDOCKER_ROOT 'layers')).Count
+        Import-MiniImage $tar -Name opaque/whwh -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'ImageEntryUnsafe,*'
+        "$($err[0])" | Should -BeLike '*may not name another whiteout*'
+        @(Get-MiniImage).Count | Should -Be $images
+        @(Get-ChildItem -Force (Join-Path $env:MINIDOCKER_ROOT 'layers')).Count | Should -Be $layers
+    }
+}
+
 Describe 'A lower folder with the kernel''s xattr whiteouts (overlay.opaque=x, overlay.whiteout)' {
     It 'Export-MiniContainer and the container agree: the whiteout file is no content' {
         # Linux 6.8+: a zero-size file with trusted.overlay.whiteout in a directory marked trusted.overlay.opaque=x is a whiteout.

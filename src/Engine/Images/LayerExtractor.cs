@@ -149,6 +149,8 @@ namespace MiniDocker.Engine.Images
                 }
                 string hidden = name.Substring(WhiteoutPrefix.Length);
                 if (hidden.Length == 0 || hidden == "." || hidden == "..") throw Unsafe(source, e.Name, "a whiteout must name a file");
+                // A whiteout named .wh.X would read as one of X to fuse-overlayfs (and the engine's rootless readers), not to the kernel.
+                if (hidden.StartsWith(WhiteoutPrefix, StringComparison.Ordinal)) throw Unsafe(source, e.Name, "a whiteout may not name another whiteout");
                 dir.Invalidate(LayerDirectory.ParentOf(rel).Length == 0 ? hidden : parentPath + "/" + hidden);
                 dir.Clear(parentFd, hidden, keepDirectory: false);
                 MakeNode(parentFd, hidden, LayerDirectory.S_IFCHR, 0, rel);
