@@ -94,6 +94,8 @@ Invoke-AsUser mdrootless @('-File', $runner, '-Path', (Join-Path $suite 'Rootles
 $results += "$work/mdrootless/result.json"
 Invoke-AsUser mdrootless @('-File', $runner, '-Path', (Join-Path $suite 'RootlessStorage.Tests.ps1'), '-ResultPath', "$work/mdrootless/storage.json")
 $results += "$work/mdrootless/storage.json"
+Invoke-AsUser mdrootless @('-File', $runner, '-Path', (Join-Path $suite 'RootlessOpaque.Tests.ps1'), '-ResultPath', "$work/mdrootless/opaque.json")
+$results += "$work/mdrootless/opaque.json"
 Invoke-AsUser mdrootless @('-File', $runner, '-Path', (Join-Path $suite 'RootlessNetwork.Tests.ps1'), '-ResultPath', "$work/mdrootless/network-result.json")
 $results += "$work/mdrootless/network-result.json"
 Invoke-AsUser mdrootless @('-File', $runner, '-Path', (Join-Path $suite 'RootlessDebian.Tests.ps1'), '-ResultPath', "$work/mdrootless/debian.json") @{

@@ -66,7 +66,8 @@ namespace MiniDocker.Tests
             Assert.Equal("rootfs/proc", plan.Directives.First(d => d[0] == "mount")[2]);
             var native = ContainerPlan.Build(c, "/state/c", System.Array.Empty<string>(), "/state/c/log", "/state/c/exit", userns: ids);
             Assert.DoesNotContain(native.Directives, d => d[0] == "fuseoverlay");
-            Assert.Contains(new[] { "mount", "overlay", "rootfs", "overlay", "4", "lowerdir=l1:l0,upperdir=upper,workdir=work" }, native.Directives);
+            // userxattr: the user.overlay.* namespace, the one a user namespace may write (and the extractor writes rootless).
+            Assert.Contains(new[] { "mount", "overlay", "rootfs", "overlay", "4", "lowerdir=l1:l0,upperdir=upper,workdir=work,userxattr" }, native.Directives);
         }
 
         [Theory]

@@ -19,7 +19,10 @@ namespace MiniDocker.Engine
     public sealed partial class ContainerEngine
     {
         /// <summary>Copies CONTAINERPATH (a file, directory or symlink target) out to HOSTPATH; into it when it is a directory.</summary>
-        public void CopyFromContainer(string id, string containerPath, string hostPath)
+        public void CopyFromContainer(string id, string containerPath, string hostPath) => CopyFromContainer(id, containerPath, hostPath, null);
+
+        /// <summary>As above; SKIPPED hears of each device or socket left out (fifos are copied, as docker cp's tar carries them).</summary>
+        public void CopyFromContainer(string id, string containerPath, string hostPath, Action<string>? skipped)
         {
             using var _ = _store.Lock(id);
             var c = Reconcile(_store.Load(id)) ?? throw NotFound(id);
@@ -32,12 +35,15 @@ namespace MiniDocker.Engine
             string? parent = Path.GetDirectoryName(Path.GetFullPath(dest));
             if (parent != null && !Directory.Exists(parent))
                 throw new MiniDockerException("DestinationNotFound", FailureKind.ObjectNotFound, $"Folder '{parent}' does not exist on the host; create it first.", c);
-            try { CopyOut(tree, src, st, dest, top: true); }
+            try { CopyOut(tree, src, st, dest, skipped, top: true); }
             catch (IOException e) { throw CopyFailed(c, containerPath, e); }
         }
 
         /// <summary>Copies HOSTPATH (a file or a directory tree) to CONTAINERPATH; into it when it is a directory in the container.</summary>
-        public void CopyToContainer(string id, string hostPath, string containerPath)
+        public void CopyToContainer(string id, string hostPath, string containerPath) => CopyToContainer(id, hostPath, containerPath, null);
+
+        /// <summary>As above; SKIPPED hears of each device or socket left out (fifos are copied).</summary>
+        public void CopyToContainer(string id, string hostPath, string containerPath, Action<string>? skipped)
         {
             var info = new FileInfo(hostPath);
             if (!info.Exists && !Directory.Exists(hostPath))
@@ -51,7 +57,7 @@ namespace MiniDocker.Engine
             string parent = LayerDirectory.ParentOf(dest);
             if (parent.Length > 0 && (tree.Stat(parent, follow: true) is not stat p || (p.st_mode & S_IFMT) != S_IFDIR))
                 throw new MiniDockerException("ContainerPathNotFound", FailureKind.ObjectNotFound, $"Folder '/{parent}' does not exist in container '{c.Name}'.", c);
-            try { CopyIn(tree, hostPath, dest); }
+            try { CopyIn(tree, hostPath, dest, skipped); }
             catch (IOException e) { throw CopyFailed(c, containerPath, e); }
         }
 
@@ -85,9 +91,9 @@ namespace MiniDocker.Engine
             return new StoppedTree(upper, ContainerMounts.LowerDirs(c).Reverse().ToList());
         }
 
-        private const int S_IFMT = LayerDirectory.S_IFMT, S_IFDIR = LayerDirectory.S_IFDIR, S_IFREG = LayerDirectory.S_IFREG, S_IFLNK = LayerDirectory.S_IFLNK;
+        private const int S_IFMT = LayerDirectory.S_IFMT, S_IFDIR = LayerDirectory.S_IFDIR, S_IFREG = LayerDirectory.S_IFREG, S_IFLNK = LayerDirectory.S_IFLNK, S_IFIFO = LayerDirectory.S_IFIFO;
 
-        private static void CopyOut(ContainerTree tree, string rel, stat st, string dest, bool top = false)
+        private static unsafe void CopyOut(ContainerTree tree, string rel, stat st, string dest, Action<string>? skipped, bool top = false)
         {
             // An entry the destination already has as a symlink is replaced, never written through.
             if (new FileInfo(dest).LinkTarget != null) File.Delete(dest);
@@ -99,7 +105,7 @@ namespace MiniDocker.Engine
                     foreach (var name in tree.List(rel, follow: top))
                     {
                         string child = rel.Length == 0 ? name : rel + "/" + name;
-                        if (tree.Stat(child, follow: false) is stat cst) CopyOut(tree, child, cst, Path.Combine(dest, name));
+                        if (tree.Stat(child, follow: false) is stat cst) CopyOut(tree, child, cst, Path.Combine(dest, name), skipped);
                     }
                     File.SetUnixFileMode(dest, mode);
                     break;
@@ -111,13 +117,32 @@ namespace MiniDocker.Engine
                 case S_IFLNK:
                     File.CreateSymbolicLink(dest, tree.ReadLink(rel));
                     break;
-                // Devices, fifos and sockets are not copied (docker cp refuses them too).
+                case S_IFIFO:
+                    // Made, never opened: opening a fifo would wait for a writer.
+                    if (LayeredFilesystem.Lstat(dest) is stat old && ((int)old.st_mode & S_IFMT) != S_IFDIR) File.Delete(dest);
+                    byte[] d = LayerDirectory.Name(dest);
+                    fixed (byte* dp = d)
+                        if (mknodat(AT_FDCWD, dp, (mode_t)(S_IFIFO | ((int)st.st_mode & 0x1FF)), 0) != 0) throw LayerDirectory.Failure("mkfifo", dest, Syscalls.LastErrno);
+                    break;
+                default:
+                    // A device would bypass the device cgroup and a socket is nothing without its listener: docker cp leaves both out too.
+                    skipped?.Invoke($"Skipped '/{rel}': {KindOf(st)}s are not copied.");
+                    break;
             }
         }
 
-        private static void CopyIn(ContainerTree tree, string hostPath, string rel)
+        private static string KindOf(in stat st) => ((int)st.st_mode & S_IFMT) switch
+        {
+            LayerDirectory.S_IFCHR => "character device",
+            0x6000 => "block device",
+            0xC000 => "socket",
+            _ => "special file",
+        };
+
+        private static void CopyIn(ContainerTree tree, string hostPath, string rel, Action<string>? skipped)
         {
             var info = new FileInfo(hostPath);
+            var hostStat = LayeredFilesystem.Lstat(hostPath);
             var dir = tree.Writer;
             int parent = dir.Directory(LayerDirectory.ParentOf(rel), create: true);
             string name = LayerDirectory.NameOf(rel);
@@ -135,7 +160,14 @@ namespace MiniDocker.Engine
                     Check(At.Mkdirat(parent, name, mode), "mkdir", rel);
                 }
                 foreach (var entry in Directory.EnumerateFileSystemEntries(hostPath))
-                    CopyIn(tree, entry, rel + "/" + Path.GetFileName(entry));
+                    CopyIn(tree, entry, rel + "/" + Path.GetFileName(entry), skipped);
+            }
+            else if (hostStat is stat hs && ((int)hs.st_mode & S_IFMT) != S_IFREG)
+            {
+                // Before the regular-file case, which would open a fifo and wait for a writer forever.
+                if (((int)hs.st_mode & S_IFMT) != S_IFIFO) { skipped?.Invoke($"Skipped '{hostPath}': {KindOf(hs)}s are not copied."); return; }
+                dir.Clear(parent, name, keepDirectory: false);
+                Check(At.Mknodat(parent, name, S_IFIFO | mode), "mkfifo", rel);
             }
             else if (info.Exists)
             {
@@ -276,6 +308,12 @@ namespace MiniDocker.Engine
             {
                 byte[] n = LayerDirectory.Name(name);
                 fixed (byte* np = n) return mkdirat(dir, np, (mode_t)mode);
+            }
+
+            public static int Mknodat(int dir, string name, int mode)
+            {
+                byte[] n = LayerDirectory.Name(name);
+                fixed (byte* np = n) return mknodat(dir, np, (mode_t)mode, 0);
             }
 
             public static int Symlinkat(string target, int dir, string name)

@@ -41,7 +41,7 @@ namespace MiniDocker.Engine
         public void Export(string id, Stream output)
         {
             var c = Get(id) ?? throw NotFound(id);
-            FilesystemTar.WriteMerged(ContainerMounts.View(c, _store.DirectoryOf(c.Id)), output);
+            FilesystemTar.WriteMerged(ContainerMounts.View(c, _store.DirectoryOf(c.Id)), output, containerIds: true);
         }
 
         /// <summary>

@@ -11,24 +11,27 @@ namespace MiniDocker.Engine.Images
     /// <summary>Writes directory trees as tar streams: a merged view (export, folder import) or one layer with its whiteouts as OCI .wh. entries (commit).</summary>
     public static class FilesystemTar
     {
-        /// <summary>The merged view of LAYERS (top first) as a tar: what a container sees, without whiteouts.</summary>
-        public static void WriteMerged(IReadOnlyList<string> layersTopFirst, Stream output)
+        /// <summary>
+        /// The merged view of LAYERS (top first) as a tar: what a container sees, without whiteouts. CONTAINERIDS: the
+        /// layers are a rootless container's (its ids are written as it saw them); a folder being imported keeps its own.
+        /// </summary>
+        public static void WriteMerged(IReadOnlyList<string> layersTopFirst, Stream output, bool containerIds = false)
         {
             var fs = new LayeredFilesystem(layersTopFirst);
             using var writer = new TarWriter(output, TarEntryFormat.Pax, leaveOpen: true);
             var links = new Dictionary<(ulong, ulong), string>();
             var root = fs.Root;
-            writer.WriteEntry(Entry(root, "./", TarEntryType.Directory));
-            Walk(fs, root, writer, links);
+            writer.WriteEntry(Entry(root, "./", TarEntryType.Directory, containerIds));
+            Walk(fs, root, writer, links, containerIds);
         }
 
-        private static void Walk(LayeredFilesystem fs, LayeredFilesystem.Node dir, TarWriter writer, Dictionary<(ulong, ulong), string> links)
+        private static void Walk(LayeredFilesystem fs, LayeredFilesystem.Node dir, TarWriter writer, Dictionary<(ulong, ulong), string> links, bool containerIds)
         {
             foreach (var name in fs.List(dir))
             {
                 if (fs.Child(dir, name) is not LayeredFilesystem.Node node) continue;
-                WriteNode(node, writer, links);
-                if (node.IsDirectory) Walk(fs, node, writer, links);
+                WriteNode(node, writer, links, containerIds);
+                if (node.IsDirectory) Walk(fs, node, writer, links, containerIds);
             }
         }
 
@@ -42,35 +45,39 @@ namespace MiniDocker.Engine.Images
 
         private static void WriteLayerDirectory(string host, string path, TarWriter writer, Dictionary<(ulong, ulong), string> links)
         {
-            if (path.Length > 0 && LayeredFilesystem.IsOpaque(host))
-                writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, path + "/.wh..wh..opq") { ModificationTime = DateTimeOffset.UnixEpoch });
+            var mark = OverlayMarkers.Of(host);
+            // A directory the container replaced (rm -rf, then mkdir): without the marker the image would bring the old contents back.
+            if (path.Length > 0 && mark == OverlayMarkers.Mark.Opaque)
+                writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, path + "/" + OverlayMarkers.OpaqueMarker) { ModificationTime = DateTimeOffset.UnixEpoch });
+            var whitedOut = new HashSet<string>(StringComparer.Ordinal);
             foreach (var entry in Directory.EnumerateFileSystemEntries(host).OrderBy(e => e, StringComparer.Ordinal))
             {
                 string name = Path.GetFileName(entry);
                 string rel = path.Length == 0 ? name : path + "/" + name;
                 if (LayeredFilesystem.Lstat(entry) is not stat st) continue;
                 var node = new LayeredFilesystem.Node(rel, new[] { entry }, st);
-                if (LayerDirectory.IsWhiteout(st))
+                if (OverlayMarkers.Hides(entry, name, st, mark) is string hidden)
                 {
                     // A fixed mtime (not the default "now"): the same layer always makes the same tar, so a push of it is skipped.
-                    writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, (path.Length == 0 ? "" : path + "/") + ".wh." + name) { ModificationTime = DateTimeOffset.UnixEpoch });
+                    if (hidden.Length > 0 && whitedOut.Add(hidden))
+                        writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, (path.Length == 0 ? "" : path + "/") + OverlayMarkers.WhiteoutPrefix + hidden) { ModificationTime = DateTimeOffset.UnixEpoch });
                     continue;
                 }
-                WriteNode(node, writer, links);
+                WriteNode(node, writer, links, containerIds: true);   // the engine's own layers and upper dirs only
                 if (node.IsDirectory) WriteLayerDirectory(entry, rel, writer, links);
             }
         }
 
-        private static void WriteNode(LayeredFilesystem.Node node, TarWriter writer, Dictionary<(ulong, ulong), string> links)
+        private static void WriteNode(LayeredFilesystem.Node node, TarWriter writer, Dictionary<(ulong, ulong), string> links, bool containerIds)
         {
             var st = node.Stat;
             switch (node.Type)
             {
                 case LayerDirectory.S_IFDIR:
-                    writer.WriteEntry(Entry(node, node.Path + "/", TarEntryType.Directory));
+                    writer.WriteEntry(Entry(node, node.Path + "/", TarEntryType.Directory, containerIds));
                     break;
                 case LayerDirectory.S_IFLNK:
-                    var link = Entry(node, node.Path, TarEntryType.SymbolicLink);
+                    var link = Entry(node, node.Path, TarEntryType.SymbolicLink, containerIds);
                     link.LinkName = new FileInfo(node.HostPath).LinkTarget ?? "";
                     writer.WriteEntry(link);
                     break;
@@ -78,13 +85,13 @@ namespace MiniDocker.Engine.Images
                     var key = ((ulong)st.st_dev, (ulong)st.st_ino);
                     if (st.st_nlink > 1 && links.TryGetValue(key, out var first))
                     {
-                        var hard = Entry(node, node.Path, TarEntryType.HardLink);
+                        var hard = Entry(node, node.Path, TarEntryType.HardLink, containerIds);
                         hard.LinkName = first;
                         writer.WriteEntry(hard);
                         break;
                     }
                     if (st.st_nlink > 1) links[key] = node.Path;
-                    var file = Entry(node, node.Path, TarEntryType.RegularFile);
+                    var file = Entry(node, node.Path, TarEntryType.RegularFile, containerIds);
                     using (var data = OpenNoFollow(node.HostPath))
                     {
                         file.DataStream = data;
@@ -92,11 +99,11 @@ namespace MiniDocker.Engine.Images
                     }
                     break;
                 case LayerDirectory.S_IFIFO:
-                    writer.WriteEntry(Entry(node, node.Path, TarEntryType.Fifo));
+                    writer.WriteEntry(Entry(node, node.Path, TarEntryType.Fifo, containerIds));
                     break;
                 case LayerDirectory.S_IFCHR:
                 case 0x6000: // S_IFBLK
-                    var dev = Entry(node, node.Path, node.Type == LayerDirectory.S_IFCHR ? TarEntryType.CharacterDevice : TarEntryType.BlockDevice);
+                    var dev = Entry(node, node.Path, node.Type == LayerDirectory.S_IFCHR ? TarEntryType.CharacterDevice : TarEntryType.BlockDevice, containerIds);
                     ulong rdev = st.st_rdev;
                     dev.DeviceMajor = (int)(((rdev >> 8) & 0xfff) | ((rdev >> 32) & ~0xfffUL));
                     dev.DeviceMinor = (int)((rdev & 0xff) | ((rdev >> 12) & ~0xffUL));
@@ -105,14 +112,15 @@ namespace MiniDocker.Engine.Images
             }
         }
 
-        private static PaxTarEntry Entry(LayeredFilesystem.Node node, string name, TarEntryType type)
+        private static PaxTarEntry Entry(LayeredFilesystem.Node node, string name, TarEntryType type, bool containerIds)
         {
             var st = node.Stat;
             return new PaxTarEntry(type, name)
             {
                 Mode = (UnixFileMode)((int)st.st_mode & 0xFFF),
-                Uid = (int)(uint)st.st_uid,
-                Gid = (int)(uint)st.st_gid,
+                // Rootless: the ids the container saw, not the host's subordinate ones (an image holds container ids).
+                Uid = (int)(containerIds ? Rootless.IdShift.ToContainerUid((uint)st.st_uid) : (uint)st.st_uid),
+                Gid = (int)(containerIds ? Rootless.IdShift.ToContainerGid((uint)st.st_gid) : (uint)st.st_gid),
                 ModificationTime = DateTimeOffset.FromUnixTimeSeconds(st.st_mtim.tv_sec).AddTicks(st.st_mtim.tv_nsec / 100),
             };
         }

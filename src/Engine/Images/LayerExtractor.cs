@@ -18,7 +18,7 @@ namespace MiniDocker.Engine.Images
     /// hardlinks to missing targets, non-tar input and truncated archives are refused with a specific
     /// ErrorId. Ownership, modes (setuid kept: see docs/images.md), mtimes, security.capability and
     /// hardlinks within the layer are preserved. OCI whiteouts (.wh.NAME, .wh..wh..opq) become
-    /// overlayfs whiteouts (char 0/0) and opaque directories (trusted.overlay.opaque=y).
+    /// overlayfs whiteouts (char 0/0) and opaque directories (overlay.opaque=y: trusted. as root, user. rootless).
     /// Device nodes other than whiteouts are skipped (reported through WARN): the engine gives each
     /// container its own /dev, and a device node in a layer would bypass it.
     /// </summary>
@@ -143,11 +143,14 @@ namespace MiniDocker.Engine.Images
                 int parentFd = OpenParent(dir, parentPath, rel, source);
                 if (name == OpaqueMarker)
                 {
-                    LayerDirectory.SetXattrAt(parentFd, ".", "trusted.overlay.opaque", new[] { (byte)'y' });
+                    // The namespace the overlay reads: trusted. as root, user. rootless (which may not set trusted.).
+                    LayerDirectory.SetXattrAt(parentFd, ".", OverlayMarkers.OpaqueXattr, new[] { (byte)'y' });
                     return 0;
                 }
                 string hidden = name.Substring(WhiteoutPrefix.Length);
                 if (hidden.Length == 0 || hidden == "." || hidden == "..") throw Unsafe(source, e.Name, "a whiteout must name a file");
+                // A whiteout named .wh.X would read as one of X to fuse-overlayfs (and the engine's rootless readers), not to the kernel.
+                if (hidden.StartsWith(WhiteoutPrefix, StringComparison.Ordinal)) throw Unsafe(source, e.Name, "a whiteout may not name another whiteout");
                 dir.Invalidate(LayerDirectory.ParentOf(rel).Length == 0 ? hidden : parentPath + "/" + hidden);
                 dir.Clear(parentFd, hidden, keepDirectory: false);
                 MakeNode(parentFd, hidden, LayerDirectory.S_IFCHR, 0, rel);

@@ -8,8 +8,8 @@ namespace MiniDocker.Engine.Images
 {
     /// <summary>
     /// The merged view overlayfs would show for a stack of layer directories (top first), computed
-    /// from the directories themselves with no mount: a whiteout (char 0/0) hides the name in lower
-    /// layers, an opaque directory (trusted.overlay.opaque=y) hides the lower layers' contents of it.
+    /// from the directories themselves with no mount: a whiteout hides the name in lower layers, an opaque
+    /// directory hides the lower layers' contents of it (every form: <see cref="OverlayMarkers"/>).
     /// </summary>
     public sealed class LayeredFilesystem
     {
@@ -52,8 +52,13 @@ namespace MiniDocker.Engine.Images
             foreach (var parent in dir.HostPaths)
             {
                 string p = parent + "/" + name;
+                if (OverlayMarkers.HiddenByFile(parent, name)) break;
                 if (Lstat(p) is not stat st) continue;
-                if (LayerDirectory.IsWhiteout(st)) break;
+                if (OverlayMarkers.Hides(p, name, st, MarkOf(st, parent)) is string hidden)
+                {
+                    if (hidden == name) break;   // a whiteout of NAME
+                    return null;                 // NAME is itself a marker, never content
+                }
                 bool isDir = ((int)st.st_mode & LayerDirectory.S_IFMT) == LayerDirectory.S_IFDIR;
                 if (dirs == null)
                 {
@@ -74,17 +79,29 @@ namespace MiniDocker.Engine.Images
             var seen = new HashSet<string>(StringComparer.Ordinal);
             var visible = new List<string>();
             foreach (var d in dir.HostPaths)
+            {
+                var mark = OverlayMarkers.Of(d);
+                var hiddenHere = new List<string>();
                 foreach (var entry in Directory.EnumerateFileSystemEntries(d))
                 {
                     string name = System.IO.Path.GetFileName(entry);
-                    if (!seen.Add(name)) continue;
-                    if (Lstat(entry) is stat st && !LayerDirectory.IsWhiteout(st)) visible.Add(name);
+                    if (seen.Contains(name) || Lstat(entry) is not stat st) continue;
+                    // A deletion hides its name in the layers below this one, not beside it.
+                    if (OverlayMarkers.Hides(entry, name, st, mark) is string hidden) { hiddenHere.Add(hidden); continue; }
+                    seen.Add(name);
+                    visible.Add(name);
                 }
+                foreach (var h in hiddenHere) seen.Add(h);
+            }
             visible.Sort(StringComparer.Ordinal);
             return visible;
         }
 
-        public static bool IsOpaque(string dir) => LayerDirectory.GetXattr(dir, "trusted.overlay.opaque") is [(byte)'y'];
+        public static bool IsOpaque(string dir) => OverlayMarkers.IsOpaque(dir);
+
+        // The parent's mark matters only for a zero-size regular file (a possible xattr whiteout): read it only then.
+        private static OverlayMarkers.Mark MarkOf(in stat st, string parent) =>
+            ((int)st.st_mode & LayerDirectory.S_IFMT) == LayerDirectory.S_IFREG && st.st_size == 0 ? OverlayMarkers.Of(parent) : OverlayMarkers.Mark.None;
 
         public static unsafe stat? Lstat(string path)
         {

@@ -45,6 +45,8 @@ namespace MiniDocker.Engine.Launch
             var plan = new LaunchPlan().Hostname(c.Hostname);
             if (userns != null) plan.UserNamespace(userns.UidMap, userns.GidMap, userns.NewUidMap, userns.NewGidMap);
             string overlay = $"lowerdir={lowerdir},upperdir=upper,workdir=work";
+            // In a user namespace trusted.overlay.* cannot be set: without userxattr the kernel fails rmdir or mkdir over a lower directory with EIO.
+            string kernelOverlay = userns != null ? overlay + ",userxattr" : overlay;
             // Mounted by the monitor's FUSE daemon before the init runs a step (the daemon stays out of the container's PID namespace).
             if (fuse != null) plan.FuseOverlay(fuse.Tool, System.IO.Path.GetFullPath(containerDir), "rootfs", overlay, fuse.LogPath);
             foreach (var f in cgroupProcsFiles) plan.Cgroup(f);
@@ -53,7 +55,7 @@ namespace MiniDocker.Engine.Launch
             // device cgroup, which the engine set up before the init joined it.
             plan.Log(logPath).ExitFile(exitPath)
                 .Chdir(containerDir);
-            if (fuse == null) plan.Mount("overlay", "rootfs", "overlay", MS_NODEV, overlay + OverlayVolatile.For(c));
+            if (fuse == null) plan.Mount("overlay", "rootfs", "overlay", MS_NODEV, kernelOverlay + OverlayVolatile.For(c));
             plan.Mount("proc", "rootfs/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "")
                 .Mount("tmpfs", "rootfs/dev", "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k");
             foreach (var (name, major, minor) in Devices.Where(d => !c.Devices.Any(x => x.Path == "/dev/" + d.Name)))

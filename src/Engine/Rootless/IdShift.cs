@@ -26,6 +26,27 @@ namespace MiniDocker.Engine.Rootless
         private static long LastCount(string map) =>
             long.Parse(map.Split(' ', StringSplitOptions.RemoveEmptyEntries)[^1], CultureInfo.InvariantCulture);
 
+        /// <summary>The container uid a host uid of a rootless layer or upper dir stands for (as the kernel shows it inside: 65534 when unmapped).</summary>
+        public static uint ToContainerUid(uint hostUid) => ToContainer(hostUid, RootlessMode.IsRootless ? ContainerMapping.Value?.UidMap : null);
+
+        public static uint ToContainerGid(uint hostGid) => ToContainer(hostGid, RootlessMode.IsRootless ? ContainerMapping.Value?.GidMap : null);
+
+        // Every rootless user's containers run with this mapping, a single-mapping user's too.
+        private static readonly Lazy<IdMapping?> ContainerMapping = new(() => RootlessMode.IsRootless ? IdMapping.ForCurrentUser() : null);
+
+        /// <summary>MAP is "inside host count" triples (uid_map's form); null maps nothing (root: the ids are the container's).</summary>
+        internal static uint ToContainer(uint hostId, string? map)
+        {
+            if (map == null) return hostId;
+            var f = map.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            for (int i = 0; i + 2 < f.Length; i += 3)
+            {
+                uint inside = uint.Parse(f[i], CultureInfo.InvariantCulture), host = uint.Parse(f[i + 1], CultureInfo.InvariantCulture), count = uint.Parse(f[i + 2], CultureInfo.InvariantCulture);
+                if (hostId >= host && hostId - host < count) return inside + (hostId - host);
+            }
+            return 65534;
+        }
+
         private static string HelperPath =>
             Environment.GetEnvironmentVariable("MINIDOCKER_HELPER") is { Length: > 0 } h ? h : Launch.HelperBinary.PackagedPath;
 

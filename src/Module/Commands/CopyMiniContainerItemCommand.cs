@@ -31,13 +31,13 @@ namespace MiniDocker.Commands
                 {
                     string source = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
                     if (ShouldProcess(c.Name, $"Copy '{source}' to '{Destination}' in the container"))
-                        Try(() => Engine.CopyToContainer(c.Id, source, Destination), c);
+                        Try(() => Engine.CopyToContainer(c.Id, source, Destination, WriteWarning), c);
                 }
                 else
                 {
                     string dest = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Destination);
                     if (ShouldProcess(c.Name, $"Copy '{Path}' from the container to '{dest}'"))
-                        Try(() => Engine.CopyFromContainer(c.Id, Path, dest), c);
+                        Try(() => Engine.CopyFromContainer(c.Id, Path, dest, WriteWarning), c);
                 }
             }
         }

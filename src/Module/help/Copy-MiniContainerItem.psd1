@@ -6,8 +6,9 @@ host path; with -ToContainer, -Path is on the host and -Destination in the conta
 destination is an existing folder the item is copied into it under its own name, otherwise it
 is created as the destination (its parent folder must exist: DestinationNotFound on the host,
 ContainerPathNotFound in the container). Folders are copied recursively; symlinks inside a
-copied folder are copied as symlinks, never followed; device nodes, fifos and sockets are
-skipped. Setuid and setgid bits are dropped from files copied in.
+copied folder are copied as symlinks, never followed; fifos are made anew (never opened), as
+docker cp's tar carries them; device nodes and sockets are skipped, each with a warning naming it.
+Setuid and setgid bits are dropped from files copied in.
 
 Container paths are absolute and are resolved inside the container's root filesystem exactly as
 the container would resolve them: '..' stops at its root and an absolute symlink such as

@@ -5,7 +5,9 @@ Get-MiniContainerChange reads the container's upper layer (where everything it w
 compares it with its image's layers or its rootfs folder. Each path is a MiniDocker.ContainerChange
 with Path (absolute in the container) and Kind: Added (not in the image), Changed (in the image
 and written or touched; a folder something inside was written to is Changed too, as in docker
-diff) or Deleted (a whiteout hides the image's file). The output is in path order and has a
+diff) or Deleted (a whiteout hides the image's file; a folder the container removed and made
+again, as rm -rf /etc/foo; mkdir /etc/foo does, lists each of the image's entries in it as
+Deleted). The output is in path order and has a
 ContainerName property added. Works for running and stopped containers; a container that never
 ran has no changes.
 
