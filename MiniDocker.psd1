@@ -8,8 +8,8 @@
     Description          = 'Linux containers from first principles (namespaces, pivot_root, cgroups) as PowerShell cmdlets and objects.'
     PowerShellVersion    = '7.6'
     CompatiblePSEditions = @('Core')
-    # Not RequiredAssemblies: the engine is per architecture (runtimes/RID/), so a script loads this machine's copy first.
-    NestedModules        = @('MiniDocker.Runtime.ps1')
+    # Not RequiredAssemblies: the engine is per architecture (runtimes/RID/); this nested module loads the machine's copy first.
+    NestedModules        = @('MiniDocker.Loader.dll')
     FormatsToProcess     = @('MiniDocker.format.ps1xml')
     TypesToProcess       = @('MiniDocker.types.ps1xml')
     CmdletsToExport      = @(

@@ -67,9 +67,9 @@ Invoke-Native "dotnet publish (ReadyToRun, $hostRid)"
 # 3. Lay out out/MiniDocker from an explicit list.
 if (Test-Path $moduleDir) { Remove-Item -Recurse -Force $moduleDir }
 New-Item -ItemType Directory -Force $moduleDir, (Join-Path $moduleDir 'en-US') | Out-Null
-Copy-Item (Join-Path $publish 'MiniDocker.PowerShell.dll') $moduleDir
+Copy-Item (Join-Path $publish 'MiniDocker.PowerShell.dll'), (Join-Path $publish 'MiniDocker.Loader.dll') $moduleDir
 Copy-Item (Join-Path $repo 'MiniDocker.psd1') $moduleDir
-Copy-Item (Join-Path $repo 'src/Module/MiniDocker.format.ps1xml'), (Join-Path $repo 'src/Module/MiniDocker.types.ps1xml'), (Join-Path $repo 'src/Module/MiniDocker.Runtime.ps1') $moduleDir
+Copy-Item (Join-Path $repo 'src/Module/MiniDocker.format.ps1xml'), (Join-Path $repo 'src/Module/MiniDocker.types.ps1xml') $moduleDir
 Copy-Item (Join-Path $repo 'LICENSE') $moduleDir
 Copy-Item (Join-Path $repo 'src/Module/help/about_MiniDocker*.help.txt') (Join-Path $moduleDir 'en-US')
 # Per architecture (picked by RuntimeInformation.ProcessArchitecture): the static helper, the engine and its dependencies

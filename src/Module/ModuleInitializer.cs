@@ -1,7 +1,6 @@
 using System.IO;
 using System.Management.Automation;
 using System.Reflection;
-using System.Runtime.InteropServices;
 using System.Runtime.Loader;
 using System.Threading;
 using MiniDocker.Engine;
@@ -9,25 +8,15 @@ using MiniDocker.Engine;
 namespace MiniDocker
 {
     /// <summary>
-    /// Runs at Import-Module and hooks the loader: the engine's dependencies live once per runtime under runtimes/RID/
-    /// (ReadyToRun code is for one processor, and a mismatched image fails to load; Tmds.LibC's structs differ between
-    /// x64 and arm64), so they are resolved from this architecture's folder. Nothing touches the disk or spawns at
-    /// import (bench/ times it); the rest waits for the first cmdlet, see <see cref="OnFirstUse"/>.
+    /// Runs at Import-Module and only hooks the loader: the architecture's Tmds.LibC is resolved when first needed
+    /// (its structs differ between x64 and arm64, so the package keeps one per runtime under runtimes/RID/). Nothing
+    /// touches the disk or spawns at import (bench/ times it); the rest waits for the first cmdlet, see <see cref="OnFirstUse"/>.
     /// </summary>
     public sealed class ModuleInitializer : IModuleAssemblyInitializer
     {
         private static readonly string ModuleDir = Path.GetDirectoryName(typeof(ModuleInitializer).Assembly.Location) ?? ".";
         private static int _used;
 
-        /// <summary>The runtime folder of this process's architecture (the engine's own); found without engine types.</summary>
-        private static readonly string? RuntimeDir = RuntimeInformation.ProcessArchitecture switch
-        {
-            Architecture.X64 => Path.Combine(ModuleDir, "runtimes", "linux-x64"),
-            Architecture.Arm64 => Path.Combine(ModuleDir, "runtimes", "linux-arm64"),
-            _ => null,
-        };
-
-        /// <summary>The engine itself is already loaded by then (MiniDocker.Runtime.ps1); its dependencies come through here.</summary>
         public void OnImport() => AssemblyLoadContext.Default.Resolving += ResolveRuntimeAssembly;
 
         /// <summary>
@@ -44,8 +33,8 @@ namespace MiniDocker
 
         private static Assembly? ResolveRuntimeAssembly(AssemblyLoadContext context, AssemblyName name)
         {
-            if (name.Name is not ("ZstdSharp" or "Tmds.LibC") || RuntimeDir is null) return null;
-            string path = Path.Combine(RuntimeDir, name.Name + ".dll");
+            if (name.Name != "Tmds.LibC" || HelperBinary.RuntimeId is not string rid) return null;
+            string path = Path.Combine(ModuleDir, "runtimes", rid, "Tmds.LibC.dll");
             return File.Exists(path) ? context.LoadFromAssemblyPath(path) : null;
         }
     }
