@@ -52,7 +52,7 @@ make -s -C (Join-Path $repo 'src/Native') "OUT=$nativeDir" | Out-Host; Invoke-Na
 make -s -C (Join-Path $repo 'src/Native') "OUT=$(Join-Path $nativeDir $crossRid)" "CC=$crossCc" | Out-Host; Invoke-Native "make (src/Native, $crossRid)"
 
 # 2. The module. MiniDocker.PowerShell.dll (the cmdlets; PowerShell loads it by path) is portable IL. The engine and its
-#    dependencies go once per architecture under runtimes/RID/ (the module's initializer resolves them from there): for
+#    dependencies go once per architecture under runtimes/RID/ (MiniDocker.Loader.dll loads them from there): for
 #    this machine's architecture compiled ReadyToRun, so a fresh pwsh runs precompiled code where it would JIT the engine
 #    (pwsh 7.6 runs on .NET 10, our target; bench/README.md has the numbers). A ReadyToRun image is for one processor and
 #    fails to load on another, so nothing precompiled sits at the top. Crossgen2 comes from NuGet (the SDK picks its version).
