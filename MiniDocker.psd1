@@ -6,10 +6,10 @@
     CompanyName          = 'MiniDocker'
     Copyright            = '(c) The MiniDocker developers. MIT licence.'
     Description          = 'Linux containers from first principles (namespaces, pivot_root, cgroups) as PowerShell cmdlets and objects.'
-    PowerShellVersion    = '7.4'
+    PowerShellVersion    = '7.6'
     CompatiblePSEditions = @('Core')
-    # Loaded at import so [MiniDocker.Container] and friends work before the first cmdlet runs.
-    RequiredAssemblies   = @('MiniDocker.Engine.dll')
+    # Not RequiredAssemblies: the engine is per architecture (runtimes/RID/); this nested module loads the machine's copy first.
+    NestedModules        = @('MiniDocker.Loader.dll')
     FormatsToProcess     = @('MiniDocker.format.ps1xml')
     TypesToProcess       = @('MiniDocker.types.ps1xml')
     CmdletsToExport      = @(

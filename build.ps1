@@ -51,27 +51,35 @@ Assert-Tool $crossCc "The $crossRid helper is cross-built: run 'bash .ci/setup.s
 make -s -C (Join-Path $repo 'src/Native') "OUT=$nativeDir" | Out-Host; Invoke-Native 'make (src/Native)'
 make -s -C (Join-Path $repo 'src/Native') "OUT=$(Join-Path $nativeDir $crossRid)" "CC=$crossCc" | Out-Host; Invoke-Native "make (src/Native, $crossRid)"
 
-# 2. The module; -r linux-x64 because Tmds.LibC's dll lives under runtimes/linux-x64.
+# 2. The module. MiniDocker.PowerShell.dll (the cmdlets; PowerShell loads it by path) is portable IL. The engine and its
+#    dependencies go once per architecture under runtimes/RID/ (MiniDocker.Loader.dll loads them from there): for
+#    this machine's architecture compiled ReadyToRun, so a fresh pwsh runs precompiled code where it would JIT the engine
+#    (pwsh 7.6 runs on .NET 10, our target; bench/README.md has the numbers). A ReadyToRun image is for one processor and
+#    fails to load on another, so nothing precompiled sits at the top. Crossgen2 comes from NuGet (the SDK picks its version).
 $publish = Join-Path $out 'publish'
-dotnet publish (Join-Path $repo 'src/Module/MiniDocker.PowerShell.csproj') -c $Configuration -r linux-x64 --self-contained false -o $publish -v quiet -nologo | Out-Host
+$moduleProject = Join-Path $repo 'src/Module/MiniDocker.PowerShell.csproj'
+dotnet publish $moduleProject -c $Configuration -o $publish -v quiet -nologo | Out-Host
 Invoke-Native 'dotnet publish'
+$publishR2R = Join-Path $out "publish-$hostRid"
+dotnet publish $moduleProject -c $Configuration -r $hostRid --self-contained false -p:PublishReadyToRun=true -o $publishR2R -v quiet -nologo | Out-Host
+Invoke-Native "dotnet publish (ReadyToRun, $hostRid)"
 
 # 3. Lay out out/MiniDocker from an explicit list.
 if (Test-Path $moduleDir) { Remove-Item -Recurse -Force $moduleDir }
 New-Item -ItemType Directory -Force $moduleDir, (Join-Path $moduleDir 'en-US') | Out-Null
-foreach ($f in 'MiniDocker.PowerShell.dll', 'MiniDocker.Engine.dll', 'ZstdSharp.dll') { Copy-Item (Join-Path $publish $f) $moduleDir }
+Copy-Item (Join-Path $publish 'MiniDocker.PowerShell.dll'), (Join-Path $publish 'MiniDocker.Loader.dll') $moduleDir
 Copy-Item (Join-Path $repo 'MiniDocker.psd1') $moduleDir
 Copy-Item (Join-Path $repo 'src/Module/MiniDocker.format.ps1xml'), (Join-Path $repo 'src/Module/MiniDocker.types.ps1xml') $moduleDir
 Copy-Item (Join-Path $repo 'LICENSE') $moduleDir
 Copy-Item (Join-Path $repo 'src/Module/help/about_MiniDocker*.help.txt') (Join-Path $moduleDir 'en-US')
-# Per architecture (the module's initializer picks by RuntimeInformation.ProcessArchitecture): the
-# static helper, and Tmds.LibC, whose struct layouts differ between x64 and arm64.
-$assets = Get-Content (Join-Path $repo 'src/Engine/obj/project.assets.json') -Raw | ConvertFrom-Json -AsHashtable
-$libc = $assets.libraries.Keys | Where-Object { $_ -like 'Tmds.LibC/*' } | Select-Object -First 1
-$libcDir = Join-Path @($assets.packageFolders.Keys)[0] $assets.libraries[$libc].path
+# Per architecture (picked by RuntimeInformation.ProcessArchitecture): the static helper, the engine and its dependencies
+# (Tmds.LibC's struct layouts differ between x64 and arm64). The other architecture gets the portable IL, and so does
+# ZstdSharp everywhere: only zstd layers use it, and precompiled it is 0.8 MB more per architecture.
 foreach ($rid in $hostRid, $crossRid) {
     $ridDir = New-Item -ItemType Directory -Force (Join-Path $moduleDir "runtimes/$rid")
-    Copy-Item (Join-Path $libcDir "runtimes/$rid/lib/netstandard2.0/Tmds.LibC.dll") $ridDir
+    Copy-Item (Join-Path ($rid -eq $hostRid ? $publishR2R : $publish) 'MiniDocker.Engine.dll') $ridDir
+    Copy-Item (Join-Path $publish 'ZstdSharp.dll') $ridDir
+    Copy-Item ($rid -eq $hostRid ? (Join-Path $publishR2R 'Tmds.LibC.dll') : (Join-Path $publish "runtimes/$rid/lib/netstandard2.0/Tmds.LibC.dll")) $ridDir
     Copy-Item (Join-Path ($rid -eq $hostRid ? $nativeDir : (Join-Path $nativeDir $rid)) 'mdhelper') $ridDir
 }
 

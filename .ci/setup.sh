@@ -90,7 +90,8 @@ echo "setup: Debian test image: $(bash tests/tools/debian-image.sh)"
 
 # 2. pwsh and Pester, per checkout.
 
-# 10.0+: pwsh 7.6 runs on .NET 10, the unit tests and the NativeAOT mini-docker target it (the module stays net8.0).
+# 10.0+: pwsh 7.6 runs on .NET 10; the module (ReadyToRun: crossgen2 comes from NuGet at publish), the unit tests and
+# the NativeAOT mini-docker target it.
 { command -v dotnet >/dev/null && grep -q '^[1-9][0-9]\.' <<<"$(dotnet --list-sdks)"; } || { echo "setup: the .NET SDK (10.0+) is required: https://learn.microsoft.com/dotnet/core/install/linux" >&2; exit 1; }
 
 if [ ! -x .tools/pwsh/pwsh ]; then
