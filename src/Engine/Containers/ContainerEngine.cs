@@ -158,9 +158,12 @@ namespace MiniDocker.Engine
         public Container? Get(string id) => GetRecord(id)?.ToContainer();
 
         /// <summary>The record of the container with this exact id, reconciled; null if there is none.</summary>
-        private ContainerRecord? GetRecord(string id)
+        private ContainerRecord? GetRecord(string id) => GetRecord(id, _store.Load(id));
+
+        /// <summary>GetRecord of ID, whose record the caller has just read (LOADED).</summary>
+        private ContainerRecord? GetRecord(string id, ContainerRecord? loaded)
         {
-            if (_store.Load(id) is not ContainerRecord c) return null;
+            if (loaded is not ContainerRecord c) return null;
             if (c.State is ContainerState.Running or ContainerState.Paused || StartInterrupted(c))
                 using (_store.Lock(id))
                     if (Reconcile(_store.Load(id)) is not ContainerRecord r) return null;
@@ -659,16 +662,17 @@ namespace MiniDocker.Engine
             // A record that says Running is waited on as read: its end (or its monitor's death) ends the wait and the locked
             // read below records it, so reconciling first only read it twice more. Any other state (a Start under way in
             // another process, a killed one) gets the reconciling read.
-            var c = _store.Load(id) is { State: ContainerState.Running or ContainerState.Paused } running ? running : GetRecord(id) ?? throw NotFound(id);
+            var loaded = _store.Load(id);
+            var c = loaded is { State: ContainerState.Running or ContainerState.Paused } ? loaded : GetRecord(id, loaded) ?? throw NotFound(id);
             if (c.State == ContainerState.Created)
                 throw new MiniDockerException("ContainerNotStarted", FailureKind.InvalidOperation, $"Container '{c.Name}' has not been started; start it first.", c);
-            if (c.State is ContainerState.Running or ContainerState.Paused &&
-                !WaitForExit(c, timeout ?? TimeSpan.MaxValue, token))
+            // Found stopped: GetRecord reconciled it (and removed an auto-remove one), so that record is the last word.
+            if (c.State is not (ContainerState.Running or ContainerState.Paused)) return c.ToContainer();
+            if (!WaitForExit(c, timeout ?? TimeSpan.MaxValue, token))
             {
                 token.ThrowIfCancellationRequested();
                 throw new MiniDockerException("WaitTimeout", FailureKind.OperationTimeout, $"Container '{c.Name}' was still running after {timeout?.TotalSeconds} s.", c);
             }
-            // An auto-remove container the first read found stopped was removed by it: that record is the last word.
             return ReadAfterExit(id)?.ToContainer() ?? (IsAutoRemovable(c) ? c : throw NotFound(id));
         }
 
