@@ -238,12 +238,12 @@ namespace MiniDocker.Engine
         /// Brings a record in line with reality (the exit files, the monitor and init, the cgroup) in memory, and saves
         /// it when the disk lets it: a read never needs a write to succeed. Caller holds the container's lock.
         /// </summary>
-        private ContainerRecord? Reconcile(ContainerRecord? c, bool save = true)
+        private ContainerRecord? Reconcile(ContainerRecord? c)
         {
             if (c == null) return null;
             bool wasRunning = c.State is ContainerState.Running or ContainerState.Paused;
             bool changed = wasRunning ? ReconcileRunning(c) : ReconcileInterruptedStart(c);
-            if (changed && save) _store.TrySave(c);
+            if (changed) _store.TrySave(c);
             // The first look after the end, under the container's lock: each death is recorded once, watched or not.
             if (changed && wasRunning && c.State is ContainerState.Exited or ContainerState.Dead) RecordEvent("die", c, c.State == ContainerState.Dead ? c.Error : null, c.ExitCode);
             return c;
@@ -684,14 +684,12 @@ namespace MiniDocker.Engine
         {
             using (_store.Lock(id))
             {
-                var c = _store.Load(id);
-                if (c is not { AutoRemove: true }) return Reconcile(c);
-                // docker run --rm: removed under the same lock, with no save of the Exited record it is about to delete. A
-                // command killed before the remove leaves the Running record and the exit files: the next read finishes it.
-                c = Reconcile(c, save: false)!;
-                if (!IsAutoRemovable(c)) { _store.TrySave(c); return c; }
+                var c = Reconcile(_store.Load(id));
+                // docker run --rm: removed under the same lock (not by a second command that locks and reconciles again). The
+                // Exited record is still saved first, so a command killed before the remove never records the death twice.
+                if (c == null || !IsAutoRemovable(c)) return c;
                 try { RemoveLocked(c, force: false); }
-                catch (MiniDockerException) { _store.TrySave(c); }   // left for the next read (or Remove-MiniContainer) to retry
+                catch (MiniDockerException) { }   // left for the next read (or Remove-MiniContainer) to retry
                 return c;
             }
         }
