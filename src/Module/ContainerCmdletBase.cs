@@ -154,7 +154,7 @@ namespace MiniDocker
             }
         }
 
-        private static ErrorRecord NotFound(string name, object target) =>
+        protected static ErrorRecord NotFound(string name, object target) =>
             new(new ItemNotFoundException($"No container named '{name}' exists."), "ContainerNotFound", ErrorCategory.ObjectNotFound, target);
     }
 }

@@ -55,23 +55,33 @@ namespace MiniDocker.Engine.Containers
             {
                 StateDirectory.Create(Path.GetDirectoryName(_path)!);
                 using var _ = Syscalls.LockFile(_path + ".lock");
-                var info = new FileInfo(_path);
-                if (info.Exists && info.Length >= MaxBytes) File.Move(_path, Previous, overwrite: true);
                 byte[] line = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(e, Json) + "\n");
-                using var f = new FileStream(_path, new FileStreamOptions { Mode = FileMode.Append, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite });
-                // A line a crash cut short gets its end here, so it costs only itself, not this event too.
-                if (f.Length > 0 && LastByte(_path) != (byte)'\n') f.WriteByte((byte)'\n');
-                f.Write(line);
+                // One open that reads the last byte and writes at the end (writers hold the lock, so the end stays put).
+                var f = Open();
+                if (f.Length >= MaxBytes)
+                {
+                    f.Dispose();
+                    File.Move(_path, Previous, overwrite: true);
+                    f = Open();
+                }
+                using (f)
+                {
+                    long end = f.Length;
+                    // A line a crash cut short gets its end here, so it costs only itself, not this event too.
+                    if (end > 0 && LastByte(f, end) != (byte)'\n') RandomAccess.Write(f.SafeFileHandle, "\n"u8, end++);
+                    RandomAccess.Write(f.SafeFileHandle, line, end);
+                }
             }
             catch (IOException) { }
             catch (UnauthorizedAccessException) { }
         }
 
-        private static int LastByte(string path)
+        private FileStream Open() => new(_path, new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.ReadWrite, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite });
+
+        private static int LastByte(FileStream f, long end)
         {
-            using var r = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            r.Seek(-1, SeekOrigin.End);
-            return r.ReadByte();
+            Span<byte> b = stackalloc byte[1];
+            return RandomAccess.Read(f.SafeFileHandle, b, end - 1) == 1 ? b[0] : -1;
         }
 
         /// <summary>Every kept event at or after SINCE (and before UNTIL), oldest first.</summary>

@@ -44,6 +44,7 @@ namespace MiniDocker.Commands
 
         protected override void ProcessRecord()
         {
+            if (ParameterSetName == ByObject && Condition == null && _pattern == null) { WaitPiped(); return; }
             foreach (var c in ResolveContainers())
             {
                 Container? done = null;
@@ -52,6 +53,25 @@ namespace MiniDocker.Commands
                 if (c.AutoRemove && c.State is ContainerState.Exited or ContainerState.Dead && Condition == null && _pattern == null) done = c;
                 else if (Condition != null || _pattern != null) done = WaitReady(c, timeout);
                 else if (!Try(() => done = Engine.Wait(c.Id, timeout, Cancellation), c)) done = null;
+                if (done != null) WriteObject(done);
+                if (Cancellation.IsCancellationRequested) return;
+            }
+        }
+
+        /// <summary>
+        /// Containers piped in (Start-MiniContainer -PassThru | Wait-MiniContainer) go straight to the engine's wait, which
+        /// reads each under its lock anyway: resolving them first read a running one three more times.
+        /// </summary>
+        private void WaitPiped()
+        {
+            var timeout = Timeout is int t ? TimeSpan.FromSeconds(t) : (TimeSpan?)null;
+            foreach (var o in InputObject!)
+            {
+                Container? done = null;
+                try { done = Engine.Wait(o.Id, timeout, Cancellation); }
+                catch (MiniDockerException e) when (e.ErrorId == "ContainerNotFound") { WriteError(NotFound(o.Name, o)); }
+                catch (MiniDockerException e) { WriteError(ToErrorRecord(e, o)); }
+                catch (OperationCanceledException) { }
                 if (done != null) WriteObject(done);
                 if (Cancellation.IsCancellationRequested) return;
             }
