@@ -391,6 +391,11 @@ try {
     $null = $md.AppendLine("# MiniDocker bench, $(Get-Date -Format 'yyyy-MM-dd HH:mm')").AppendLine()
     $null = $md.AppendLine("Start-to-exit of ``/bin/true`` in a busybox rootfs; $Iterations runs each after $warmup warm-up runs. " +
         "$([Environment]::ProcessorCount) CPUs ($cpu), kernel $(uname -r), $(crun --version | Select-Object -First 1), $(runc --version | Select-Object -First 1), load before: $((Get-Content /proc/loadavg) -replace ' \d+/.*', '').").AppendLine()
+    # The `dotnet tool` pwsh ships IL only; Microsoft's packages are precompiled (bench/precompiled-pwsh.sh makes such a copy).
+    $sma = [IO.File]::OpenRead([System.Management.Automation.PSObject].Assembly.Location)
+    try { $precompiled = [Reflection.PortableExecutable.PEReader]::new($sma).PEHeaders.CorHeader.ManagedNativeHeaderDirectory.Size -gt 0 } finally { $sma.Dispose() }
+    $null = $md.AppendLine("pwsh $($PSVersionTable.PSVersion) on .NET $([Environment]::Version) from ``$PSHOME``: " +
+        $(if ($precompiled) { 'precompiled (ReadyToRun), as Microsoft ships it.' } else { 'IL only (the `dotnet tool` build: PowerShell itself is JIT-compiled in every session).' })).AppendLine()
     $null = $md.AppendLine('`× crun`: against crun with `runc spec`''s default bundle; `× crun like MD`: against crun configured like a MiniDocker default container (see bench/README.md).').AppendLine()
     $null = $md.AppendLine('| what | median ms | p90 ms | × floor | × crun | × crun like MD |').AppendLine('|---|---:|---:|---:|---:|---:|')
     foreach ($r in $rows) {
