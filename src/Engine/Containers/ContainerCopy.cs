@@ -93,7 +93,7 @@ namespace MiniDocker.Engine
 
         private const int S_IFMT = LayerDirectory.S_IFMT, S_IFDIR = LayerDirectory.S_IFDIR, S_IFREG = LayerDirectory.S_IFREG, S_IFLNK = LayerDirectory.S_IFLNK, S_IFIFO = LayerDirectory.S_IFIFO;
 
-        private static unsafe void CopyOut(ContainerTree tree, string rel, stat st, string dest, Action<string>? skipped, bool top = false)
+        private static void CopyOut(ContainerTree tree, string rel, stat st, string dest, Action<string>? skipped, bool top = false)
         {
             // An entry the destination already has as a symlink is replaced, never written through.
             if (new FileInfo(dest).LinkTarget != null) File.Delete(dest);
@@ -120,9 +120,7 @@ namespace MiniDocker.Engine
                 case S_IFIFO:
                     // Made, never opened: opening a fifo would wait for a writer.
                     if (LayeredFilesystem.Lstat(dest) is stat old && ((int)old.st_mode & S_IFMT) != S_IFDIR) File.Delete(dest);
-                    byte[] d = LayerDirectory.Name(dest);
-                    fixed (byte* dp = d)
-                        if (mknodat(AT_FDCWD, dp, (mode_t)(S_IFIFO | ((int)st.st_mode & 0x1FF)), 0) != 0) throw LayerDirectory.Failure("mkfifo", dest, Syscalls.LastErrno);
+                    if (At.Mknodat(AT_FDCWD, dest, S_IFIFO | ((int)st.st_mode & 0x1FF)) != 0) throw LayerDirectory.Failure("mkfifo", dest, Syscalls.LastErrno);
                     break;
                 default:
                     // A device would bypass the device cgroup and a socket is nothing without its listener: docker cp leaves both out too.

@@ -712,37 +712,35 @@ namespace MiniDocker.Engine
         /// <summary>Remove's work on C, reconciled; the caller holds its lock. The image id it used, if any.</summary>
         private string? RemoveLocked(ContainerRecord c, bool force)
         {
+            if (c.State is ContainerState.Running or ContainerState.Paused)
             {
-                if (c.State is ContainerState.Running or ContainerState.Paused)
-                {
-                    if (!force)
-                        throw new MiniDockerException("ContainerRunning", FailureKind.InvalidOperation, (p, op) => $"Container '{c.Name}' is {c.State.ToString().ToLowerInvariant()}; stop it first or use {p("Force")}.", c);
-                    Cgroups.KillAll(new ContainerCgroup(c.CgroupPaths));
-                    if (ProcessInfo.IsSame(c.Pid, c.PidStartTime)) Syscalls.Kill(c.Pid!.Value, Syscalls.SIGKILL_);
-                    WaitForExit(c, TimeSpan.FromSeconds(10), CancellationToken.None);
-                    c = Reconcile(c)!;
-                }
-                if (c.CgroupPaths.Count > 0) Trace($"Container '{c.Name}': removing its cgroup {string.Join(", ", c.CgroupPaths)}");
-                ReleaseCgroup(c);
-                ReleaseNetwork(c);
-                try
-                {
-                    if (Directory.Exists(_store.RunDirectoryOf(c.Id))) Directory.Delete(_store.RunDirectoryOf(c.Id), recursive: true);
-                    File.Delete(_store.RecordPath(c.Id));
-                    Rootless.RootlessFiles.DeleteTree(_store.DirectoryOf(c.Id));
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
-                    // A specific error, so a pipeline removing many containers goes on to the next one.
-                    throw new MiniDockerException("ContainerRemoveFailed", FailureKind.WriteError,
-                        (p, op) => $"Container '{c.Name}' could not be fully removed ({e.Message}); {op("GetContainer")} cleans what is left, or run {op("RemoveContainer")} again.", c, e);
-                }
-                Names.Release(c.Name, c.Id);
-                // Still holding it: lockers waiting on this file see it unlinked and find no container.
-                _store.DeleteLock(c.Id);
-                RecordEvent("remove", c);
-                return c.ImageId;
+                if (!force)
+                    throw new MiniDockerException("ContainerRunning", FailureKind.InvalidOperation, (p, op) => $"Container '{c.Name}' is {c.State.ToString().ToLowerInvariant()}; stop it first or use {p("Force")}.", c);
+                Cgroups.KillAll(new ContainerCgroup(c.CgroupPaths));
+                if (ProcessInfo.IsSame(c.Pid, c.PidStartTime)) Syscalls.Kill(c.Pid!.Value, Syscalls.SIGKILL_);
+                WaitForExit(c, TimeSpan.FromSeconds(10), CancellationToken.None);
+                c = Reconcile(c)!;
             }
+            if (c.CgroupPaths.Count > 0) Trace($"Container '{c.Name}': removing its cgroup {string.Join(", ", c.CgroupPaths)}");
+            ReleaseCgroup(c);
+            ReleaseNetwork(c);
+            try
+            {
+                if (Directory.Exists(_store.RunDirectoryOf(c.Id))) Directory.Delete(_store.RunDirectoryOf(c.Id), recursive: true);
+                File.Delete(_store.RecordPath(c.Id));
+                Rootless.RootlessFiles.DeleteTree(_store.DirectoryOf(c.Id));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // A specific error, so a pipeline removing many containers goes on to the next one.
+                throw new MiniDockerException("ContainerRemoveFailed", FailureKind.WriteError,
+                    (p, op) => $"Container '{c.Name}' could not be fully removed ({e.Message}); {op("GetContainer")} cleans what is left, or run {op("RemoveContainer")} again.", c, e);
+            }
+            Names.Release(c.Name, c.Id);
+            // Still holding it: lockers waiting on this file see it unlinked and find no container.
+            _store.DeleteLock(c.Id);
+            RecordEvent("remove", c);
+            return c.ImageId;
         }
 
         // ---------------------------------------------------------------- logs
